@@ -1,0 +1,41 @@
+/*
+ * observer.h - watches one process over time: takes readings from the
+ * collectors, tracks threads across polls (CPU per thread, how long each
+ * has been blocked in the same syscall), keeps a per-second history ring,
+ * and turns the readings into a struct snapshot over a window.
+ */
+#ifndef CDTOP_OBSERVER_H
+#define CDTOP_OBSERVER_H
+
+#include <stddef.h>
+#include "snapshot.h"
+
+struct observer;
+
+enum obs_window {
+	OBS_WINDOW_ALL,     /* from the first poll to the latest (headless --snapshot) */
+	OBS_WINDOW_LAST,    /* between the last two polls (the live screen) */
+};
+
+/* Start observing `pid`: checks it exists, is a user process (not a kernel
+ * thread, zombie or non-leader thread) and is readable, and takes the
+ * first reading. Returns CDTOP_EXIT_OK and *out, or an exit code with a
+ * one-line message in err. */
+int observer_open(struct observer **out, int pid, char *err, size_t errlen);
+
+/* Take a reading now. Returns CDTOP_EXIT_OK, or CDTOP_EXIT_EXITED (with a
+ * message) when the process is gone or its pid was reused. */
+int observer_poll(struct observer *o, char *err, size_t errlen);
+
+/* Build a snapshot of the readings over window `w`. Never NULL; rates are
+ * unknown (NAN) until two polls exist. Caller frees with snapshot_free. */
+struct snapshot *observer_snapshot(struct observer *o, enum obs_window w);
+
+/* Warnings about missing permissions found at open (one line each, with
+ * the fix), or NULL-terminated empty list. Owned by the observer. */
+const char *const *observer_warnings(const struct observer *o);
+
+/* Stop observing and free everything. NULL is a no-op. */
+void observer_free(struct observer *o);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * util.h - small helpers shared by every module: checked allocation,
+ * reading whole small files (mostly under /proc), clocks, string copies.
+ *
+ * /proc files are read with one read() into a caller buffer: they are
+ * generated on open and a single read gives a consistent view.
+ */
+#ifndef CDTOP_UTIL_H
+#define CDTOP_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Print "cdtop: <msg>" and exit(1); runs the registered cleanup (terminal
+ * restore) first. Used for out-of-memory only. */
+_Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Register the function fatal() calls before exiting (one slot). */
+void fatal_set_cleanup(void (*fn)(void));
+
+/* malloc/calloc/realloc/strdup that never return NULL (fatal on failure). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Read the file `path` relative to `dirfd` (AT_FDCWD allowed) into buf,
+ * NUL-terminated. Returns bytes read, or -errno. Reads at most len-1 bytes. */
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
+
+/* Read the whole file into a malloc'd NUL-terminated buffer; *out_len gets
+ * its length. Returns NULL and sets errno on failure. Caller frees. */
+char *read_file_alloc_at(int dirfd, const char *path, size_t *out_len);
+
+/* CLOCK_MONOTONIC in seconds. */
+double now_mono(void);
+
+/* CLOCK_REALTIME in seconds. */
+double now_real(void);
+
+/* Copy src into dst of size n, always NUL-terminated, truncating. */
+void str_copy(char *dst, const char *src, size_t n);
+
+/* Format a UTC time as ISO 8601 "2026-11-24T10:00:00Z" (buf >= 21). */
+void fmt_utc_iso(double t, char *buf, size_t n);
+
+/* Format a UTC time as "20261124T100000Z" for file names (buf >= 17). */
+void fmt_utc_compact(double t, char *buf, size_t n);
+
+/* Copy of s with every invalid UTF-8 sequence replaced by U+FFFD and
+ * control characters by '?'; caller frees. For names the target chose. */
+char *utf8_sanitize(const char *s);
+
+#endif

@@ -1,0 +1,242 @@
+/*
+ * main.c - command line of cdtop: parse and validate options, then either
+ * run the live screen (tui.c) or observe for a window and write a
+ * snapshot file (headless mode).
+ *
+ * Every failure is one line on stderr starting "cdtop: " and a distinct
+ * exit code from cdtop.h, so scripts can react without parsing text.
+ */
+#include "cdtop.h"
+#include "observer.h"
+#include "output.h"
+#include "snapshot.h"
+#include "tui.h"
+#include "util.h"
+#include "collect.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: cdtop -p PID [-d SECS]\n"
+"       cdtop -p PID --snapshot FILE [--duration SECS] [--format json|text]\n"
+"\n"
+"Show where a live process spends its time and what is stuck, from outside,\n"
+"with no agent and no restart.\n"
+"\n"
+"  -p, --pid PID          process to observe\n"
+"  -d, --delay SECS       screen refresh interval (default 1)\n"
+"  -o, --snapshot FILE    observe for --duration, write a snapshot to FILE, exit\n"
+"      --duration SECS    observation window for --snapshot (default 3; 0 = one reading)\n"
+"      --format FMT       json or text (default: from FILE's extension, else json)\n"
+"  -h, --help             show this help and exit\n"
+"  -V, --version          show the version and exit\n"
+"\n"
+"Exit status: 0 ok, 1 internal error, 2 usage, 3 no such process,\n"
+"4 permission denied, 5 process exited during observation, 6 kernel thread,\n"
+"7 zombie, 8 output not writable, 9 no usable terminal.\n"
+"See cdtop(1).\n");
+}
+
+/* Parse a non-negative decimal number of seconds; -1 when invalid. */
+static double parse_secs(const char *s)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0)
+		return -1;
+	return v;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("cdtop: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (see cdtop --help)\n", stderr);
+	return CDTOP_EXIT_USAGE;
+}
+
+/* Sleep until monotonic time t or an interrupt. */
+static void sleep_until(double t)
+{
+	for (;;) {
+		double left = t - now_mono();
+		if (left <= 0 || interrupted)
+			return;
+		struct timespec ts = {.tv_sec = (time_t)left,
+				      .tv_nsec = (long)((left - (double)(time_t)left) * 1e9)};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int run_headless(struct observer *o, const char *path, enum out_format fmt, double duration)
+{
+	char err[CDTOP_ERRLEN];
+	double start = now_mono(), end = start + duration;
+	/* One reading per second feeds the history; the last lands at the end. */
+	for (double next = start + 1.0; !interrupted && now_mono() < end; next += 1.0) {
+		sleep_until(next < end ? next : end);
+		int rc = observer_poll(o, err, sizeof(err));
+		if (rc != CDTOP_EXIT_OK) {
+			fprintf(stderr, "cdtop: %s; no snapshot written\n", err);
+			return rc;
+		}
+	}
+	struct snapshot *s = observer_snapshot(o, OBS_WINDOW_ALL);
+	int rc = output_write_snapshot(s, path, fmt, err, sizeof(err));
+	snapshot_free(s);
+	if (rc < 0) {
+		fprintf(stderr, "cdtop: %s\n", err);
+		return CDTOP_EXIT_OUTPUT;
+	}
+	return CDTOP_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_DURATION = 256, OPT_FORMAT };
+	static const struct option opts[] = {
+		{"pid", required_argument, NULL, 'p'},
+		{"delay", required_argument, NULL, 'd'},
+		{"snapshot", required_argument, NULL, 'o'},
+		{"duration", required_argument, NULL, OPT_DURATION},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	long pid = -1;
+	double delay = 1.0, duration = 3.0;
+	const char *snap_path = NULL;
+	int fmt = -1;
+	int c;
+
+	setlocale(LC_ALL, "");
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:d:o:hV", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'p':
+			errno = 0;
+			pid = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || pid <= 0 || pid > INT_MAX)
+				return usage_error("invalid pid '%s': expected a positive number", optarg);
+			break;
+		case 'd':
+			delay = parse_secs(optarg);
+			if (delay < 0.1 || delay > 3600)
+				return usage_error("invalid delay '%s': expected seconds between 0.1 and 3600", optarg);
+			break;
+		case 'o':
+			snap_path = optarg;
+			break;
+		case OPT_DURATION:
+			duration = parse_secs(optarg);
+			if (duration < 0 || duration > 86400)
+				return usage_error("invalid duration '%s': expected seconds between 0 and 86400", optarg);
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				fmt = OUT_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				fmt = OUT_TEXT;
+			else
+				return usage_error("invalid format '%s': expected json or text", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return CDTOP_EXIT_OK;
+		case 'V':
+			printf("cdtop %s\n", PACKAGE_VERSION);
+			return CDTOP_EXIT_OK;
+		case ':':
+			if (optopt)
+				fprintf(stderr, "cdtop: option -%c needs a value (see cdtop --help)\n", optopt);
+			else
+				fprintf(stderr, "cdtop: option %s needs a value (see cdtop --help)\n", argv[optind - 1]);
+			return CDTOP_EXIT_USAGE;
+		default:
+			if (optopt)
+				fprintf(stderr, "cdtop: unknown option -%c (see cdtop --help)\n", optopt);
+			else
+				fprintf(stderr, "cdtop: unknown option %s (see cdtop --help)\n", argv[optind - 1]);
+			return CDTOP_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (pid < 0) {
+		fprintf(stderr, "cdtop: no process given: use -p PID (see cdtop --help)\n");
+		return CDTOP_EXIT_USAGE;
+	}
+
+	char err[CDTOP_ERRLEN];
+	if (snap_path) {
+		if (fmt < 0)
+			fmt = output_format_from_name(snap_path);
+		if (fmt < 0)
+			fmt = OUT_JSON;
+		/* Fail before the window, not after it. */
+		if (output_check_writable(snap_path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "cdtop: %s\n", err);
+			return CDTOP_EXIT_OUTPUT;
+		}
+	} else if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "cdtop: standard %s is not a terminal: use --snapshot FILE for a "
+			"report without a screen\n", isatty(STDOUT_FILENO) ? "input" : "output");
+		return CDTOP_EXIT_TERMINAL;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct observer *o;
+	int rc = observer_open(&o, (int)pid, err, sizeof(err));
+	if (rc != CDTOP_EXIT_OK) {
+		fprintf(stderr, "cdtop: %s\n", err);
+		return rc;
+	}
+	if (snap_path) {
+		for (const char *const *w = observer_warnings(o); *w; w++)
+			fprintf(stderr, "cdtop: warning: %s\n", *w);
+		rc = run_headless(o, snap_path, (enum out_format)fmt, duration);
+	} else {
+		rc = tui_run(o, delay, err, sizeof(err));
+		if (rc != CDTOP_EXIT_OK)
+			fprintf(stderr, "cdtop: %s\n", err);
+	}
+	observer_free(o);
+	process_collector_fini();
+	return rc;
+}
+
+int cdtop_interrupted(void)
+{
+	return interrupted;
+}

@@ -1,0 +1,455 @@
+/*
+ * observer.c - one process watched over time.
+ *
+ * Each poll takes a reading from every collector (process, threads, fds,
+ * TCP) and folds it into per-thread tracks and a history ring. A
+ * snapshot is derived on demand for a window: the whole observation (the
+ * headless --snapshot) or the last poll interval (the live screen), so
+ * rates always say over what span they were measured.
+ *
+ * Blocked time: a thread seen in the same syscall with the same first
+ * argument at two polls, whose schedstat run time did not move in
+ * between, has not run since; its blocked time counts from the first poll
+ * that saw it there. This is a lower bound (we cannot see what happened
+ * before cdtop came) and needs no ptrace.
+ *
+ * The pid is guarded against reuse by its start time (stat field 22).
+ */
+#include "observer.h"
+#include "cdtop.h"
+#include "collect.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <libproc2/misc.h>
+
+#define HIST_MAX 3600          /* one hour of per-second points */
+#define MAX_WARN 8
+
+struct thread_track {
+	int tid;
+	struct thread_reading cur;
+	double first_t, prev_t;         /* times of the first and previous reading */
+	uint64_t first_ut, first_st, prev_ut, prev_st;
+	bool blocked;                   /* in the same syscall since blocked_since */
+	double blocked_since;
+};
+
+struct observer {
+	int pid;
+	int piddir;
+	long hz;
+	uint64_t starttime;
+	int npolls;
+	struct process_reading first, prev, cur;
+	struct snap_process ident;      /* exe, argv, runtime: read once */
+	struct thread_track *tracks;
+	int ntracks;
+	struct fd_reading fds;
+	struct snap_tcp tcp;
+	char tcp_err[256];
+	int threads_err;
+	/* history ring */
+	struct snap_hist hist[HIST_MAX];
+	int hist_len, hist_head;
+	double hist_t0;
+	struct process_reading hist_prev;
+	const char *warnings[MAX_WARN + 1];
+	char warnbuf[MAX_WARN][512];
+	int nwarn;
+};
+
+static void add_warning(struct observer *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_warning(struct observer *o, const char *fmt, ...)
+{
+	if (o->nwarn >= MAX_WARN)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(o->warnbuf[o->nwarn], sizeof(o->warnbuf[0]), fmt, ap);
+	va_end(ap);
+	o->warnings[o->nwarn] = o->warnbuf[o->nwarn];
+	o->nwarn++;
+	o->warnings[o->nwarn] = NULL;
+}
+
+const char *const *observer_warnings(const struct observer *o)
+{
+	return o->warnings;
+}
+
+/* The sentence that says how to get read access to another user's process. */
+static const char *grant_hint(void)
+{
+	return "run cdtop as the process's user, or as root, or give it CAP_SYS_PTRACE "
+	       "(sudo setcap cap_sys_ptrace+ep $(command -v cdtop))";
+}
+
+int observer_open(struct observer **out, int pid, char *err, size_t errlen)
+{
+	char path[64], buf[4096];
+	*out = NULL;
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (piddir < 0) {
+		if (errno == EACCES) {
+			snprintf(err, errlen, "permission denied opening %s: %s", path, grant_hint());
+			return CDTOP_EXIT_PERMISSION;
+		}
+		snprintf(err, errlen, "no such process: %d", pid);
+		return CDTOP_EXIT_NO_PROCESS;
+	}
+	ssize_t n = read_file_at(piddir, "stat", buf, sizeof(buf));
+	if (n < 0 && (n == -EACCES || n == -EPERM)) {
+		close(piddir);
+		snprintf(err, errlen, "permission denied reading %s/stat (is /proc mounted with hidepid?): %s",
+			 path, grant_hint());
+		return CDTOP_EXIT_PERMISSION;
+	}
+	struct task_stat st;
+	if (n <= 0 || parse_task_stat(buf, &st) < 0) {
+		close(piddir);
+		snprintf(err, errlen, "no such process: %d", pid);
+		return CDTOP_EXIT_NO_PROCESS;
+	}
+	if (st.flags & PF_KTHREAD_FLAG) {
+		close(piddir);
+		snprintf(err, errlen, "pid %d (%s) is a kernel thread: it has no user space to observe",
+			 pid, st.comm);
+		return CDTOP_EXIT_KTHREAD;
+	}
+	if (st.state == 'Z' || st.state == 'X') {
+		close(piddir);
+		snprintf(err, errlen, "pid %d (%s) is a zombie: it has exited and waits for its parent "
+			 "(pid %d) to reap it", pid, st.comm, st.ppid);
+		return CDTOP_EXIT_ZOMBIE;
+	}
+	/* /proc/TID exists for non-leader threads too; point at the process. */
+	if (read_file_at(piddir, "status", buf, sizeof(buf)) > 0) {
+		char *tg = strstr(buf, "\nTgid:");
+		int tgid = tg ? atoi(tg + 6) : pid;
+		if (tgid != pid) {
+			close(piddir);
+			snprintf(err, errlen, "%d is a thread of process %d: use -p %d", pid, tgid, tgid);
+			return CDTOP_EXIT_NO_PROCESS;
+		}
+	}
+
+	struct observer *o = xcalloc(1, sizeof(*o));
+	o->pid = pid;
+	o->piddir = piddir;
+	o->hz = procps_hertz_get();
+	if (o->hz <= 0)
+		o->hz = sysconf(_SC_CLK_TCK);
+	o->starttime = st.starttime;
+	o->warnings[0] = NULL;
+	snap_process_clear(&o->ident);
+	process_read_identity(piddir, &o->ident);
+	str_copy(o->ident.runtime, runtime_detect(piddir), sizeof(o->ident.runtime));
+
+	/* Say up front what we will not be able to see. */
+	int fd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM))
+		add_warning(o, "cannot read /proc/%d/fd (permission denied): file descriptors and TCP "
+			    "sockets are not shown; %s", pid, grant_hint());
+	if (fd >= 0)
+		close(fd);
+	if (read_file_at(piddir, "io", buf, sizeof(buf)) < 0)
+		add_warning(o, "cannot read /proc/%d/io: IO rates are not shown; %s", pid, grant_hint());
+
+	int rc = observer_poll(o, err, errlen);
+	if (rc != CDTOP_EXIT_OK) {
+		observer_free(o);
+		return rc;
+	}
+	*out = o;
+	return CDTOP_EXIT_OK;
+}
+
+/* Fold a new thread reading list (sorted by tid) into the tracks. */
+static void merge_threads(struct observer *o, struct thread_reading *rd, int n, double t)
+{
+	struct thread_track *nt = xcalloc((size_t)n + 1, sizeof(*nt));
+	int j = 0;
+	for (int i = 0; i < n; i++) {
+		struct thread_reading *r = &rd[i];
+		while (j < o->ntracks && o->tracks[j].tid < r->tid)
+			j++;
+		struct thread_track *old = (j < o->ntracks && o->tracks[j].tid == r->tid) ? &o->tracks[j] : NULL;
+		struct thread_track *k = &nt[i];
+		k->tid = r->tid;
+		if (old) {
+			/* o->cur still holds the previous poll here. */
+			k->first_t = old->first_t;
+			k->first_ut = old->first_ut;
+			k->first_st = old->first_st;
+			k->prev_t = o->cur.t;
+			k->prev_ut = old->cur.st.utime;
+			k->prev_st = old->cur.st.stime;
+		} else {
+			k->first_t = k->prev_t = t;
+			k->first_ut = k->prev_ut = r->st.utime;
+			k->first_st = k->prev_st = r->st.stime;
+		}
+		bool in_sys = r->sc_ok && r->sc.kind == SYSCALL_IN && r->st.state != 'R';
+		if (in_sys) {
+			bool same = old && old->blocked && old->cur.sc_ok &&
+				    old->cur.sc.kind == SYSCALL_IN && old->cur.sc.nr == r->sc.nr &&
+				    old->cur.sc.args[0] == r->sc.args[0] &&
+				    old->cur.run_ns >= 0 && old->cur.run_ns == r->run_ns;
+			k->blocked = true;
+			k->blocked_since = same ? old->blocked_since : t;
+		}
+		k->cur = *r;
+	}
+	free(o->tracks);
+	o->tracks = nt;
+	o->ntracks = n;
+}
+
+static void history_add(struct observer *o)
+{
+	struct process_reading *c = &o->cur, *p = &o->hist_prev;
+	if (o->hist_len && c->t - p->t < 0.95)
+		return;  /* one point per second at most */
+	struct snap_hist h;
+	if (!o->hist_len)
+		o->hist_t0 = c->t;
+	h.t = c->t - o->hist_t0;
+	double dt = c->t - p->t;
+	if (o->hist_len && dt > 0) {
+		h.cpu_user_pct = (double)(c->utime - p->utime) / (double)o->hz / dt * 100.0;
+		h.cpu_sys_pct = (double)(c->stime - p->stime) / (double)o->hz / dt * 100.0;
+	} else {
+		h.cpu_user_pct = h.cpu_sys_pct = NAN;
+	}
+	h.rss_kb = c->rss_kb;
+	h.threads = c->threads;
+	h.fds = o->fds.err ? SNAP_UNKNOWN : o->fds.open;
+	h.goroutines = SNAP_UNKNOWN;
+	int idx = (o->hist_head + o->hist_len) % HIST_MAX;
+	if (o->hist_len == HIST_MAX) {
+		idx = o->hist_head;
+		o->hist_head = (o->hist_head + 1) % HIST_MAX;
+	} else {
+		o->hist_len++;
+	}
+	o->hist[idx] = h;
+	o->hist_prev = *c;
+}
+
+int observer_poll(struct observer *o, char *err, size_t errlen)
+{
+	struct process_reading r;
+	int rc = process_read(o->pid, o->piddir, &r);
+	if (rc == -ESRCH || (rc == 0 && (r.starttime != o->starttime || r.state == 'Z' || r.state == 'X'))) {
+		snprintf(err, errlen, "process %d exited%s", o->pid,
+			 o->npolls ? " during the observation window" : "");
+		return CDTOP_EXIT_EXITED;
+	}
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot read /proc/%d: %s", o->pid, strerror(-rc));
+		return rc == -EACCES || rc == -EPERM ? CDTOP_EXIT_PERMISSION : CDTOP_EXIT_INTERNAL;
+	}
+
+	struct thread_reading *tr;
+	int nt;
+	o->threads_err = threads_read(o->piddir, &tr, &nt);
+	if (o->threads_err == 0) {
+		merge_threads(o, tr, nt, r.t);
+		free(tr);
+	}
+
+	fds_reading_fini(&o->fds);
+	fds_read(o->piddir, &o->fds);
+	o->tcp_err[0] = '\0';
+	if (o->fds.err == 0)
+		tcp_count(o->pid, o->piddir, o->fds.sock_inos, o->fds.nsock, &o->tcp,
+			  o->tcp_err, sizeof(o->tcp_err));
+	else
+		memset(&o->tcp, 0, sizeof(o->tcp));
+
+	if (!o->npolls)
+		o->first = r;
+	o->prev = o->npolls ? o->cur : r;
+	o->cur = r;
+	o->npolls++;
+	history_add(o);
+	return CDTOP_EXIT_OK;
+}
+
+static double rate(uint64_t a, uint64_t b, double dt)
+{
+	return dt > 0 && b >= a ? (double)(b - a) / dt : NAN;
+}
+
+static void fill_host(struct snap_host *h)
+{
+	if (gethostname(h->hostname, sizeof(h->hostname)) < 0)
+		h->hostname[0] = '\0';
+	h->hostname[sizeof(h->hostname) - 1] = '\0';
+	struct utsname u;
+	if (uname(&u) == 0)
+		str_copy(h->kernel, u.release, sizeof(h->kernel));
+	h->ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
+{
+	struct snapshot *s = snapshot_new();
+	const struct process_reading *b = w == OBS_WINDOW_ALL ? &o->first : &o->prev, *c = &o->cur;
+	double dt = c->t - b->t;
+	double hz = (double)o->hz;
+
+	s->taken_at = now_real();
+	s->window_s = dt;
+	fill_host(&s->host);
+
+	struct snap_process *p = &s->proc;
+	p->pid = o->pid;
+	p->ppid = c->ppid;
+	str_copy(p->comm, c->comm, sizeof(p->comm));
+	p->exe = o->ident.exe ? xstrdup(o->ident.exe) : NULL;
+	if (o->ident.argv) {
+		p->argc = o->ident.argc;
+		p->argv = xcalloc((size_t)p->argc + 1, sizeof(char *));
+		for (int i = 0; i < p->argc; i++)
+			p->argv[i] = xstrdup(o->ident.argv[i]);
+	}
+	p->state = c->state;
+	double up;
+	if (procps_uptime(&up, NULL) >= 0)
+		p->uptime_s = up - (double)c->starttime / hz;
+	str_copy(p->runtime, o->ident.runtime, sizeof(p->runtime));
+	p->threads = c->threads;
+	if (dt > 0) {
+		p->cpu_user_pct = (double)(c->utime - b->utime) / hz / dt * 100.0;
+		p->cpu_sys_pct = (double)(c->stime - b->stime) / hz / dt * 100.0;
+		p->cpu_total_pct = p->cpu_user_pct + p->cpu_sys_pct;
+		p->flt_min_per_s = rate(b->minflt, c->minflt, dt);
+		p->flt_maj_per_s = rate(b->majflt, c->majflt, dt);
+		if (b->ctx_vol >= 0 && c->ctx_vol >= 0) {
+			p->ctx_vol_per_s = rate((uint64_t)b->ctx_vol, (uint64_t)c->ctx_vol, dt);
+			p->ctx_invol_per_s = rate((uint64_t)b->ctx_invol, (uint64_t)c->ctx_invol, dt);
+		}
+		if (b->io_ok && c->io_ok) {
+			p->io_read_bps = rate(b->io_read, c->io_read, dt);
+			p->io_write_bps = rate(b->io_write, c->io_write, dt);
+		}
+		if (b->cg_ok && c->cg_ok) {
+			uint64_t per = c->cg_periods - b->cg_periods;
+			uint64_t thr = c->cg_throttled - b->cg_throttled;
+			p->cgroup_throttled_pct = per ? (double)thr / (double)per * 100.0 : 0.0;
+		}
+	}
+	p->rss_kb = c->rss_kb;
+	p->rss_anon_kb = c->rss_anon_kb;
+	p->rss_file_kb = c->rss_file_kb;
+	p->rss_shmem_kb = c->rss_shmem_kb;
+	p->vsz_kb = c->vsz_kb;
+	p->swap_kb = c->swap_kb;
+	if (c->cgroup_path[0])
+		p->cgroup_path = xstrdup(c->cgroup_path);
+
+	p->fds.limit = o->fds.limit;
+	if (o->fds.err == 0) {
+		p->fds.open = o->fds.open;
+		p->fds.file = o->fds.by_type[FD_FILE];
+		p->fds.socket = o->fds.by_type[FD_SOCKET];
+		p->fds.pipe = o->fds.by_type[FD_PIPE];
+		p->fds.anon_inode = o->fds.by_type[FD_ANON_INODE];
+		p->fds.other = o->fds.by_type[FD_OTHER];
+	} else {
+		snapshot_add_error(s, "fds", "cannot read /proc/%d/fd: %s; %s", o->pid,
+				   strerror(-o->fds.err), grant_hint());
+	}
+	p->tcp = o->tcp;
+	if (o->tcp_err[0])
+		snapshot_add_error(s, "tcp", "%s", o->tcp_err);
+	else if (o->fds.err)
+		snapshot_add_error(s, "tcp", "TCP sockets unknown: the process's fds are unreadable");
+	if (!c->io_ok)
+		snapshot_add_error(s, "io", "cannot read /proc/%d/io; %s", o->pid, grant_hint());
+	if (!c->cg_ok)
+		snapshot_add_error(s, "cgroup", "no cpu.stat found for the process's cgroup: "
+				   "CPU throttling unknown");
+
+	/* threads */
+	if (o->threads_err) {
+		snapshot_add_error(s, "threads", "cannot read /proc/%d/task: %s", o->pid,
+				   strerror(-o->threads_err));
+	} else {
+		s->threads = xcalloc((size_t)o->ntracks + 1, sizeof(*s->threads));
+		s->nthreads = o->ntracks;
+		int unreadable_sc = 0;
+		for (int i = 0; i < o->ntracks; i++) {
+			struct thread_track *k = &o->tracks[i];
+			struct snap_thread *t = &s->threads[i];
+			t->tid = k->tid;
+			str_copy(t->name, k->cur.name, sizeof(t->name));
+			t->state = k->cur.st.state;
+			double bt = w == OBS_WINDOW_ALL ? k->first_t : k->prev_t;
+			uint64_t bu = w == OBS_WINDOW_ALL ? k->first_ut : k->prev_ut;
+			uint64_t bs = w == OBS_WINDOW_ALL ? k->first_st : k->prev_st;
+			double tdt = c->t - bt;
+			if (tdt > 0) {
+				t->cpu_user_pct = (double)(k->cur.st.utime - bu) / hz / tdt * 100.0;
+				t->cpu_sys_pct = (double)(k->cur.st.stime - bs) / hz / tdt * 100.0;
+			} else {
+				t->cpu_user_pct = t->cpu_sys_pct = NAN;
+			}
+			t->syscall_known = k->cur.sc_ok;
+			if (!k->cur.sc_ok)
+				unreadable_sc++;
+			if (k->cur.sc_ok && k->cur.sc.kind == SYSCALL_IN) {
+				const char *nm = syscall_name(k->cur.sc.nr);
+				if (nm)
+					str_copy(t->syscall, nm, sizeof(t->syscall));
+				else
+					snprintf(t->syscall, sizeof(t->syscall), "syscall_%ld", k->cur.sc.nr);
+			}
+			str_copy(t->wchan, k->cur.wchan, sizeof(t->wchan));
+			if (t->state == 'R')
+				t->blocked_s = 0.0;
+			else if (k->blocked)
+				t->blocked_s = c->t - k->blocked_since;
+			else if (k->cur.sc_ok)
+				t->blocked_s = 0.0;
+			else
+				t->blocked_s = NAN;
+		}
+		if (unreadable_sc)
+			snapshot_add_error(s, "threads", "cannot read the current syscall of %d thread(s) "
+					   "(/proc/%d/task/*/syscall); %s", unreadable_sc, o->pid, grant_hint());
+	}
+
+	/* history, oldest first */
+	s->history = xcalloc((size_t)o->hist_len + 1, sizeof(*s->history));
+	s->nhistory = o->hist_len;
+	for (int i = 0; i < o->hist_len; i++)
+		s->history[i] = o->hist[(o->hist_head + i) % HIST_MAX];
+	return s;
+}
+
+void observer_free(struct observer *o)
+{
+	if (!o)
+		return;
+	close(o->piddir);
+	fds_reading_fini(&o->fds);
+	free(o->tracks);
+	free(o->ident.exe);
+	if (o->ident.argv) {
+		for (int i = 0; i < o->ident.argc; i++)
+			free(o->ident.argv[i]);
+		free(o->ident.argv);
+	}
+	free(o);
+}

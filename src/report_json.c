@@ -1,0 +1,219 @@
+/*
+ * report_json.c - the snapshot as JSON, format "cdtop-snapshot" version 1
+ * (doc/snapshot-format.md). Users script against this file, so every
+ * field of the format is always present; what is not known is null,
+ * never a made-up 0. Built as a jansson tree, written in one pass.
+ */
+#include "report.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <jansson.h>
+
+static json_t *jnum(double v)
+{
+	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+static json_t *jint(int64_t v)
+{
+	return v < 0 || v == INT64_MAX ? json_null() : json_integer(v);
+}
+
+/* A JSON string of text the target chose (names, paths, argv): invalid
+ * UTF-8 would make jansson refuse it, so it is sanitized first. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	char *clean = utf8_sanitize(s);
+	j = json_string(clean);
+	free(clean);
+	return j ? j : json_string("");
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+	return s && *s ? jstr(s) : json_null();
+}
+
+static json_t *jchar(char c)
+{
+	char b[2] = {c, 0};
+	return c && c != '?' ? json_string(b) : json_null();
+}
+
+/* Round to 0.1 so files diff cleanly and stay small. */
+static double r1(double v)
+{
+	return isnan(v) ? v : round(v * 10.0) / 10.0;
+}
+
+static json_t *process_json(const struct snap_process *p)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "pid", jint(p->pid));
+	json_object_set_new(o, "ppid", jint(p->ppid));
+	json_object_set_new(o, "comm", jstr(p->comm));
+	json_object_set_new(o, "exe", jstr_or_null(p->exe));
+	if (p->argv) {
+		json_t *a = json_array();
+		for (int i = 0; i < p->argc; i++)
+			json_array_append_new(a, jstr(p->argv[i] ? p->argv[i] : ""));
+		json_object_set_new(o, "cmdline", a);
+	} else {
+		json_object_set_new(o, "cmdline", json_null());
+	}
+	json_object_set_new(o, "state", jchar(p->state));
+	json_object_set_new(o, "uptime_s", jnum(r1(p->uptime_s)));
+	json_object_set_new(o, "runtime", json_string(p->runtime));
+	json_object_set_new(o, "threads", jint(p->threads));
+
+	json_t *cpu = json_object();
+	json_object_set_new(cpu, "user_pct", jnum(r1(p->cpu_user_pct)));
+	json_object_set_new(cpu, "sys_pct", jnum(r1(p->cpu_sys_pct)));
+	json_object_set_new(cpu, "total_pct", jnum(r1(p->cpu_total_pct)));
+	json_object_set_new(o, "cpu", cpu);
+
+	json_t *mem = json_object();
+	json_object_set_new(mem, "rss_kb", jint(p->rss_kb));
+	json_object_set_new(mem, "rss_anon_kb", jint(p->rss_anon_kb));
+	json_object_set_new(mem, "rss_file_kb", jint(p->rss_file_kb));
+	json_object_set_new(mem, "rss_shmem_kb", jint(p->rss_shmem_kb));
+	json_object_set_new(mem, "vsz_kb", jint(p->vsz_kb));
+	json_object_set_new(mem, "swap_kb", jint(p->swap_kb));
+	json_object_set_new(o, "memory", mem);
+
+	json_t *fds = json_object();
+	json_object_set_new(fds, "open", jint(p->fds.open));
+	json_object_set_new(fds, "limit", jint(p->fds.limit));
+	if (p->fds.open >= 0) {
+		json_t *bt = json_object();
+		json_object_set_new(bt, "file", jint(p->fds.file));
+		json_object_set_new(bt, "socket", jint(p->fds.socket));
+		json_object_set_new(bt, "pipe", jint(p->fds.pipe));
+		json_object_set_new(bt, "anon_inode", jint(p->fds.anon_inode));
+		json_object_set_new(bt, "other", jint(p->fds.other));
+		json_object_set_new(fds, "by_type", bt);
+	} else {
+		json_object_set_new(fds, "by_type", json_null());
+	}
+	json_object_set_new(o, "fds", fds);
+
+	if (p->tcp.known) {
+		json_t *tcp = json_object();
+		for (int st = 1; st < TCP_ST_MAX; st++)
+			json_object_set_new(tcp, tcp_state_name(st), json_integer(p->tcp.count[st]));
+		json_object_set_new(o, "tcp", tcp);
+	} else {
+		json_object_set_new(o, "tcp", json_null());
+	}
+
+	json_t *cs = json_object();
+	json_object_set_new(cs, "voluntary", jnum(r1(p->ctx_vol_per_s)));
+	json_object_set_new(cs, "involuntary", jnum(r1(p->ctx_invol_per_s)));
+	json_object_set_new(o, "ctx_switches_per_s", cs);
+	json_t *fl = json_object();
+	json_object_set_new(fl, "minor", jnum(r1(p->flt_min_per_s)));
+	json_object_set_new(fl, "major", jnum(r1(p->flt_maj_per_s)));
+	json_object_set_new(o, "faults_per_s", fl);
+	json_t *io = json_object();
+	json_object_set_new(io, "read_bytes", jnum(r1(p->io_read_bps)));
+	json_object_set_new(io, "write_bytes", jnum(r1(p->io_write_bps)));
+	json_object_set_new(o, "io_per_s", io);
+	json_t *cg = json_object();
+	json_object_set_new(cg, "path", jstr_or_null(p->cgroup_path));
+	json_object_set_new(cg, "cpu_throttled_pct", jnum(r1(p->cgroup_throttled_pct)));
+	json_object_set_new(o, "cgroup", cg);
+	return o;
+}
+
+static json_t *thread_json(const struct snap_thread *t)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "tid", json_integer(t->tid));
+	json_object_set_new(o, "name", jstr(t->name));
+	json_object_set_new(o, "state", jchar(t->state));
+	json_object_set_new(o, "cpu_user_pct", jnum(r1(t->cpu_user_pct)));
+	json_object_set_new(o, "cpu_sys_pct", jnum(r1(t->cpu_sys_pct)));
+	json_object_set_new(o, "syscall", jstr_or_null(t->syscall));
+	json_object_set_new(o, "wchan", jstr_or_null(t->wchan));
+	json_object_set_new(o, "blocked_s", jnum(r1(t->blocked_s)));
+	json_object_set_new(o, "lock", json_null());
+	json_object_set_new(o, "stack", json_null());
+	return o;
+}
+
+int report_json_write(const struct snapshot *s, FILE *f)
+{
+	json_t *root = json_object();
+	char ts[32];
+	json_object_set_new(root, "format", json_string("cdtop-snapshot"));
+	json_object_set_new(root, "version", json_integer(SNAP_FORMAT_VERSION));
+	json_object_set_new(root, "cdtop_version", json_string(s->cdtop_version));
+	if (isnan(s->taken_at)) {
+		json_object_set_new(root, "taken_at", json_null());
+	} else {
+		fmt_utc_iso(s->taken_at, ts, sizeof(ts));
+		json_object_set_new(root, "taken_at", json_string(ts));
+	}
+	json_object_set_new(root, "window_s", jnum(isnan(s->window_s) ? s->window_s
+						   : round(s->window_s * 1000.0) / 1000.0));
+	json_t *host = json_object();
+	json_object_set_new(host, "hostname", jstr(s->host.hostname));
+	json_object_set_new(host, "kernel", json_string(s->host.kernel));
+	json_object_set_new(host, "ncpu", jint(s->host.ncpu));
+	json_object_set_new(root, "host", host);
+	json_object_set_new(root, "process", process_json(&s->proc));
+
+	json_t *hist = json_array();
+	for (int i = 0; i < s->nhistory; i++) {
+		const struct snap_hist *h = &s->history[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "t", json_real(round(h->t * 10.0) / 10.0));
+		json_object_set_new(o, "cpu_user_pct", jnum(r1(h->cpu_user_pct)));
+		json_object_set_new(o, "cpu_sys_pct", jnum(r1(h->cpu_sys_pct)));
+		json_object_set_new(o, "rss_kb", jint(h->rss_kb));
+		json_object_set_new(o, "threads", jint(h->threads));
+		json_object_set_new(o, "fds", jint(h->fds));
+		json_object_set_new(o, "goroutines", jint(h->goroutines));
+		json_array_append_new(hist, o);
+	}
+	json_object_set_new(root, "history", hist);
+
+	if (s->threads) {
+		json_t *th = json_array();
+		for (int i = 0; i < s->nthreads; i++)
+			json_array_append_new(th, thread_json(&s->threads[i]));
+		json_object_set_new(root, "threads", th);
+	} else {
+		json_object_set_new(root, "threads", json_null());
+	}
+	/* Filled by later modules (sampler, lock analysis, Go, triage). */
+	json_object_set_new(root, "profile", json_null());
+	json_object_set_new(root, "locks", json_null());
+	json_object_set_new(root, "deadlocks", json_null());
+	json_object_set_new(root, "goroutines", json_null());
+	json_object_set_new(root, "checklist", json_null());
+
+	json_t *errs = json_array();
+	for (int i = 0; i < s->nerrors; i++) {
+		json_t *e = json_object();
+		json_object_set_new(e, "source", json_string(s->errors[i].source));
+		json_object_set_new(e, "message", jstr(s->errors[i].message));
+		json_array_append_new(errs, e);
+	}
+	json_object_set_new(root, "errors", errs);
+
+	int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	json_decref(root);
+	if (fputc('\n', f) == EOF || rc < 0) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}

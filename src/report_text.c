@@ -1,0 +1,165 @@
+/*
+ * report_text.c - the snapshot as a plain-text report meant to be pasted
+ * into a ticket or an incident channel: the same figures as the JSON,
+ * laid out for a person, widest-impact first. Unknown figures print "-".
+ */
+#include "report.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_THREAD_ROWS 40
+
+static const char *fnum(char *buf, size_t n, double v, const char *fmt)
+{
+	if (isnan(v))
+		return "-";
+	snprintf(buf, n, fmt, v);
+	return buf;
+}
+
+static const char *fint(char *buf, size_t n, int64_t v)
+{
+	if (v < 0)
+		return "-";
+	if (v == INT64_MAX)
+		return "unlimited";
+	snprintf(buf, n, "%lld", (long long)v);
+	return buf;
+}
+
+/* Size in KiB as "812 MiB" / "3.2 GiB". */
+static const char *fkb(char *buf, size_t n, int64_t kb)
+{
+	if (kb < 0)
+		return "-";
+	if (kb >= 10 * 1024 * 1024)
+		snprintf(buf, n, "%.1f GiB", (double)kb / 1048576.0);
+	else if (kb >= 10 * 1024)
+		snprintf(buf, n, "%.0f MiB", (double)kb / 1024.0);
+	else
+		snprintf(buf, n, "%lld KiB", (long long)kb);
+	return buf;
+}
+
+static int cmp_thread_cpu(const void *a, const void *b)
+{
+	const struct snap_thread *x = a, *y = b;
+	double cx = (isnan(x->cpu_user_pct) ? 0 : x->cpu_user_pct) + (isnan(x->cpu_sys_pct) ? 0 : x->cpu_sys_pct);
+	double cy = (isnan(y->cpu_user_pct) ? 0 : y->cpu_user_pct) + (isnan(y->cpu_sys_pct) ? 0 : y->cpu_sys_pct);
+	if (cx != cy)
+		return cx < cy ? 1 : -1;
+	double bx = isnan(x->blocked_s) ? 0 : x->blocked_s, by = isnan(y->blocked_s) ? 0 : y->blocked_s;
+	if (bx != by)
+		return bx < by ? 1 : -1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+int report_text_write(const struct snapshot *s, FILE *f)
+{
+	const struct snap_process *p = &s->proc;
+	char a[64], b[64], c[64], d[64], e[64], g[64], ts[32] = "-";
+	if (!isnan(s->taken_at))
+		fmt_utc_iso(s->taken_at, ts, sizeof(ts));
+	char *comm = utf8_sanitize(p->comm);
+
+	fprintf(f, "cdtop %s snapshot of pid %d (%s) on %s, kernel %s, %d CPUs\n",
+		s->cdtop_version, p->pid, comm, s->host.hostname, s->host.kernel, s->host.ncpu);
+	fprintf(f, "taken %s over a %s s window\n\n", ts, fnum(a, sizeof(a), s->window_s, "%.1f"));
+	free(comm);
+
+	fprintf(f, "Process\n");
+	if (p->exe) {
+		char *exe = utf8_sanitize(p->exe);
+		fprintf(f, "  exe       %s\n", exe);
+		free(exe);
+	}
+	if (p->argv) {
+		fprintf(f, "  cmdline  ");
+		for (int i = 0; i < p->argc; i++) {
+			char *arg = utf8_sanitize(p->argv[i]);
+			fprintf(f, " %s", arg);
+			free(arg);
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "  state %c, ppid %d, up %s s, runtime %s, %s threads\n", p->state, p->ppid,
+		fnum(a, sizeof(a), p->uptime_s, "%.0f"), p->runtime, fint(b, sizeof(b), p->threads));
+	fprintf(f, "\nCPU (%% of one CPU)\n  user %s   sys %s   total %s\n",
+		fnum(a, sizeof(a), p->cpu_user_pct, "%.1f%%"), fnum(b, sizeof(b), p->cpu_sys_pct, "%.1f%%"),
+		fnum(c, sizeof(c), p->cpu_total_pct, "%.1f%%"));
+	fprintf(f, "  context switches/s: voluntary %s, involuntary %s\n",
+		fnum(a, sizeof(a), p->ctx_vol_per_s, "%.1f"), fnum(b, sizeof(b), p->ctx_invol_per_s, "%.1f"));
+	fprintf(f, "  cgroup %s, CPU throttled %s of periods\n", p->cgroup_path ? p->cgroup_path : "-",
+		fnum(c, sizeof(c), p->cgroup_throttled_pct, "%.1f%%"));
+
+	fprintf(f, "\nMemory\n  RSS %s (anon %s, file %s, shmem %s)   VSZ %s   swap %s\n",
+		fkb(a, sizeof(a), p->rss_kb), fkb(b, sizeof(b), p->rss_anon_kb), fkb(c, sizeof(c), p->rss_file_kb),
+		fkb(d, sizeof(d), p->rss_shmem_kb), fkb(e, sizeof(e), p->vsz_kb), fkb(g, sizeof(g), p->swap_kb));
+	fprintf(f, "  faults/s: minor %s, major %s\n", fnum(a, sizeof(a), p->flt_min_per_s, "%.1f"),
+		fnum(b, sizeof(b), p->flt_maj_per_s, "%.1f"));
+	fprintf(f, "  IO bytes/s: read %s, write %s\n", fnum(a, sizeof(a), p->io_read_bps, "%.0f"),
+		fnum(b, sizeof(b), p->io_write_bps, "%.0f"));
+
+	fprintf(f, "\nFile descriptors\n  open %s of limit %s", fint(a, sizeof(a), p->fds.open),
+		fint(b, sizeof(b), p->fds.limit));
+	if (p->fds.open >= 0)
+		fprintf(f, "   (file %lld, socket %lld, pipe %lld, anon_inode %lld, other %lld)",
+			(long long)p->fds.file, (long long)p->fds.socket, (long long)p->fds.pipe,
+			(long long)p->fds.anon_inode, (long long)p->fds.other);
+	fputc('\n', f);
+	fprintf(f, "\nTCP sockets of the process");
+	if (p->tcp.known) {
+		fprintf(f, " (from %s)\n ", p->tcp.source);
+		for (int st = 1; st < TCP_ST_MAX; st++)
+			if (p->tcp.count[st] || st == TCP_ST_ESTABLISHED || st == TCP_ST_LISTEN ||
+			    st == TCP_ST_CLOSE_WAIT || st == TCP_ST_TIME_WAIT)
+				fprintf(f, " %s %lld", tcp_state_name(st), (long long)p->tcp.count[st]);
+		fputc('\n', f);
+	} else {
+		fprintf(f, "\n  unknown\n");
+	}
+
+	if (s->nhistory > 0) {
+		const struct snap_hist *h0 = &s->history[0], *hn = &s->history[s->nhistory - 1];
+		fprintf(f, "\nHistory (%d points over %.0f s): RSS %s -> %s, threads %s -> %s, fds %s -> %s\n",
+			s->nhistory, hn->t - h0->t, fkb(a, sizeof(a), h0->rss_kb), fkb(b, sizeof(b), hn->rss_kb),
+			fint(c, sizeof(c), h0->threads), fint(d, sizeof(d), hn->threads),
+			fint(e, sizeof(e), h0->fds), fint(g, sizeof(g), hn->fds));
+	}
+
+	if (s->threads && s->nthreads) {
+		struct snap_thread *t = xmalloc(sizeof(*t) * (size_t)s->nthreads);
+		memcpy(t, s->threads, sizeof(*t) * (size_t)s->nthreads);
+		qsort(t, (size_t)s->nthreads, sizeof(*t), cmp_thread_cpu);
+		int rows = s->nthreads < MAX_THREAD_ROWS ? s->nthreads : MAX_THREAD_ROWS;
+		fprintf(f, "\nThreads (%d, busiest first%s)\n", s->nthreads,
+			rows < s->nthreads ? ", first 40" : "");
+		fprintf(f, "  %8s %-16s %s %7s %7s %-18s %-22s %9s\n", "TID", "NAME", "S", "USER%",
+			"SYS%", "SYSCALL", "WCHAN", "BLOCKED");
+		for (int i = 0; i < rows; i++) {
+			char *nm = utf8_sanitize(t[i].name);
+			fprintf(f, "  %8d %-16.16s %c %7s %7s %-18.18s %-22.22s %9s\n", t[i].tid, nm,
+				t[i].state, fnum(a, sizeof(a), t[i].cpu_user_pct, "%.1f"),
+				fnum(b, sizeof(b), t[i].cpu_sys_pct, "%.1f"),
+				t[i].syscall[0] ? t[i].syscall : "-", t[i].wchan[0] ? t[i].wchan : "-",
+				fnum(c, sizeof(c), t[i].blocked_s, "%.1fs"));
+			free(nm);
+		}
+		free(t);
+	}
+
+	if (s->nerrors) {
+		fprintf(f, "\nNot shown (what is missing and why)\n");
+		for (int i = 0; i < s->nerrors; i++)
+			fprintf(f, "  [%s] %s\n", s->errors[i].source, s->errors[i].message);
+	}
+	if (ferror(f)) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * snapshot.c - life cycle of struct snapshot: creation with every figure
+ * unknown, error records, and freeing.
+ */
+#include "snapshot.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const tcp_names[TCP_ST_MAX] = {
+	[TCP_ST_ESTABLISHED] = "ESTABLISHED", [TCP_ST_SYN_SENT] = "SYN_SENT",
+	[TCP_ST_SYN_RECV] = "SYN_RECV", [TCP_ST_FIN_WAIT1] = "FIN_WAIT1",
+	[TCP_ST_FIN_WAIT2] = "FIN_WAIT2", [TCP_ST_TIME_WAIT] = "TIME_WAIT",
+	[TCP_ST_CLOSE] = "CLOSE", [TCP_ST_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_ST_LAST_ACK] = "LAST_ACK", [TCP_ST_LISTEN] = "LISTEN",
+	[TCP_ST_CLOSING] = "CLOSING",
+};
+
+const char *tcp_state_name(int st)
+{
+	return st > 0 && st < TCP_ST_MAX ? tcp_names[st] : NULL;
+}
+
+void snap_process_clear(struct snap_process *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->pid = p->ppid = SNAP_UNKNOWN;
+	p->state = '?';
+	p->uptime_s = NAN;
+	strcpy(p->runtime, "native");
+	p->threads = SNAP_UNKNOWN;
+	p->cpu_user_pct = p->cpu_sys_pct = p->cpu_total_pct = NAN;
+	p->rss_kb = p->rss_anon_kb = p->rss_file_kb = SNAP_UNKNOWN;
+	p->rss_shmem_kb = p->vsz_kb = p->swap_kb = SNAP_UNKNOWN;
+	p->fds.open = p->fds.limit = SNAP_UNKNOWN;
+	p->fds.file = p->fds.socket = p->fds.pipe = SNAP_UNKNOWN;
+	p->fds.anon_inode = p->fds.other = SNAP_UNKNOWN;
+	p->tcp.known = false;
+	p->ctx_vol_per_s = p->ctx_invol_per_s = NAN;
+	p->flt_min_per_s = p->flt_maj_per_s = NAN;
+	p->io_read_bps = p->io_write_bps = NAN;
+	p->cgroup_throttled_pct = NAN;
+}
+
+struct snapshot *snapshot_new(void)
+{
+	struct snapshot *s = xcalloc(1, sizeof(*s));
+	str_copy(s->cdtop_version, PACKAGE_VERSION, sizeof(s->cdtop_version));
+	s->taken_at = NAN;
+	s->window_s = NAN;
+	s->host.ncpu = SNAP_UNKNOWN;
+	snap_process_clear(&s->proc);
+	return s;
+}
+
+void snapshot_add_error(struct snapshot *s, const char *source, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->errors = xrealloc(s->errors, sizeof(*s->errors) * (size_t)(s->nerrors + 1));
+	struct snap_error *e = &s->errors[s->nerrors++];
+	str_copy(e->source, source, sizeof(e->source));
+	e->message = xstrdup(msg);
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->proc.exe);
+	if (s->proc.argv) {
+		for (int i = 0; i < s->proc.argc; i++)
+			free(s->proc.argv[i]);
+		free(s->proc.argv);
+	}
+	free(s->proc.cgroup_path);
+	free(s->history);
+	free(s->threads);
+	for (int i = 0; i < s->nerrors; i++)
+		free(s->errors[i].message);
+	free(s->errors);
+	free(s);
+}
