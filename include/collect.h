@@ -31,7 +31,7 @@ struct process_reading {
 	uint64_t minflt, majflt;
 	int64_t threads;
 	int64_t rss_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb, vsz_kb, swap_kb;
-	int64_t ctx_vol, ctx_invol;     /* summed over threads; -1 unknown */
+	int64_t ctx_vol, ctx_invol;     /* leader's own (status); rates use the thread sums */
 	bool io_ok;
 	uint64_t io_read, io_write;     /* bytes */
 	bool cg_ok;
@@ -64,7 +64,7 @@ struct thread_reading {
 	struct task_syscall sc;
 	char wchan[64];
 	int64_t run_ns;                 /* schedstat, -1 unknown */
-	int64_t ctx_vol, ctx_invol;     /* from status; -1 unknown (not read by default) */
+	int64_t ctx_vol, ctx_invol;     /* from task status; -1 unknown */
 };
 
 /* Read every thread of the process into a malloc'd array (*out, *n).

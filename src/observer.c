@@ -38,6 +38,7 @@ struct thread_track {
 	struct thread_reading cur;
 	double first_t, prev_t;         /* times of the first and previous reading */
 	uint64_t first_ut, first_st, prev_ut, prev_st;
+	int64_t first_cv, first_ci, prev_cv, prev_ci; /* ctx switches; 0 = born since */
 	bool blocked;                   /* in the same syscall since blocked_since */
 	double blocked_since;
 };
@@ -193,10 +194,19 @@ static void merge_threads(struct observer *o, struct thread_reading *rd, int n, 
 			k->prev_t = o->cur.t;
 			k->prev_ut = old->cur.st.utime;
 			k->prev_st = old->cur.st.stime;
+			k->first_cv = old->first_cv;
+			k->first_ci = old->first_ci;
+			k->prev_cv = old->cur.ctx_vol;
+			k->prev_ci = old->cur.ctx_invol;
 		} else {
 			k->first_t = k->prev_t = t;
 			k->first_ut = k->prev_ut = r->st.utime;
 			k->first_st = k->prev_st = r->st.stime;
+			/* A thread first seen after the first poll was born
+			 * inside the window: all its switches count. */
+			bool born = o->npolls > 0;
+			k->first_cv = k->prev_cv = born ? 0 : r->ctx_vol;
+			k->first_ci = k->prev_ci = born ? 0 : r->ctx_invol;
 		}
 		bool in_sys = r->sc_ok && r->sc.kind == SYSCALL_IN && r->st.state != 'R';
 		if (in_sys) {
@@ -335,9 +345,28 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 		p->cpu_total_pct = p->cpu_user_pct + p->cpu_sys_pct;
 		p->flt_min_per_s = rate(b->minflt, c->minflt, dt);
 		p->flt_maj_per_s = rate(b->majflt, c->majflt, dt);
-		if (b->ctx_vol >= 0 && c->ctx_vol >= 0) {
-			p->ctx_vol_per_s = rate((uint64_t)b->ctx_vol, (uint64_t)c->ctx_vol, dt);
-			p->ctx_invol_per_s = rate((uint64_t)b->ctx_invol, (uint64_t)c->ctx_invol, dt);
+		/* Summed over live threads: a thread that exited takes its last
+		 * partial interval with it, which can only under-count. */
+		if (!o->threads_err) {
+			int64_t vol = 0, invol = 0;
+			bool known = true;
+			for (int i = 0; i < o->ntracks; i++) {
+				const struct thread_track *k = &o->tracks[i];
+				int64_t bv = w == OBS_WINDOW_ALL ? k->first_cv : k->prev_cv;
+				int64_t bi = w == OBS_WINDOW_ALL ? k->first_ci : k->prev_ci;
+				if (k->cur.ctx_vol < 0 || bv < 0) {
+					known = false;
+					break;
+				}
+				if (k->cur.ctx_vol >= bv)
+					vol += k->cur.ctx_vol - bv;
+				if (k->cur.ctx_invol >= bi)
+					invol += k->cur.ctx_invol - bi;
+			}
+			if (known) {
+				p->ctx_vol_per_s = (double)vol / dt;
+				p->ctx_invol_per_s = (double)invol / dt;
+			}
 		}
 		if (b->io_ok && c->io_ok) {
 			p->io_read_bps = rate(b->io_read, c->io_read, dt);
