@@ -26,4 +26,8 @@ int output_check_writable(const char *path, char *err, size_t errlen);
 int output_write_snapshot(const struct snapshot *s, const char *path, enum out_format fmt,
 			  char *err, size_t errlen);
 
+/* Write s to standard output in format fmt. Returns 0, or -1 with a
+ * message in err. */
+int output_write_stdout(const struct snapshot *s, enum out_format fmt, char *err, size_t errlen);
+
 #endif

@@ -45,7 +45,8 @@ static void usage(FILE *f)
 "\n"
 "  -p, --pid PID          process to observe\n"
 "  -d, --delay SECS       screen refresh interval (default 1)\n"
-"  -o, --snapshot FILE    observe for --duration, write a snapshot to FILE, exit\n"
+"  -o, --snapshot FILE    observe for --duration, write a snapshot to FILE (- for\n"
+"                         standard output) and exit; Ctrl-C ends the window early\n"
 "      --duration SECS    observation window for --snapshot (default 3; 0 = one reading)\n"
 "      --format FMT       json or text (default: from FILE's extension, else json)\n"
 "  -h, --help             show this help and exit\n"
@@ -103,7 +104,8 @@ static int run_headless(struct observer *o, const char *path, enum out_format fm
 		}
 	}
 	struct snapshot *s = observer_snapshot(o, OBS_WINDOW_ALL);
-	int rc = output_write_snapshot(s, path, fmt, err, sizeof(err));
+	int rc = strcmp(path, "-") == 0 ? output_write_stdout(s, fmt, err, sizeof(err))
+					: output_write_snapshot(s, path, fmt, err, sizeof(err));
 	snapshot_free(s);
 	if (rc < 0) {
 		fprintf(stderr, "cdtop: %s\n", err);
@@ -197,7 +199,8 @@ int main(int argc, char **argv)
 		if (fmt < 0)
 			fmt = OUT_JSON;
 		/* Fail before the window, not after it. */
-		if (output_check_writable(snap_path, err, sizeof(err)) < 0) {
+		if (strcmp(snap_path, "-") != 0 &&
+		    output_check_writable(snap_path, err, sizeof(err)) < 0) {
 			fprintf(stderr, "cdtop: %s\n", err);
 			return CDTOP_EXIT_OUTPUT;
 		}

@@ -107,3 +107,16 @@ int output_write_snapshot(const struct snapshot *s, const char *path, enum out_f
 	}
 	return 0;
 }
+
+int output_write_stdout(const struct snapshot *s, enum out_format fmt, char *err, size_t errlen)
+{
+	errno = 0;
+	int rc = fmt == OUT_JSON ? report_json_write(s, stdout) : report_text_write(s, stdout);
+	if (rc == 0 && fflush(stdout) != 0)
+		rc = -1;
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot write to standard output: %s", strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
+}
