@@ -8,6 +8,7 @@
 #ifndef CDTOP_UTIL_H
 #define CDTOP_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -51,5 +52,10 @@ void fmt_utc_compact(double t, char *buf, size_t n);
 /* Copy of s with every invalid UTF-8 sequence replaced by U+FFFD and
  * control characters by '?'; caller frees. For names the target chose. */
 char *utf8_sanitize(const char *s);
+
+/* Copy at most `width` characters (UTF-8 code points) of s into out (size
+ * n), padded with spaces to `width` when pad is true; never splits a
+ * multibyte character. Returns out. */
+char *utf8_cols(char *out, size_t n, const char *s, int width, bool pad);
 
 #endif

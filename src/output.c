@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,9 +27,10 @@ int output_format_from_name(const char *path)
 	const char *slash = strrchr(path, '/');
 	if (!dot || (slash && dot < slash))
 		return -1;
-	if (strcmp(dot, ".json") == 0)
+	if (strcasecmp(dot, ".json") == 0)
 		return OUT_JSON;
-	if (strcmp(dot, ".txt") == 0 || strcmp(dot, ".text") == 0 || strcmp(dot, ".log") == 0)
+	if (strcasecmp(dot, ".txt") == 0 || strcasecmp(dot, ".text") == 0 ||
+	    strcasecmp(dot, ".log") == 0)
 		return OUT_TEXT;
 	return -1;
 }

@@ -263,9 +263,22 @@ int parse_mountinfo_cgroup(const char *buf, const char *fstype, const char *opt,
 		char mp[512];
 		if (sscanf(line, "%*s %*s %*s %*s %511s", mp) != 1)
 			continue;
-		if (strlen(mp) >= mntlen)
+		/* The kernel escapes ' ', '\t', '\n' and '\\' as \ooo. */
+		char dec[512];
+		size_t o = 0;
+		for (const char *q = mp; *q && o + 1 < sizeof(dec); q++) {
+			if (q[0] == '\\' && q[1] >= '0' && q[1] <= '3' && q[2] >= '0' && q[2] <= '7' &&
+			    q[3] >= '0' && q[3] <= '7') {
+				dec[o++] = (char)((q[1] - '0') * 64 + (q[2] - '0') * 8 + (q[3] - '0'));
+				q += 3;
+			} else {
+				dec[o++] = *q;
+			}
+		}
+		dec[o] = '\0';
+		if (o >= mntlen)
 			continue;
-		strcpy(mnt, mp);
+		memcpy(mnt, dec, o + 1);
 		return 0;
 	}
 	return -1;

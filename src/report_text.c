@@ -65,8 +65,11 @@ int report_text_write(const struct snapshot *s, FILE *f)
 		fmt_utc_iso(s->taken_at, ts, sizeof(ts));
 	char *comm = utf8_sanitize(p->comm);
 
-	fprintf(f, "cdtop %s snapshot of pid %d (%s) on %s, kernel %s, %d CPUs\n",
-		s->cdtop_version, p->pid, comm, s->host.hostname, s->host.kernel, s->host.ncpu);
+	char pidb[24], ppidb[24], ncpub[24];
+	fprintf(f, "cdtop %s snapshot of pid %s (%s) on %s, kernel %s, %s CPUs\n",
+		s->cdtop_version, fint(pidb, sizeof(pidb), p->pid), comm,
+		s->host.hostname[0] ? s->host.hostname : "-", s->host.kernel[0] ? s->host.kernel : "-",
+		fint(ncpub, sizeof(ncpub), s->host.ncpu));
 	fprintf(f, "taken %s over a %s s window\n\n", ts, fnum(a, sizeof(a), s->window_s, "%.1f"));
 	free(comm);
 
@@ -79,13 +82,14 @@ int report_text_write(const struct snapshot *s, FILE *f)
 	if (p->argv) {
 		fprintf(f, "  cmdline  ");
 		for (int i = 0; i < p->argc; i++) {
-			char *arg = utf8_sanitize(p->argv[i]);
+			char *arg = utf8_sanitize(p->argv[i] ? p->argv[i] : "");
 			fprintf(f, " %s", arg);
 			free(arg);
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "  state %c, ppid %d, up %s s, runtime %s, %s threads\n", p->state, p->ppid,
+	fprintf(f, "  state %c, ppid %s, up %s s, runtime %s, %s threads\n",
+		p->state == '?' ? '-' : p->state, fint(ppidb, sizeof(ppidb), p->ppid),
 		fnum(a, sizeof(a), p->uptime_s, "%.0f"), p->runtime, fint(b, sizeof(b), p->threads));
 	fprintf(f, "\nCPU (%% of one CPU)\n  user %s   sys %s   total %s\n",
 		fnum(a, sizeof(a), p->cpu_user_pct, "%.1f%%"), fnum(b, sizeof(b), p->cpu_sys_pct, "%.1f%%"),
@@ -140,8 +144,9 @@ int report_text_write(const struct snapshot *s, FILE *f)
 		fprintf(f, "  %8s %-16s %s %7s %7s %-18s %-22s %9s\n", "TID", "NAME", "S", "USER%",
 			"SYS%", "SYSCALL", "WCHAN", "BLOCKED");
 		for (int i = 0; i < rows; i++) {
-			char *nm = utf8_sanitize(t[i].name);
-			fprintf(f, "  %8d %-16.16s %c %7s %7s %-18.18s %-22.22s %9s\n", t[i].tid, nm,
+			char *nm = utf8_sanitize(t[i].name), nmcol[80];
+			utf8_cols(nmcol, sizeof(nmcol), nm, 16, true);
+			fprintf(f, "  %8d %s %c %7s %7s %-18.18s %-22.22s %9s\n", t[i].tid, nmcol,
 				t[i].state, fnum(a, sizeof(a), t[i].cpu_user_pct, "%.1f"),
 				fnum(b, sizeof(b), t[i].cpu_sys_pct, "%.1f"),
 				t[i].syscall[0] ? t[i].syscall : "-", t[i].wchan[0] ? t[i].wchan : "-",

@@ -318,12 +318,13 @@ static void draw_threads(struct tui *t, int top, int bottom)
 		t->scroll = 0;
 	for (int i = 0; i < rows && t->scroll + i < s->nthreads; i++) {
 		const struct snap_thread *th = &s->threads[t->scroll + i];
-		char *nm = utf8_sanitize(th->name);
+		char *nm = utf8_sanitize(th->name), nmcol[80];
+		utf8_cols(nmcol, sizeof(nmcol), nm, 16, true);
 		move(top + 1 + i, 0);
 		int pair = th->state == 'R' ? 4 : th->state == 'D' ? 3 : 0;
 		style_on(t, pair, 0);
 		char row[256];
-		snprintf(row, sizeof(row), "%8d %-16.16s %c %7s %7s %-16.16s %-20.20s %9s", th->tid, nm,
+		snprintf(row, sizeof(row), "%8d %s %c %7s %7s %-16.16s %-20.20s %9s", th->tid, nmcol,
 			 th->state, pct_str(a, sizeof(a), th->cpu_user_pct),
 			 pct_str(b, sizeof(b), th->cpu_sys_pct), th->syscall[0] ? th->syscall : "-",
 			 th->wchan[0] ? th->wchan : "-", dur_str(c, sizeof(c), th->blocked_s));

@@ -202,3 +202,29 @@ char *utf8_sanitize(const char *s)
 	*o = '\0';
 	return out;
 }
+
+char *utf8_cols(char *out, size_t n, const char *s, int width, bool pad)
+{
+	size_t o = 0;
+	int cols = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p && cols < width) {
+		size_t len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4;
+		size_t have = strnlen((const char *)p, len);
+		if (have < len)
+			break;
+		if (o + len + 1 > n)
+			break;
+		memcpy(out + o, p, len);
+		o += len;
+		p += len;
+		cols++;
+	}
+	while (pad && cols < width && o + 2 <= n) {
+		out[o++] = ' ';
+		cols++;
+	}
+	if (n)
+		out[o < n ? o : n - 1] = '\0';
+	return out;
+}

@@ -1,0 +1,48 @@
+# Unit tests: plain C programs linked against libcdtop.a, one per module
+# group. Each prints "ok N checks" and exits 1 on any failed check.
+# Fixtures are read from $FIXTURES (AM_TESTS_ENVIRONMENT); temp files go
+# under a mkdtemp() directory in /tmp, so `make distcheck` works.
+
+UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+tests_unit_test_proc_parse_SOURCES = tests/unit/test_proc_parse.c tests/unit/check.h
+tests_unit_test_proc_parse_LDADD = libcdtop.a $(CORE_LIBS)
+
+tests_unit_test_report_SOURCES = tests/unit/test_report.c tests/unit/check.h
+tests_unit_test_report_LDADD = libcdtop.a $(CORE_LIBS)
+
+EXTRA_DIST += \
+	tests/fixtures/proc/README \
+	tests/fixtures/proc/comm_paren_stat \
+	tests/fixtures/proc/cpu_stat_v1 \
+	tests/fixtures/proc/cpu_stat_v2_root \
+	tests/fixtures/proc/hand_cgroup_v1_only \
+	tests/fixtures/proc/hand_cgroup_v2_only \
+	tests/fixtures/proc/hand_cpu_stat_v2 \
+	tests/fixtures/proc/hand_limits_unlimited \
+	tests/fixtures/proc/hand_mountinfo_v1_cpu_cpuacct \
+	tests/fixtures/proc/hand_mountinfo_v2_only \
+	tests/fixtures/proc/hand_stat_distinct \
+	tests/fixtures/proc/hand_stat_truncated \
+	tests/fixtures/proc/kthread_stat \
+	tests/fixtures/proc/kthread_status \
+	tests/fixtures/proc/net_tcp \
+	tests/fixtures/proc/net_tcp6 \
+	tests/fixtures/proc/self_cgroup \
+	tests/fixtures/proc/self_io \
+	tests/fixtures/proc/self_limits \
+	tests/fixtures/proc/self_mountinfo \
+	tests/fixtures/proc/self_schedstat \
+	tests/fixtures/proc/self_stat \
+	tests/fixtures/proc/self_status \
+	tests/fixtures/proc/stat_stopped \
+	tests/fixtures/proc/status_traced \
+	tests/fixtures/proc/syscall_nanosleep \
+	tests/fixtures/proc/syscall_running \
+	tests/fixtures/proc/syscall_stopped \
+	tests/fixtures/proc/task_stat_sleeper \
+	tests/fixtures/proc/task_syscall_futex \
+	tests/fixtures/proc/zombie_stat \
+	tests/fixtures/proc/zombie_status
