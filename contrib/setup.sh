@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential autoconf automake libtool pkg-config
       libncurses-dev libproc2-dev libunwind-dev libelf-dev libdw-dev libjansson-dev
+      libiberty-dev liblzma-dev g++ golang-go elfutils gdb
       tmux jq iproute2 procps util-linux)
 
 missing=()

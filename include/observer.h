@@ -35,6 +35,9 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w);
  * the fix), or NULL-terminated empty list. Owned by the observer. */
 const char *const *observer_warnings(const struct observer *o);
 
+/* The observed process's /proc directory, open for other collectors. */
+int observer_piddir(const struct observer *o);
+
 /* Stop observing and free everything. NULL is a no-op. */
 void observer_free(struct observer *o);
 

@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include "snapshot.h"
 
-enum out_format { OUT_JSON, OUT_TEXT };
+enum out_format { OUT_JSON, OUT_TEXT, OUT_FOLDED };
 
 /* Format from a file name's extension (.json -> JSON, .txt/.text/.log ->
- * text); -1 when the extension says nothing. */
+ * text, .folded -> folded stacks); -1 when the extension says nothing. */
 int output_format_from_name(const char *path);
 
 /* Check early that `path` can be created (directory exists and is

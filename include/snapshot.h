@@ -85,6 +85,46 @@ struct snap_thread {
 	bool syscall_known;             /* false: syscall field is null */
 	char wchan[64];                 /* "" = null */
 	double blocked_s;               /* time in the same syscall; 0 running; NAN unknown */
+	int *stack;                     /* latest sampled stack: indices into profile->frames,
+					   innermost first; NULL when not sampled */
+	int nstack;
+};
+
+/* A symbolized frame, shared by every stack that contains it. */
+struct snap_frame {
+	char *function;                 /* "validate_record", or "libfoo.so+0x1234" when unknown */
+	char *module;                   /* path of the module, "[unknown]" outside any */
+};
+
+/* Identical samples of one thread, merged. */
+struct snap_stack {
+	int64_t count;
+	int tid;
+	bool running;                   /* the thread was on CPU (state R) when sampled */
+	int nframes;
+	int *frames;                    /* indices into profile->frames, innermost first */
+};
+
+/* One row of the top-functions table. */
+struct snap_top {
+	int frame;                      /* index into profile->frames */
+	int64_t flat, cum;              /* samples with it innermost / anywhere */
+	double flat_pct, cum_pct;       /* of the samples counted in the mode */
+};
+
+struct snap_profile {
+	char mode[8];                   /* "cpu" (running samples only) or "wall" (all) */
+	double frequency_hz;            /* sampling rate per thread in effect at the end */
+	double requested_hz;            /* -F */
+	int64_t samples;                /* samples counted in mode */
+	int64_t samples_total;          /* all samples (both modes) */
+	int64_t stops;                  /* times a thread was stopped */
+	double pause_us_p50, pause_us_p99, pause_us_max; /* per stop; NAN when none */
+	double duration_s;              /* span the samples cover */
+	struct snap_frame *frames; int nframes;
+	struct snap_stack *stacks; int nstacks;
+	struct snap_top *top; int ntop;
+	char status[512];               /* "" or a note: rate lowered, process stopped */
 };
 
 struct snap_error {
@@ -101,6 +141,7 @@ struct snapshot {
 	struct snap_hist *history; int nhistory;
 	struct snap_thread *threads; int nthreads;
 	struct snap_error *errors; int nerrors;
+	struct snap_profile *profile;   /* NULL: no stacks (not sampled or not permitted) */
 };
 
 /* Allocate an empty snapshot with every figure unknown. Never NULL. */
@@ -112,6 +153,9 @@ void snapshot_free(struct snapshot *s);
 /* Append an error record (message is copied). */
 void snapshot_add_error(struct snapshot *s, const char *source, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Free a profile and everything it owns. NULL is a no-op. */
+void snap_profile_free(struct snap_profile *p);
 
 /* Set every figure of `p` to unknown. */
 void snap_process_clear(struct snap_process *p);

@@ -12,10 +12,19 @@
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24
 
-/* Run the screen on observer `o`, refreshing every `delay` seconds, until
- * the user quits or SIGINT/SIGTERM. The terminal is restored on every
- * exit path. Returns an exit code (CDTOP_EXIT_*); on failure a one-line
- * message is in err. */
-int tui_run(struct observer *o, double delay, char *err, size_t errlen);
+struct profiler;
+
+struct tui_opts {
+	double delay;                   /* refresh interval, seconds */
+	const char *mode;               /* "cpu", "wall" or "auto" */
+	const char *stacks_off;         /* why there is no profiler, or NULL */
+};
+
+/* Run the screen on observer `o` (and profiler `prof`, may be NULL),
+ * until the user quits or SIGINT/SIGTERM/SIGHUP. The terminal is restored
+ * on every exit path. Returns an exit code (CDTOP_EXIT_*); on failure a
+ * one-line message is in err. */
+int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *opts,
+	    char *err, size_t errlen);
 
 #endif

@@ -13,8 +13,10 @@
 #include "tui.h"
 #include "util.h"
 #include "collect.h"
+#include "profiler.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
+static char stacks_off_reason[CDTOP_ERRLEN] = "stack sampling disabled (--no-stacks)";
 
 static void on_signal(int sig)
 {
@@ -37,8 +40,9 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: cdtop -p PID [-d SECS]\n"
-"       cdtop -p PID --snapshot FILE [--duration SECS] [--format json|text]\n"
+"Usage: cdtop -p PID [-d SECS] [-F HZ] [--mode cpu|wall|auto] [--no-stacks]\n"
+"       cdtop -p PID --snapshot FILE [--duration SECS] [--format json|text|folded]\n"
+"       cdtop -p PID --stacks\n"
 "\n"
 "Show where a live process spends its time and what is stuck, from outside,\n"
 "with no agent and no restart.\n"
@@ -48,7 +52,14 @@ static void usage(FILE *f)
 "  -o, --snapshot FILE    observe for --duration, write a snapshot to FILE (- for\n"
 "                         standard output) and exit; Ctrl-C ends the window early\n"
 "      --duration SECS    observation window for --snapshot (default 3; 0 = one reading)\n"
-"      --format FMT       json or text (default: from FILE's extension, else json)\n"
+"      --format FMT       json, text or folded (flame graph input; default: from\n"
+"                         FILE's extension, else json)\n"
+"  -F, --frequency HZ     stack samples per second per thread (default 49, 1-1000;\n"
+"                         lowered automatically to keep stops under 1%%)\n"
+"      --mode MODE        top functions of cpu (running threads), wall (all\n"
+"                         threads) or auto (cpu when busy; default)\n"
+"      --no-stacks        do not sample stacks (no ptrace): /proc figures only\n"
+"      --stacks           print every thread's current stack once and exit\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n"
 "\n"
@@ -90,20 +101,37 @@ static void sleep_until(double t)
 	}
 }
 
-static int run_headless(struct observer *o, const char *path, enum out_format fmt, double duration)
+static int run_headless(struct observer *o, struct profiler *prof, const char *mode,
+			const char *path, enum out_format fmt, double duration)
 {
 	char err[CDTOP_ERRLEN];
 	double start = now_mono(), end = start + duration;
-	/* One reading per second feeds the history; the last lands at the end. */
-	for (double next = start + 1.0; !interrupted && now_mono() < end; next += 1.0) {
-		sleep_until(next < end ? next : end);
-		int rc = observer_poll(o, err, sizeof(err));
-		if (rc != CDTOP_EXIT_OK) {
-			fprintf(stderr, "cdtop: %s; no snapshot written\n", err);
-			return rc;
+	double next_poll = start + 1.0;
+	/* One reading per second feeds the history; the last lands at the
+	 * end. Stack rounds run in between at the sampling rate. */
+	while (!interrupted && now_mono() < end) {
+		double wake = next_poll < end ? next_poll : end;
+		if (prof) {
+			double t = profiler_tick(prof);
+			if (t > 0 && now_mono() + t < wake)
+				wake = now_mono() + t;
+		}
+		sleep_until(wake);
+		double now = now_mono();
+		if (now >= next_poll || now >= end) {
+			int rc = observer_poll(o, err, sizeof(err));
+			if (rc != CDTOP_EXIT_OK) {
+				fprintf(stderr, "cdtop: %s; no snapshot written\n", err);
+				return rc;
+			}
+			next_poll += 1.0;
 		}
 	}
 	struct snapshot *s = observer_snapshot(o, OBS_WINDOW_ALL);
+	if (prof)
+		profiler_fill(prof, s, mode);
+	else
+		snapshot_add_error(s, "stacks", "%s", stacks_off_reason);
 	int rc = strcmp(path, "-") == 0 ? output_write_stdout(s, fmt, err, sizeof(err))
 					: output_write_snapshot(s, path, fmt, err, sizeof(err));
 	snapshot_free(s);
@@ -116,13 +144,17 @@ static int run_headless(struct observer *o, const char *path, enum out_format fm
 
 int main(int argc, char **argv)
 {
-	enum { OPT_DURATION = 256, OPT_FORMAT };
+	enum { OPT_DURATION = 256, OPT_FORMAT, OPT_MODE, OPT_NO_STACKS, OPT_STACKS };
 	static const struct option opts[] = {
 		{"pid", required_argument, NULL, 'p'},
 		{"delay", required_argument, NULL, 'd'},
 		{"snapshot", required_argument, NULL, 'o'},
 		{"duration", required_argument, NULL, OPT_DURATION},
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"frequency", required_argument, NULL, 'F'},
+		{"mode", required_argument, NULL, OPT_MODE},
+		{"no-stacks", no_argument, NULL, OPT_NO_STACKS},
+		{"stacks", no_argument, NULL, OPT_STACKS},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -131,11 +163,14 @@ int main(int argc, char **argv)
 	double delay = 1.0, duration = 3.0;
 	const char *snap_path = NULL;
 	int fmt = -1;
+	double hz = PROFILER_DEFAULT_HZ;
+	const char *mode = "auto";
+	bool no_stacks = false, stacks_once = false;
 	int c;
 
 	setlocale(LC_ALL, "");
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:d:o:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:d:o:F:hV", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'p':
@@ -162,8 +197,26 @@ int main(int argc, char **argv)
 				fmt = OUT_JSON;
 			else if (strcmp(optarg, "text") == 0)
 				fmt = OUT_TEXT;
+			else if (strcmp(optarg, "folded") == 0)
+				fmt = OUT_FOLDED;
 			else
-				return usage_error("invalid format '%s': expected json or text", optarg);
+				return usage_error("invalid format '%s': expected json, text or folded", optarg);
+			break;
+		case 'F':
+			hz = parse_secs(optarg);
+			if (hz < 1 || hz > 1000)
+				return usage_error("invalid frequency '%s': expected 1 to 1000 samples per second", optarg);
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "cpu") && strcmp(optarg, "wall") && strcmp(optarg, "auto"))
+				return usage_error("invalid mode '%s': expected cpu, wall or auto", optarg);
+			mode = optarg;
+			break;
+		case OPT_NO_STACKS:
+			no_stacks = true;
+			break;
+		case OPT_STACKS:
+			stacks_once = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -192,8 +245,13 @@ int main(int argc, char **argv)
 		return CDTOP_EXIT_USAGE;
 	}
 
+	if (stacks_once && (snap_path || no_stacks))
+		return usage_error("%s", "--stacks cannot be combined with --snapshot or --no-stacks");
+
 	char err[CDTOP_ERRLEN];
-	if (snap_path) {
+	if (stacks_once) {
+		/* no terminal needed */
+	} else if (snap_path) {
 		if (fmt < 0)
 			fmt = output_format_from_name(snap_path);
 		if (fmt < 0)
@@ -225,15 +283,32 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cdtop: %s\n", err);
 		return rc;
 	}
-	if (snap_path) {
-		for (const char *const *w = observer_warnings(o); *w; w++)
-			fprintf(stderr, "cdtop: warning: %s\n", *w);
-		rc = run_headless(o, snap_path, (enum out_format)fmt, duration);
+	for (const char *const *w = observer_warnings(o); snap_path && *w; w++)
+		fprintf(stderr, "cdtop: warning: %s\n", *w);
+	struct profiler *prof = NULL;
+	if (!no_stacks) {
+		prof = profiler_new((int)pid, observer_piddir(o), hz, stacks_off_reason,
+				    sizeof(stacks_off_reason));
+		if (!prof && stacks_once) {
+			fprintf(stderr, "cdtop: %s\n", stacks_off_reason);
+			observer_free(o);
+			return CDTOP_EXIT_PERMISSION;
+		}
+		if (!prof && snap_path)
+			fprintf(stderr, "cdtop: warning: %s\n", stacks_off_reason);
+	}
+	if (stacks_once) {
+		rc = profiler_write_stacks(prof, stdout) < 0 ? CDTOP_EXIT_OUTPUT : CDTOP_EXIT_OK;
+	} else if (snap_path) {
+		rc = run_headless(o, prof, mode, snap_path, (enum out_format)fmt, duration);
 	} else {
-		rc = tui_run(o, delay, err, sizeof(err));
+		struct tui_opts topts = {.delay = delay, .mode = mode,
+					 .stacks_off = prof ? NULL : stacks_off_reason};
+		rc = tui_run(o, prof, &topts, err, sizeof(err));
 		if (rc != CDTOP_EXIT_OK)
 			fprintf(stderr, "cdtop: %s\n", err);
 	}
+	profiler_free(prof);
 	observer_free(o);
 	process_collector_fini();
 	return rc;

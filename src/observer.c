@@ -467,6 +467,11 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 	return s;
 }
 
+int observer_piddir(const struct observer *o)
+{
+	return o->piddir;
+}
+
 void observer_free(struct observer *o)
 {
 	if (!o)

@@ -8,6 +8,7 @@
  * rename() over the target. On any failure the temp file is removed.
  */
 #include "output.h"
+#include "profile.h"
 #include "report.h"
 #include "util.h"
 
@@ -32,6 +33,18 @@ int output_format_from_name(const char *path)
 	if (strcasecmp(dot, ".txt") == 0 || strcasecmp(dot, ".text") == 0 ||
 	    strcasecmp(dot, ".log") == 0)
 		return OUT_TEXT;
+	if (strcasecmp(dot, ".folded") == 0)
+		return OUT_FOLDED;
+	return -1;
+}
+
+static int write_format(const struct snapshot *s, enum out_format fmt, FILE *f)
+{
+	switch (fmt) {
+	case OUT_JSON: return report_json_write(s, f);
+	case OUT_TEXT: return report_text_write(s, f);
+	case OUT_FOLDED: return profile_write_folded(s, f);
+	}
 	return -1;
 }
 
@@ -88,7 +101,7 @@ int output_write_snapshot(const struct snapshot *s, const char *path, enum out_f
 		return -1;
 	}
 	errno = 0;
-	int rc = fmt == OUT_JSON ? report_json_write(s, f) : report_text_write(s, f);
+	int rc = write_format(s, fmt, f);
 	if (rc == 0 && fflush(f) != 0)
 		rc = -1;
 	if (rc == 0 && fsync(fileno(f)) != 0)
@@ -113,7 +126,7 @@ int output_write_snapshot(const struct snapshot *s, const char *path, enum out_f
 int output_write_stdout(const struct snapshot *s, enum out_format fmt, char *err, size_t errlen)
 {
 	errno = 0;
-	int rc = fmt == OUT_JSON ? report_json_write(s, stdout) : report_text_write(s, stdout);
+	int rc = write_format(s, fmt, stdout);
 	if (rc == 0 && fflush(stdout) != 0)
 		rc = -1;
 	if (rc != 0) {

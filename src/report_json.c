@@ -131,7 +131,60 @@ static json_t *process_json(const struct snap_process *p)
 	return o;
 }
 
-static json_t *thread_json(const struct snap_thread *t)
+static json_t *frames_json(const struct snap_profile *p, const int *fr, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, jstr(p->frames[fr[i]].function));
+	return a;
+}
+
+static json_t *profile_json(const struct snap_profile *p)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "mode", json_string(p->mode));
+	json_object_set_new(o, "frequency_hz", jnum(r1(p->frequency_hz)));
+	json_object_set_new(o, "samples", json_integer(p->samples));
+	json_object_set_new(o, "pause_us_p50", jnum(r1(p->pause_us_p50)));
+	json_object_set_new(o, "pause_us_max", jnum(r1(p->pause_us_max)));
+	json_object_set_new(o, "pause_us_p99", jnum(r1(p->pause_us_p99)));
+	json_object_set_new(o, "requested_hz", jnum(r1(p->requested_hz)));
+	json_object_set_new(o, "samples_total", json_integer(p->samples_total));
+	json_object_set_new(o, "stops", json_integer(p->stops));
+	json_object_set_new(o, "duration_s", jnum(r1(p->duration_s)));
+	json_object_set_new(o, "status", jstr_or_null(p->status));
+	json_t *top = json_array();
+	for (int i = 0; i < p->ntop; i++) {
+		const struct snap_top *t = &p->top[i];
+		json_t *r = json_object();
+		json_object_set_new(r, "function", jstr(p->frames[t->frame].function));
+		json_object_set_new(r, "module", jstr(p->frames[t->frame].module));
+		json_object_set_new(r, "flat", json_integer(t->flat));
+		json_object_set_new(r, "flat_pct", jnum(r1(t->flat_pct)));
+		json_object_set_new(r, "cum", json_integer(t->cum));
+		json_object_set_new(r, "cum_pct", jnum(r1(t->cum_pct)));
+		json_array_append_new(top, r);
+	}
+	json_object_set_new(o, "top_functions", top);
+	json_t *stacks = json_array();
+	for (int i = 0; i < p->nstacks; i++) {
+		const struct snap_stack *st = &p->stacks[i];
+		json_t *r = json_object();
+		json_object_set_new(r, "count", json_integer(st->count));
+		json_object_set_new(r, "frames", frames_json(p, st->frames, st->nframes));
+		json_t *mods = json_array();
+		for (int k = 0; k < st->nframes; k++)
+			json_array_append_new(mods, jstr(p->frames[st->frames[k]].module));
+		json_object_set_new(r, "modules", mods);
+		json_object_set_new(r, "tid", json_integer(st->tid));
+		json_object_set_new(r, "running", json_boolean(st->running));
+		json_array_append_new(stacks, r);
+	}
+	json_object_set_new(o, "stacks", stacks);
+	return o;
+}
+
+static json_t *thread_json(const struct snapshot *s, const struct snap_thread *t)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "tid", json_integer(t->tid));
@@ -143,7 +196,10 @@ static json_t *thread_json(const struct snap_thread *t)
 	json_object_set_new(o, "wchan", jstr_or_null(t->wchan));
 	json_object_set_new(o, "blocked_s", jnum(r1(t->blocked_s)));
 	json_object_set_new(o, "lock", json_null());
-	json_object_set_new(o, "stack", json_null());
+	if (t->stack && s->profile)
+		json_object_set_new(o, "stack", frames_json(s->profile, t->stack, t->nstack));
+	else
+		json_object_set_new(o, "stack", json_null());
 	return o;
 }
 
@@ -187,13 +243,13 @@ int report_json_write(const struct snapshot *s, FILE *f)
 	if (s->threads) {
 		json_t *th = json_array();
 		for (int i = 0; i < s->nthreads; i++)
-			json_array_append_new(th, thread_json(&s->threads[i]));
+			json_array_append_new(th, thread_json(s, &s->threads[i]));
 		json_object_set_new(root, "threads", th);
 	} else {
 		json_object_set_new(root, "threads", json_null());
 	}
-	/* Filled by later modules (sampler, lock analysis, Go, triage). */
-	json_object_set_new(root, "profile", json_null());
+	json_object_set_new(root, "profile", s->profile ? profile_json(s->profile) : json_null());
+	/* Filled by later modules (lock analysis, Go, triage). */
 	json_object_set_new(root, "locks", json_null());
 	json_object_set_new(root, "deadlocks", json_null());
 	json_object_set_new(root, "goroutines", json_null());

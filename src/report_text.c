@@ -156,6 +156,27 @@ int report_text_write(const struct snapshot *s, FILE *f)
 		free(t);
 	}
 
+	const struct snap_profile *pr = s->profile;
+	if (pr) {
+		fprintf(f, "\nTop functions (%s mode: %s; %lld samples at %.0f Hz over %.1f s)\n",
+			pr->mode, strcmp(pr->mode, "cpu") == 0 ? "threads on CPU only" : "every thread, "
+			"running or waiting", (long long)pr->samples, pr->frequency_hz, pr->duration_s);
+		fprintf(f, "  threads held stopped per sample: p50 %s us, p99 %s us, max %s us (%lld stops)\n",
+			fnum(a, sizeof(a), pr->pause_us_p50, "%.0f"), fnum(b, sizeof(b), pr->pause_us_p99, "%.0f"),
+			fnum(c, sizeof(c), pr->pause_us_max, "%.0f"), (long long)pr->stops);
+		if (pr->status[0])
+			fprintf(f, "  note: %s\n", pr->status);
+		fprintf(f, "  %8s %6s %8s %6s  %s\n", "flat", "flat%", "cum", "cum%", "function (module)");
+		for (int i = 0; i < pr->ntop && i < 25; i++) {
+			const struct snap_top *t = &pr->top[i];
+			const char *mod = strrchr(pr->frames[t->frame].module, '/');
+			char *fn = utf8_sanitize(pr->frames[t->frame].function);
+			fprintf(f, "  %8lld %5.1f%% %8lld %5.1f%%  %s (%s)\n", (long long)t->flat, t->flat_pct,
+				(long long)t->cum, t->cum_pct, fn, mod ? mod + 1 : pr->frames[t->frame].module);
+			free(fn);
+		}
+	}
+
 	if (s->nerrors) {
 		fprintf(f, "\nNot shown (what is missing and why)\n");
 		for (int i = 0; i < s->nerrors; i++)

@@ -69,6 +69,22 @@ void snapshot_add_error(struct snapshot *s, const char *source, const char *fmt,
 	e->message = xstrdup(msg);
 }
 
+void snap_profile_free(struct snap_profile *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->nframes; i++) {
+		free(p->frames[i].function);
+		free(p->frames[i].module);
+	}
+	free(p->frames);
+	for (int i = 0; i < p->nstacks; i++)
+		free(p->stacks[i].frames);
+	free(p->stacks);
+	free(p->top);
+	free(p);
+}
+
 void snapshot_free(struct snapshot *s)
 {
 	if (!s)
@@ -81,7 +97,11 @@ void snapshot_free(struct snapshot *s)
 	}
 	free(s->proc.cgroup_path);
 	free(s->history);
+	if (s->threads)
+		for (int i = 0; i < s->nthreads; i++)
+			free(s->threads[i].stack);
 	free(s->threads);
+	snap_profile_free(s->profile);
 	for (int i = 0; i < s->nerrors; i++)
 		free(s->errors[i].message);
 	free(s->errors);

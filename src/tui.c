@@ -3,7 +3,9 @@
  * trends, and a scrollable, sortable thread table.
  *
  * The screen is redrawn from the latest snapshot; keys are read with a
- * 100 ms timeout so they are answered promptly between collections. The
+ * short timeout so they are answered promptly between collections and
+ * stack-sampling rounds (which run in this loop at the sampling rate).
+ * The lower half shows threads or top functions (Tab). The
  * terminal is restored on quit, on SIGINT/SIGTERM/SIGHUP (the handler only
  * sets a flag; this loop does endwin) and from fatal() through the
  * cleanup hook. A terminal smaller than 80x24 gets a message instead of a
@@ -11,6 +13,8 @@
  */
 #include "tui.h"
 #include "cdtop.h"
+#include "profile.h"
+#include "profiler.h"
 #include "util.h"
 
 #include <curses.h>
@@ -21,10 +25,16 @@
 
 enum sort_key { SORT_CPU, SORT_BLOCKED, SORT_TID, SORT_STATE };
 
+enum pane { PANE_THREADS, PANE_FUNCS };
+
 struct tui {
 	struct observer *obs;
+	struct profiler *prof;
 	struct snapshot *snap;
 	double delay;
+	enum pane pane;
+	const char *mode;               /* "auto", "cpu" or "wall" */
+	const char *stacks_off;
 	int scroll;
 	enum sort_key sort;
 	bool utf8, color;
@@ -334,6 +344,40 @@ static void draw_threads(struct tui *t, int top, int bottom)
 	}
 }
 
+static void draw_funcs(struct tui *t, int top, int bottom)
+{
+	struct snap_profile *p = t->snap->profile;
+	move(top, 0);
+	style_on(t, 2, A_REVERSE);
+	char hdr[256];
+	snprintf(hdr, sizeof(hdr), "%8s %6s %8s %6s  %s", "FLAT", "FLAT%", "CUM", "CUM%",
+		 "FUNCTION (MODULE)");
+	printw("%-*.*s", COLS, COLS, hdr);
+	style_off(t, 2, A_REVERSE);
+	if (!p) {
+		mvprintw(top + 1, 0, " no stacks: %.*s", COLS - 12, t->stacks_off ? t->stacks_off : "");
+		return;
+	}
+	int rows = bottom - top - 1;
+	if (t->scroll > p->ntop - rows)
+		t->scroll = p->ntop - rows;
+	if (t->scroll < 0)
+		t->scroll = 0;
+	for (int i = 0; i < rows && t->scroll + i < p->ntop; i++) {
+		const struct snap_top *r = &p->top[t->scroll + i];
+		const char *mod = strrchr(p->frames[r->frame].module, '/');
+		char *fn = utf8_sanitize(p->frames[r->frame].function);
+		char row[1024];
+		snprintf(row, sizeof(row), "%8lld %5.1f%% %8lld %5.1f%%  %s (%s)", (long long)r->flat,
+			 r->flat_pct, (long long)r->cum, r->cum_pct, fn,
+			 mod ? mod + 1 : p->frames[r->frame].module);
+		free(fn);
+		char cut[1024];
+		utf8_cols(cut, sizeof(cut), row, COLS, false);
+		mvaddstr(top + 1 + i, 0, cut);
+	}
+}
+
 static void draw(struct tui *t)
 {
 	erase();
@@ -345,7 +389,26 @@ static void draw(struct tui *t)
 		return;
 	}
 	draw_header(t);
-	draw_threads(t, 8, LINES - 1);
+	const struct snap_profile *p = t->snap->profile;
+	label(t, 7, "STK ");
+	if (p) {
+		char a[32], b[32];
+		printw(" %s mode, %lld samples over %.0fs at %.0f Hz; stops p50 %sus max %sus",
+		       p->mode, (long long)p->samples, p->duration_s, p->frequency_hz,
+		       isnan(p->pause_us_p50) ? "-" : (snprintf(a, sizeof(a), "%.0f", p->pause_us_p50), a),
+		       isnan(p->pause_us_max) ? "-" : (snprintf(b, sizeof(b), "%.0f", p->pause_us_max), b));
+		if (p->status[0]) {
+			style_on(t, 3, A_BOLD);
+			printw("  %.*s", COLS > 100 ? COLS - 100 : 0, p->status);
+			style_off(t, 3, A_BOLD);
+		}
+	} else {
+		printw(" off: %.*s", COLS - 10, t->stacks_off ? t->stacks_off : "");
+	}
+	if (t->pane == PANE_FUNCS)
+		draw_funcs(t, 8, LINES - 1);
+	else
+		draw_threads(t, 8, LINES - 1);
 	move(LINES - 1, 0);
 	style_on(t, 2, A_REVERSE);
 	static const char *sort_names[] = {"cpu", "blocked", "tid", "state"};
@@ -353,15 +416,26 @@ static void draw(struct tui *t)
 	if (t->status[0])
 		snprintf(foot, sizeof(foot), " %s", t->status);
 	else
-		snprintf(foot, sizeof(foot), " q quit  arrows/PgUp/PgDn scroll  sort: c cpu  b blocked  "
-			 "t tid  S state  [%s]  window %.1fs", sort_names[t->sort], t->snap->window_s);
+		snprintf(foot, sizeof(foot), " q quit  Tab threads/functions  w cpu/wall  z reset  "
+			 "sort: c b t S [%s]  window %.1fs", sort_names[t->sort], t->snap->window_s);
 	printw("%-*.*s", COLS, COLS, foot);
 	style_off(t, 2, A_REVERSE);
 	refresh();
 }
 
-int tui_run(struct observer *o, double delay, char *err, size_t errlen)
+/* Take a new snapshot of the observer and the profile. */
+static void refresh_snapshot(struct tui *t)
 {
+	snapshot_free(t->snap);
+	t->snap = observer_snapshot(t->obs, OBS_WINDOW_LAST);
+	if (t->prof)
+		profiler_fill(t->prof, t->snap, t->mode);
+}
+
+int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *opts,
+	    char *err, size_t errlen)
+{
+	double delay = opts->delay;
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		snprintf(err, errlen, "cannot use the terminal (TERM=%s): use --snapshot FILE instead",
@@ -383,7 +457,8 @@ int tui_run(struct observer *o, double delay, char *err, size_t errlen)
 	curs_set(0);
 	timeout(100);
 
-	struct tui t = {.obs = o, .delay = delay};
+	struct tui t = {.obs = o, .prof = prof, .delay = delay, .mode = opts->mode,
+			.stacks_off = opts->stacks_off};
 	const char *cs = nl_langinfo(CODESET);
 	t.utf8 = cs && strcmp(cs, "UTF-8") == 0;
 	t.color = has_colors() && !getenv("NO_COLOR");
@@ -401,10 +476,18 @@ int tui_run(struct observer *o, double delay, char *err, size_t errlen)
 
 	/* A first rate needs two readings: take the second one shortly. */
 	double next = now_mono() + (delay < 0.5 ? delay : 0.5);
-	t.snap = observer_snapshot(o, OBS_WINDOW_LAST);
+	refresh_snapshot(&t);
 	draw(&t);
 	int rc = CDTOP_EXIT_OK;
 	while (!cdtop_interrupted()) {
+		/* Wait for a key at most until the next sampling round. */
+		int wait_ms = 100;
+		if (prof && !t.exited) {
+			double due = profiler_tick(prof);
+			if (due > 0 && due * 1000 < wait_ms)
+				wait_ms = (int)(due * 1000) + 1;
+		}
+		timeout(wait_ms);
 		int ch = getch();
 		bool redraw = false;
 		switch (ch) {
@@ -423,6 +506,25 @@ int tui_run(struct observer *o, double delay, char *err, size_t errlen)
 		case 'b': t.sort = SORT_BLOCKED; redraw = true; break;
 		case 't': t.sort = SORT_TID; redraw = true; break;
 		case 'S': t.sort = SORT_STATE; redraw = true; break;
+		case '\t':
+			t.pane = t.pane == PANE_THREADS ? PANE_FUNCS : PANE_THREADS;
+			t.scroll = 0;
+			redraw = true;
+			break;
+		case 'w':
+			if (t.snap->profile) {
+				t.mode = strcmp(t.snap->profile->mode, "cpu") == 0 ? "wall" : "cpu";
+				profile_compute_top(t.snap->profile, t.mode, 0);
+				redraw = true;
+			}
+			break;
+		case 'z':
+			if (prof) {
+				profiler_reset(prof);
+				refresh_snapshot(&t);
+				redraw = true;
+			}
+			break;
 		default: break;
 		}
 		if (!t.exited && now_mono() >= next) {
@@ -436,8 +538,7 @@ int tui_run(struct observer *o, double delay, char *err, size_t errlen)
 				rc = prc;
 				goto out;
 			} else {
-				snapshot_free(t.snap);
-				t.snap = observer_snapshot(o, OBS_WINDOW_LAST);
+				refresh_snapshot(&t);
 			}
 			next = now_mono() + delay;
 			redraw = true;

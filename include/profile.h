@@ -1,0 +1,26 @@
+/*
+ * profile.h - pure analysis of sampled stacks: the pprof-style top
+ * functions table (flat, flat%, cum, cum%) in cpu or wall mode, for the
+ * whole process or one thread, and folded stacks for flame graphs.
+ * Works on a snapshot's profile, live or loaded from a file.
+ */
+#ifndef CDTOP_PROFILE_H
+#define CDTOP_PROFILE_H
+
+#include <stdio.h>
+#include "snapshot.h"
+
+/* Recompute p->top and p->samples for mode "cpu" (only samples of running
+ * threads) or "wall" (every sample), over thread tid or all (tid <= 0).
+ * Rows are sorted by flat, then cum, descending. */
+void profile_compute_top(struct snap_profile *p, const char *mode, int tid);
+
+/* Choose a mode for a process: "cpu" when it used at least 20% of one
+ * CPU over the window or most samples were running, else "wall". */
+const char *profile_auto_mode(const struct snapshot *s);
+
+/* Write Brendan Gregg's folded format: "thread;outer;...;inner count"
+ * per line, for the samples counted in p->mode. Returns 0 or -1. */
+int profile_write_folded(const struct snapshot *s, FILE *f);
+
+#endif

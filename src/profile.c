@@ -1,0 +1,128 @@
+/*
+ * profile.c - top functions and folded stacks from merged samples.
+ *
+ * flat = samples whose innermost frame is the function; cum = samples
+ * in which it appears anywhere, counted once per sample even under
+ * recursion (as pprof does). Percentages are of the samples counted in
+ * the mode, so in cpu mode they answer "of the time this process was on
+ * a CPU, where was it", and in wall mode "where are its threads, running
+ * or waiting".
+ */
+#include "profile.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool counted(const struct snap_stack *st, bool cpu, int tid)
+{
+	if (cpu && !st->running)
+		return false;
+	return tid <= 0 || st->tid == tid;
+}
+
+static int cmp_top(const void *a, const void *b)
+{
+	const struct snap_top *x = a, *y = b;
+	if (x->flat != y->flat)
+		return x->flat < y->flat ? 1 : -1;
+	if (x->cum != y->cum)
+		return x->cum < y->cum ? 1 : -1;
+	return x->frame - y->frame;
+}
+
+void profile_compute_top(struct snap_profile *p, const char *mode, int tid)
+{
+	bool cpu = strcmp(mode, "cpu") == 0;
+	str_copy(p->mode, cpu ? "cpu" : "wall", sizeof(p->mode));
+	free(p->top);
+	p->top = NULL;
+	p->ntop = 0;
+	p->samples = 0;
+	if (!p->nframes)
+		return;
+	int64_t *flat = xcalloc((size_t)p->nframes, sizeof(int64_t));
+	int64_t *cum = xcalloc((size_t)p->nframes, sizeof(int64_t));
+	int *seen = xcalloc((size_t)p->nframes, sizeof(int));   /* stack index + 1 that last counted it */
+	for (int i = 0; i < p->nstacks; i++) {
+		const struct snap_stack *st = &p->stacks[i];
+		if (!counted(st, cpu, tid) || st->nframes < 1)
+			continue;
+		p->samples += st->count;
+		flat[st->frames[0]] += st->count;
+		for (int j = 0; j < st->nframes; j++) {
+			int f = st->frames[j];
+			if (seen[f] == i + 1)
+				continue;
+			seen[f] = i + 1;
+			cum[f] += st->count;
+		}
+	}
+	int n = 0;
+	for (int f = 0; f < p->nframes; f++)
+		if (cum[f])
+			n++;
+	p->top = xcalloc((size_t)n + 1, sizeof(*p->top));
+	for (int f = 0; f < p->nframes; f++) {
+		if (!cum[f])
+			continue;
+		struct snap_top *t = &p->top[p->ntop++];
+		t->frame = f;
+		t->flat = flat[f];
+		t->cum = cum[f];
+		t->flat_pct = p->samples ? 100.0 * (double)flat[f] / (double)p->samples : 0;
+		t->cum_pct = p->samples ? 100.0 * (double)cum[f] / (double)p->samples : 0;
+	}
+	qsort(p->top, (size_t)p->ntop, sizeof(*p->top), cmp_top);
+	free(flat);
+	free(cum);
+	free(seen);
+}
+
+const char *profile_auto_mode(const struct snapshot *s)
+{
+	if (!isnan(s->proc.cpu_total_pct) && s->proc.cpu_total_pct >= 20.0)
+		return "cpu";
+	return "wall";
+}
+
+/* Folded frames may not contain ';' or end in a count: replace ';'. */
+static void put_frame(FILE *f, const char *name)
+{
+	for (const char *c = name; *c; c++)
+		fputc(*c == ';' ? ':' : (*c == '\n' ? ' ' : *c), f);
+}
+
+int profile_write_folded(const struct snapshot *s, FILE *f)
+{
+	const struct snap_profile *p = s->profile;
+	if (!p)
+		return 0;
+	bool cpu = strcmp(p->mode, "cpu") == 0;
+	for (int i = 0; i < p->nstacks; i++) {
+		const struct snap_stack *st = &p->stacks[i];
+		if (!counted(st, cpu, 0) || st->nframes < 1)
+			continue;
+		const char *tname = s->proc.comm;
+		for (int k = 0; k < s->nthreads; k++)
+			if (s->threads[k].tid == st->tid) {
+				tname = s->threads[k].name;
+				break;
+			}
+		char *clean = utf8_sanitize(tname);
+		put_frame(f, clean);
+		free(clean);
+		for (int j = st->nframes - 1; j >= 0; j--) {
+			fputc(';', f);
+			put_frame(f, p->frames[st->frames[j]].function);
+		}
+		fprintf(f, " %lld\n", (long long)st->count);
+	}
+	if (ferror(f)) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,647 @@
+/*
+ * profiler.c - the sampling loop behind the top-functions view.
+ *
+ * Cost control, in order of effect:
+ *  1. A blocked thread (state S or D) whose schedstat run time has not
+ *     moved since its last sample is not stopped: its cached stack is
+ *     counted again. Stopping it would cost a pause and, for epoll_wait
+ *     or sigtimedwait, a spurious EINTR in the target (design-notes §1).
+ *     Our own interrupt makes a sleeping thread run for a few
+ *     microseconds, so right after a grab a small run-time change
+ *     (PERTURB_NS) is still taken as "has not run".
+ *  2. Threads in D are never stopped (an interrupt would wait for the IO).
+ *  3. The rate is lowered when stop time exceeds PROFILER_PAUSE_BUDGET of
+ *     the target's thread time, and raised back when well under it.
+ * Symbolization is cached per IP; frames are interned by name+module so
+ * stacks are small integer arrays.
+ */
+#include "profiler.h"
+#include "maps.h"
+#include "profile.h"
+#include "sampler.h"
+#include "symbols.h"
+#include "unwind.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define STACK_COPY_BYTES (32 * 1024)
+#define PERTURB_NS 300000               /* run time our own interrupt may add */
+#define MAX_PAUSES (1 << 20)
+
+struct thr {
+	int tid;
+	bool alive;                     /* seen in the current round */
+	int64_t last_run_ns;
+	bool perturbed;                 /* grabbed while asleep at the last sample */
+	int *frames;
+	int nframes;
+	uint64_t *ips;                  /* raw addresses of the latest stack */
+	char state;                     /* at the last round */
+};
+
+struct ipent {
+	uint64_t ip;                    /* 0 = empty */
+	int frame;
+};
+
+struct stkent {
+	uint64_t hash;
+	int idx;                        /* into stacks, -1 empty */
+};
+
+struct profiler {
+	int pid, piddir;
+	char root[64];
+	double hz_req, hz;
+	double next;                    /* monotonic time of the next round */
+	double started;
+	struct procmap *pm;
+	double maps_checked;
+	struct unwinder *uw;
+	struct stack_grab g;
+	struct thr *thr;
+	int nthr;                       /* sorted by tid */
+	/* frames */
+	struct snap_frame *frames;
+	int nframes, capframes;
+	struct ipent *ipc;
+	size_t ipc_cap, ipc_used;
+	/* merged stacks */
+	struct snap_stack *stacks;
+	int nstacks, capstacks;
+	struct stkent *sh;
+	size_t sh_cap;
+	int64_t samples_total;
+	/* pauses */
+	float *pauses;
+	size_t npauses, cappauses;
+	double pause_max_us;
+	int64_t stops;
+	/* budget, over the last second */
+	double budget_t0, budget_pause_ns, budget_thread_s;
+	char status[512];
+	bool gave_up;
+};
+
+static uint64_t hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Intern (function, module) -> frame index. Linear probing on a small
+ * side table would be faster; frames number in the thousands at most and
+ * this runs once per new IP, so a scan is fine. */
+static int frame_intern(struct profiler *p, const char *fn, const char *mod)
+{
+	for (int i = p->nframes - 1; i >= 0; i--)
+		if (strcmp(p->frames[i].function, fn) == 0 && strcmp(p->frames[i].module, mod) == 0)
+			return i;
+	if (p->nframes == p->capframes) {
+		p->capframes = p->capframes ? p->capframes * 2 : 256;
+		p->frames = xrealloc(p->frames, sizeof(*p->frames) * (size_t)p->capframes);
+	}
+	p->frames[p->nframes].function = xstrdup(fn);
+	p->frames[p->nframes].module = xstrdup(mod);
+	return p->nframes++;
+}
+
+static void ipc_clear(struct profiler *p)
+{
+	if (p->ipc)
+		memset(p->ipc, 0, sizeof(*p->ipc) * p->ipc_cap);
+	p->ipc_used = 0;
+}
+
+/* Frame index for instruction pointer ip; `ret` is true for return
+ * addresses (every frame but the innermost), which point after the call. */
+static int frame_of(struct profiler *p, uint64_t ip, bool ret)
+{
+	uint64_t key = ip ^ (ret ? 0 : (1ULL << 63));
+	if (p->ipc_used * 2 >= p->ipc_cap) {
+		size_t ncap = p->ipc_cap ? p->ipc_cap * 2 : 4096;
+		struct ipent *old = p->ipc;
+		size_t ocap = p->ipc_cap;
+		p->ipc = xcalloc(ncap, sizeof(*p->ipc));
+		p->ipc_cap = ncap;
+		p->ipc_used = 0;
+		for (size_t i = 0; i < ocap; i++) {
+			if (!old[i].ip)
+				continue;
+			size_t h = hash64(old[i].ip) & (ncap - 1);
+			while (p->ipc[h].ip)
+				h = (h + 1) & (ncap - 1);
+			p->ipc[h] = old[i];
+			p->ipc_used++;
+		}
+		free(old);
+	}
+	size_t h = hash64(key) & (p->ipc_cap - 1);
+	while (p->ipc[h].ip) {
+		if (p->ipc[h].ip == key)
+			return p->ipc[h].frame;
+		h = (h + 1) & (p->ipc_cap - 1);
+	}
+	char name[1024];
+	const char *modpath = "[unknown]";
+	const struct mapping *m = p->pm ? procmap_find(p->pm, ip) : NULL;
+	if (m && m->mod) {
+		uint64_t vaddr = ip - m->bias;
+		uint64_t off;
+		symbols_load(m->mod, p->root);
+		const char *fn = symbols_func(m->mod, ret ? vaddr - 1 : vaddr, &off);
+		if (fn)
+			str_copy(name, fn, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "%s+0x%llx", m->mod->name, (unsigned long long)vaddr);
+		modpath = m->mod->path;
+	} else if (m && m->path[0]) {
+		snprintf(name, sizeof(name), "%s+0x%llx", m->path, (unsigned long long)(ip - m->start));
+		modpath = m->path;
+	} else {
+		snprintf(name, sizeof(name), "0x%llx", (unsigned long long)ip);
+	}
+	int f = frame_intern(p, name, modpath);
+	p->ipc[h].ip = key;
+	p->ipc[h].frame = f;
+	p->ipc_used++;
+	return f;
+}
+
+static uint64_t stack_hash(int tid, bool running, const int *fr, int n)
+{
+	uint64_t h = hash64((uint64_t)tid * 2 + running);
+	for (int i = 0; i < n; i++)
+		h = hash64(h ^ (uint64_t)fr[i]);
+	return h | 1;
+}
+
+static void record(struct profiler *p, int tid, bool running, const int *fr, int n)
+{
+	uint64_t h = stack_hash(tid, running, fr, n);
+	if ((size_t)p->nstacks * 2 >= p->sh_cap) {
+		size_t ncap = p->sh_cap ? p->sh_cap * 2 : 1024;
+		free(p->sh);
+		p->sh = xcalloc(ncap, sizeof(*p->sh));
+		p->sh_cap = ncap;
+		for (int i = 0; i < p->nstacks; i++) {
+			uint64_t hh = stack_hash(p->stacks[i].tid, p->stacks[i].running,
+						 p->stacks[i].frames, p->stacks[i].nframes);
+			size_t k = hh & (ncap - 1);
+			while (p->sh[k].hash)
+				k = (k + 1) & (ncap - 1);
+			p->sh[k].hash = hh;
+			p->sh[k].idx = i;
+		}
+	}
+	size_t k = h & (p->sh_cap - 1);
+	while (p->sh[k].hash) {
+		if (p->sh[k].hash == h) {
+			struct snap_stack *st = &p->stacks[p->sh[k].idx];
+			if (st->tid == tid && st->running == running && st->nframes == n &&
+			    memcmp(st->frames, fr, sizeof(int) * (size_t)n) == 0) {
+				st->count++;
+				p->samples_total++;
+				return;
+			}
+		}
+		k = (k + 1) & (p->sh_cap - 1);
+	}
+	if (p->nstacks == p->capstacks) {
+		p->capstacks = p->capstacks ? p->capstacks * 2 : 256;
+		p->stacks = xrealloc(p->stacks, sizeof(*p->stacks) * (size_t)p->capstacks);
+	}
+	struct snap_stack *st = &p->stacks[p->nstacks];
+	st->count = 1;
+	st->tid = tid;
+	st->running = running;
+	st->nframes = n;
+	st->frames = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
+	memcpy(st->frames, fr, sizeof(int) * (size_t)n);
+	p->sh[k].hash = h;
+	p->sh[k].idx = p->nstacks++;
+	p->samples_total++;
+}
+
+static void refresh_maps(struct profiler *p, bool force)
+{
+	double now = now_mono();
+	if (!force && p->pm && now - p->maps_checked < 1.0)
+		return;
+	p->maps_checked = now;
+	struct procmap *n = procmap_refresh(p->pm, p->piddir);
+	if (!n)
+		return;   /* process gone; the observer reports it */
+	if (n != p->pm) {
+		p->pm = n;
+		unwinder_set_map(p->uw, n);
+		ipc_clear(p);
+	}
+}
+
+static void add_pause(struct profiler *p, uint64_t ns)
+{
+	double us = (double)ns / 1000.0;
+	if (us > p->pause_max_us)
+		p->pause_max_us = us;
+	p->stops++;
+	p->budget_pause_ns += (double)ns;
+	if (p->npauses == p->cappauses) {
+		if (p->cappauses >= MAX_PAUSES)
+			return;
+		p->cappauses = p->cappauses ? p->cappauses * 2 : 1024;
+		p->pauses = xrealloc(p->pauses, sizeof(float) * p->cappauses);
+	}
+	p->pauses[p->npauses++] = (float)us;
+}
+
+/* Sample one thread. */
+static void sample_thread(struct profiler *p, struct thr *t, char state, int64_t run_ns)
+{
+	bool blocked = state != 'R';
+	if (blocked && t->frames && (state == 'D' || (run_ns >= 0 && t->last_run_ns >= 0 &&
+				   run_ns - t->last_run_ns <= (t->perturbed ? PERTURB_NS : 0)))) {
+		/* Has not run since: same stack, no stop. */
+		if (t->perturbed) {
+			t->last_run_ns = run_ns;
+			t->perturbed = false;
+		}
+		record(p, t->tid, false, t->frames, t->nframes);
+		return;
+	}
+	if (state == 'D')
+		return;   /* never interrupt uninterruptible sleep */
+	enum grab_status gs = sampler_grab(p->pid, t->tid, &p->g, STACK_COPY_BYTES);
+	if (gs == GRAB_OK || gs == GRAB_STOPPED)
+		add_pause(p, p->g.pause_ns);
+	switch (gs) {
+	case GRAB_OK:
+		break;
+	case GRAB_STOPPED:
+		snprintf(p->status, sizeof(p->status), "process %d is stopped (SIGSTOP/SIGTSTP): "
+			 "left stopped, not sampled; `kill -CONT %d` resumes it", p->pid, p->pid);
+		return;
+	case GRAB_DENIED:
+	case GRAB_TRACED:
+		sampler_explain_denied(p->pid, p->status, sizeof(p->status));
+		p->gave_up = true;
+		return;
+	default:
+		return;   /* gone, pending: nothing to count */
+	}
+	uint64_t ips[UNWIND_MAX_FRAMES];
+	int n = unwinder_unwind(p->uw, &p->g, ips, UNWIND_MAX_FRAMES);
+	const struct mapping *m0 = p->pm ? procmap_find(p->pm, ips[0]) : NULL;
+	if (!m0)
+		refresh_maps(p, true);   /* new code mapped since (dlopen, JIT) */
+	int fr[UNWIND_MAX_FRAMES];
+	for (int i = 0; i < n; i++)
+		fr[i] = frame_of(p, ips[i], i > 0);
+	free(t->frames);
+	t->frames = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
+	memcpy(t->frames, fr, sizeof(int) * (size_t)n);
+	free(t->ips);
+	t->ips = xmalloc(sizeof(uint64_t) * (size_t)(n ? n : 1));
+	memcpy(t->ips, ips, sizeof(uint64_t) * (size_t)n);
+	t->nframes = n;
+	t->last_run_ns = run_ns;
+	t->perturbed = blocked;
+	record(p, t->tid, !blocked, fr, n);
+}
+
+/* State letter and schedstat run time of a thread; -1 when gone. */
+static int thread_state(int piddir, int tid, char *state, int64_t *run_ns)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "task/%d/stat", tid);
+	if (read_file_at(piddir, path, buf, sizeof(buf)) <= 0)
+		return -1;
+	const char *rp = strrchr(buf, ')');
+	if (!rp || !rp[1] || !rp[2])
+		return -1;
+	*state = rp[2];
+	snprintf(path, sizeof(path), "task/%d/schedstat", tid);
+	*run_ns = read_file_at(piddir, path, buf, sizeof(buf)) > 0 ? strtoll(buf, NULL, 10) : -1;
+	return 0;
+}
+
+static void thr_fini(struct thr *t)
+{
+	free(t->frames);
+	free(t->ips);
+	t->frames = NULL;
+	t->ips = NULL;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The thread ids of the process, sorted. Caller frees. */
+static int *list_tids(int piddir, int *n)
+{
+	*n = 0;
+	int taskdir = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (taskdir < 0)
+		return NULL;
+	DIR *d = fdopendir(taskdir);
+	if (!d) {
+		close(taskdir);
+		return NULL;
+	}
+	int cap = 64;
+	int *tids = xmalloc(sizeof(int) * (size_t)cap);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		if (*n == cap) {
+			cap *= 2;
+			tids = xrealloc(tids, sizeof(int) * (size_t)cap);
+		}
+		tids[(*n)++] = atoi(de->d_name);
+	}
+	closedir(d);
+	qsort(tids, (size_t)*n, sizeof(int), cmp_int);
+	return tids;
+}
+
+static void round_once(struct profiler *p)
+{
+	refresh_maps(p, false);
+	sampler_reap_pending();
+	int ntids;
+	int *tids = list_tids(p->piddir, &ntids);
+	if (!tids)
+		return;
+	/* Merge the sorted tid list with the sorted thread table: threads
+	 * that exited are dropped, new ones start empty. */
+	struct thr *nt = xcalloc((size_t)ntids + 1, sizeof(*nt));
+	int j = 0;
+	for (int i = 0; i < ntids; i++) {
+		while (j < p->nthr && p->thr[j].tid < tids[i])
+			thr_fini(&p->thr[j++]);
+		if (j < p->nthr && p->thr[j].tid == tids[i]) {
+			nt[i] = p->thr[j++];
+		} else {
+			nt[i].tid = tids[i];
+			nt[i].last_run_ns = -1;
+		}
+	}
+	while (j < p->nthr)
+		thr_fini(&p->thr[j++]);
+	free(p->thr);
+	p->thr = nt;
+	p->nthr = ntids;
+	free(tids);
+
+	bool stopped_seen = false;
+	int alive = 0;
+	if (!p->gave_up)
+		p->status[0] = '\0';
+	for (int i = 0; i < p->nthr && !p->gave_up; i++) {
+		struct thr *t = &p->thr[i];
+		char state;
+		int64_t run_ns;
+		if (thread_state(p->piddir, t->tid, &state, &run_ns) < 0)
+			continue;
+		t->state = state;
+		if (state == 'Z' || state == 'X')
+			continue;
+		alive++;
+		if (state == 'T' || state == 't') {
+			stopped_seen = true;   /* stopped before us: leave it alone */
+			continue;
+		}
+		sample_thread(p, t, state, run_ns);
+	}
+	if (stopped_seen && !p->gave_up)
+		snprintf(p->status, sizeof(p->status), "process %d is stopped (state T): left stopped, "
+			 "not sampled; `kill -CONT %d` resumes it", p->pid, p->pid);
+	p->budget_thread_s += (double)alive / p->hz;
+}
+
+/* Lower the rate when stops cost more than the budget; raise it back. */
+static void adjust_rate(struct profiler *p, double now)
+{
+	if (now - p->budget_t0 < 1.0)
+		return;
+	if (p->budget_thread_s > 0) {
+		double frac = p->budget_pause_ns / 1e9 / p->budget_thread_s;
+		if (frac > PROFILER_PAUSE_BUDGET) {
+			p->hz = p->hz * PROFILER_PAUSE_BUDGET / frac;
+			if (p->hz < 1.0)
+				p->hz = 1.0;
+		} else if (frac < PROFILER_PAUSE_BUDGET / 2 && p->hz < p->hz_req) {
+			p->hz = p->hz * 1.25 > p->hz_req ? p->hz_req : p->hz * 1.25;
+		}
+	}
+	if (p->hz < p->hz_req - 0.5 && !p->status[0])
+		snprintf(p->status, sizeof(p->status), "sampling lowered to %.0f Hz (of %.0f) to keep "
+			 "stops under %.0f%% of the target's thread time", p->hz, p->hz_req,
+			 PROFILER_PAUSE_BUDGET * 100);
+	p->budget_t0 = now;
+	p->budget_pause_ns = 0;
+	p->budget_thread_s = 0;
+}
+
+struct profiler *profiler_new(int pid, int piddir, double hz, char *err, size_t errlen)
+{
+	struct profiler *p = xcalloc(1, sizeof(*p));
+	p->pid = pid;
+	p->piddir = piddir;
+	snprintf(p->root, sizeof(p->root), "/proc/%d/root", pid);
+	p->hz_req = p->hz = hz;
+	p->uw = unwinder_new(pid);
+	p->started = p->next = p->budget_t0 = now_mono();
+	refresh_maps(p, true);
+	/* The first round tells whether ptrace is permitted: no extra stop. */
+	round_once(p);
+	if (p->gave_up) {
+		str_copy(err, p->status, errlen);
+		profiler_free(p);
+		return NULL;
+	}
+	p->next = now_mono() + 1.0 / p->hz;
+	return p;
+}
+
+double profiler_tick(struct profiler *p)
+{
+	if (p->gave_up)
+		return 0;
+	double now = now_mono();
+	if (now < p->next)
+		return p->next - now;
+	round_once(p);
+	adjust_rate(p, now_mono());
+	p->next += 1.0 / p->hz;
+	now = now_mono();
+	if (p->next < now)
+		p->next = now;   /* fell behind: don't burst */
+	return p->next - now;
+}
+
+void profiler_round_now(struct profiler *p)
+{
+	if (!p->gave_up)
+		round_once(p);
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+void profiler_fill(struct profiler *p, struct snapshot *s, const char *mode)
+{
+	struct snap_profile *pr = xcalloc(1, sizeof(*pr));
+	pr->frequency_hz = p->hz;
+	pr->requested_hz = p->hz_req;
+	pr->samples_total = p->samples_total;
+	pr->stops = p->stops;
+	pr->duration_s = now_mono() - p->started;
+	str_copy(pr->status, p->status, sizeof(pr->status));
+	pr->pause_us_p50 = pr->pause_us_p99 = pr->pause_us_max = NAN;
+	if (p->npauses) {
+		float *c = xmalloc(sizeof(float) * p->npauses);
+		memcpy(c, p->pauses, sizeof(float) * p->npauses);
+		qsort(c, p->npauses, sizeof(float), cmp_float);
+		pr->pause_us_p50 = c[p->npauses / 2];
+		pr->pause_us_p99 = c[(size_t)((double)(p->npauses - 1) * 0.99)];
+		pr->pause_us_max = p->pause_max_us;
+		free(c);
+	}
+	pr->nframes = p->nframes;
+	pr->frames = xcalloc((size_t)p->nframes + 1, sizeof(*pr->frames));
+	for (int i = 0; i < p->nframes; i++) {
+		pr->frames[i].function = xstrdup(p->frames[i].function);
+		pr->frames[i].module = xstrdup(p->frames[i].module);
+	}
+	pr->nstacks = p->nstacks;
+	pr->stacks = xcalloc((size_t)p->nstacks + 1, sizeof(*pr->stacks));
+	for (int i = 0; i < p->nstacks; i++) {
+		pr->stacks[i] = p->stacks[i];
+		pr->stacks[i].frames = xmalloc(sizeof(int) * (size_t)(p->stacks[i].nframes + 1));
+		memcpy(pr->stacks[i].frames, p->stacks[i].frames, sizeof(int) * (size_t)p->stacks[i].nframes);
+	}
+	snap_profile_free(s->profile);
+	s->profile = pr;
+	if (strcmp(mode, "auto") == 0)
+		mode = profile_auto_mode(s);
+	profile_compute_top(pr, mode, 0);
+	for (int i = 0; i < s->nthreads; i++) {
+		struct snap_thread *t = &s->threads[i];
+		for (int k = 0; k < p->nthr; k++) {
+			if (p->thr[k].tid != t->tid || !p->thr[k].frames)
+				continue;
+			free(t->stack);
+			t->nstack = p->thr[k].nframes;
+			t->stack = xmalloc(sizeof(int) * (size_t)(t->nstack + 1));
+			memcpy(t->stack, p->thr[k].frames, sizeof(int) * (size_t)t->nstack);
+		}
+	}
+}
+
+void profiler_reset(struct profiler *p)
+{
+	for (int i = 0; i < p->nstacks; i++)
+		free(p->stacks[i].frames);
+	p->nstacks = 0;
+	if (p->sh)
+		memset(p->sh, 0, sizeof(*p->sh) * p->sh_cap);
+	p->samples_total = 0;
+	p->npauses = 0;
+	p->pause_max_us = 0;
+	p->stops = 0;
+	p->started = now_mono();
+}
+
+const char *profiler_status(const struct profiler *p)
+{
+	return p->status;
+}
+
+void profiler_free(struct profiler *p)
+{
+	if (!p)
+		return;
+	sampler_reap_pending();
+	sampler_release_all();
+	sampler_grab_fini(&p->g);
+	unwinder_free(p->uw);
+	procmap_free(p->pm);
+	for (int i = 0; i < p->nthr; i++)
+		thr_fini(&p->thr[i]);
+	free(p->thr);
+	for (int i = 0; i < p->nframes; i++) {
+		free(p->frames[i].function);
+		free(p->frames[i].module);
+	}
+	free(p->frames);
+	free(p->ipc);
+	for (int i = 0; i < p->nstacks; i++)
+		free(p->stacks[i].frames);
+	free(p->stacks);
+	free(p->sh);
+	free(p->pauses);
+	free(p);
+}
+
+int profiler_write_stacks(struct profiler *p, FILE *f)
+{
+	for (int i = 0; i < p->nthr; i++) {
+		struct thr *t = &p->thr[i];
+		char path[64], comm[64] = "?";
+		snprintf(path, sizeof(path), "task/%d/comm", t->tid);
+		if (read_file_at(p->piddir, path, comm, sizeof(comm)) > 0)
+			comm[strcspn(comm, "\n")] = '\0';
+		char *name = utf8_sanitize(comm);
+		fprintf(f, "TID %d (%s) state %c\n", t->tid, name, t->state ? t->state : '?');
+		free(name);
+		if (!t->ips) {
+			if (t->state == 'D')
+				fprintf(f, "  (uninterruptible sleep: not stopped, no stack)\n");
+			else if (t->state == 'T' || t->state == 't')
+				fprintf(f, "  (stopped: left alone, no stack)\n");
+			else
+				fprintf(f, "  (no stack: the thread exited or could not be stopped)\n");
+			continue;
+		}
+		for (int k = 0; k < t->nframes; k++) {
+			uint64_t ip = t->ips[k];
+			const struct mapping *m = p->pm ? procmap_find(p->pm, ip) : NULL;
+			const char *fn = p->frames[t->frames[k]].function;
+			fprintf(f, "  #%-2d 0x%016llx ", k, (unsigned long long)ip);
+			if (m && m->mod) {
+				uint64_t vaddr = ip - m->bias, off = 0;
+				const char *sym = symbols_func(m->mod, k ? vaddr - 1 : vaddr, &off);
+				char *clean = utf8_sanitize(fn);
+				if (sym)
+					fprintf(f, "%s+0x%llx", clean, (unsigned long long)(off + (k ? 1 : 0)));
+				else
+					fputs(clean, f);
+				free(clean);
+				fprintf(f, " (%s+0x%llx)\n", m->mod->path, (unsigned long long)vaddr);
+			} else {
+				fprintf(f, "%s\n", fn);
+			}
+		}
+	}
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
