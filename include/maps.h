@@ -55,6 +55,7 @@ struct module {
 	struct symtab *syms;            /* filled lazily by symbols.c */
 	bool syms_loaded;
 	int refs;
+	bool borrowed;                  /* image is not ours to unmap ([vdso]) */
 };
 
 /* The memory map of one process with its modules. */

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <sys/auxv.h>
 #include <gelf.h>
 #include <libelf.h>
 
@@ -170,8 +171,55 @@ struct module *module_open_path(const char *path)
 	return m;
 }
 
+/* The [vdso] is the same kernel-provided image in every x86_64 process
+ * of this kernel: use the copy mapped into cdtop itself. */
+static struct module *module_vdso(void)
+{
+	static struct module *vdso;
+	if (vdso) {
+		vdso->refs++;
+		return vdso;
+	}
+	uintptr_t base = (uintptr_t)getauxval(AT_SYSINFO_EHDR);
+	if (!base)
+		return NULL;
+	char *maps = read_file_alloc_at(AT_FDCWD, "/proc/self/maps", NULL);
+	size_t size = 0;
+	for (char *l = maps; l && *l;) {
+		struct mapping m;
+		char *nl = strchr(l, '\n');
+		if (maps_parse_line(l, &m) == 0) {
+			if (m.start == base && strcmp(m.path, "[vdso]") == 0)
+				size = (size_t)(m.end - m.start);
+			free(m.path);
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	free(maps);
+	if (!size)
+		return NULL;
+	struct module *mod = xcalloc(1, sizeof(*mod));
+	mod->image = (const uint8_t *)base;
+	mod->size = size;
+	mod->borrowed = true;
+	mod->path = xstrdup("[vdso]");
+	mod->name = xstrdup("[vdso]");
+	if (module_parse(mod) < 0) {
+		free(mod->path);
+		free(mod->name);
+		free(mod->segs);
+		free(mod);
+		return NULL;
+	}
+	mod->refs = 2;   /* one for the caller, one that keeps it cached forever */
+	vdso = mod;
+	return mod;
+}
+
 struct module *module_get(int piddir, const struct mapping *m)
 {
+	if (strcmp(m->path, "[vdso]") == 0)
+		return module_vdso();
 	char p[4200];
 	snprintf(p, sizeof(p), "map_files/%llx-%llx", (unsigned long long)m->start,
 		 (unsigned long long)m->end);
@@ -206,7 +254,8 @@ void module_cache_flush(void)
 			symtab_free(m->syms);
 		if (m->elf)
 			elf_end(m->elf);
-		munmap((void *)m->image, m->size);
+		if (!m->borrowed)
+			munmap((void *)m->image, m->size);
 		free(m->segs);
 		free(m->path);
 		free(m->name);
@@ -258,7 +307,7 @@ static struct procmap *parse_maps_text(int pid, int piddir, char *text)
 		}
 		struct mapping *m = &pm->maps[pm->nmaps];
 		if (maps_parse_line(l, m) == 0) {
-			if (m->x && m->path[0] == '/' && m->inode) {
+			if (m->x && ((m->path[0] == '/' && m->inode) || strcmp(m->path, "[vdso]") == 0)) {
 				m->mod = module_get(piddir, m);
 				if (m->mod)
 					m->bias = mapping_bias(m, m->mod);

@@ -12,7 +12,6 @@
  *   worker-N    4 workers queue on one mutex that ledger-writer holds
  *               while it sleeps                              -> blocked threads
  */
-#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
