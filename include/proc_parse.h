@@ -62,6 +62,9 @@ int parse_syscall(const char *buf, struct task_syscall *out);
 /* x86_64 syscall name for nr, or NULL when unknown. */
 const char *syscall_name(long nr);
 
+/* Number of the x86_64 syscall called `name`, or -1. */
+long syscall_nr(const char *name);
+
 /* First field (run time in ns) of /proc/PID/task/TID/schedstat, or -1. */
 int64_t parse_schedstat_run_ns(const char *buf);
 

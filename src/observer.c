@@ -31,6 +31,8 @@
 #include <libproc2/misc.h>
 
 #define HIST_MAX 3600          /* one hour of per-second points */
+#define RUN_SLACK_NS 2000000   /* run time a "still blocked" thread may gain between polls */
+#define SYS_RESTART_SYSCALL 219
 #define MAX_WARN 8
 
 struct thread_track {
@@ -41,6 +43,8 @@ struct thread_track {
 	int64_t first_cv, first_ci, prev_cv, prev_ci; /* ctx switches; 0 = born since */
 	bool blocked;                   /* in the same syscall since blocked_since */
 	double blocked_since;
+	long sc_nr;                     /* the syscall it is blocked in, as first seen */
+	uint64_t sc_arg0;
 };
 
 struct observer {
@@ -100,7 +104,7 @@ int observer_open(struct observer **out, int pid, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "/proc/%d", pid);
 	int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (piddir < 0) {
-		if (errno == EACCES) {
+		if (errno == EACCES || errno == EPERM) {
 			snprintf(err, errlen, "permission denied opening %s: %s", path, grant_hint());
 			return CDTOP_EXIT_PERMISSION;
 		}
@@ -210,12 +214,18 @@ static void merge_threads(struct observer *o, struct thread_reading *rd, int n, 
 		}
 		bool in_sys = r->sc_ok && r->sc.kind == SYSCALL_IN && r->st.state != 'R';
 		if (in_sys) {
-			bool same = old && old->blocked && old->cur.sc_ok &&
-				    old->cur.sc.kind == SYSCALL_IN && old->cur.sc.nr == r->sc.nr &&
-				    old->cur.sc.args[0] == r->sc.args[0] &&
-				    old->cur.run_ns >= 0 && old->cur.run_ns == r->run_ns;
+			/* A sleep interrupted by a stop (ours: the stack sampler)
+			 * resumes as restart_syscall: still the same wait. Our
+			 * interrupt also makes the thread run for microseconds,
+			 * so "has not run" allows RUN_SLACK_NS between polls. */
+			bool restarted = r->sc.nr == SYS_RESTART_SYSCALL && old && old->blocked;
+			bool same = old && old->blocked && old->cur.run_ns >= 0 && r->run_ns >= 0 &&
+				    r->run_ns - old->cur.run_ns <= RUN_SLACK_NS &&
+				    (restarted || (old->sc_nr == r->sc.nr && old->sc_arg0 == r->sc.args[0]));
 			k->blocked = true;
 			k->blocked_since = same ? old->blocked_since : t;
+			k->sc_nr = same ? old->sc_nr : r->sc.nr;
+			k->sc_arg0 = same ? old->sc_arg0 : r->sc.args[0];
 		}
 		k->cur = *r;
 	}
@@ -300,6 +310,16 @@ static double rate(uint64_t a, uint64_t b, double dt)
 	return dt > 0 && b >= a ? (double)(b - a) / dt : NAN;
 }
 
+/* Scale user and sys down together so that they sum to at most cap. */
+static void clamp_cpu(double *user, double *sys, double cap)
+{
+	double tot = *user + *sys;
+	if (cap > 0 && tot > cap) {
+		*user *= cap / tot;
+		*sys *= cap / tot;
+	}
+}
+
 static void fill_host(struct snap_host *h)
 {
 	if (gethostname(h->hostname, sizeof(h->hostname)) < 0)
@@ -342,6 +362,10 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 	if (dt > 0) {
 		p->cpu_user_pct = (double)(c->utime - b->utime) / hz / dt * 100.0;
 		p->cpu_sys_pct = (double)(c->stime - b->stime) / hz / dt * 100.0;
+		/* Tick counts (10 ms) over a window measured in ns can overshoot
+		 * by a tick: never show more than the CPUs could give. */
+		double cap = 100.0 * (double)(c->threads < s->host.ncpu ? c->threads : s->host.ncpu);
+		clamp_cpu(&p->cpu_user_pct, &p->cpu_sys_pct, cap);
 		p->cpu_total_pct = p->cpu_user_pct + p->cpu_sys_pct;
 		p->flt_min_per_s = rate(b->minflt, c->minflt, dt);
 		p->flt_maj_per_s = rate(b->majflt, c->majflt, dt);
@@ -431,6 +455,7 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 			if (tdt > 0) {
 				t->cpu_user_pct = (double)(k->cur.st.utime - bu) / hz / tdt * 100.0;
 				t->cpu_sys_pct = (double)(k->cur.st.stime - bs) / hz / tdt * 100.0;
+				clamp_cpu(&t->cpu_user_pct, &t->cpu_sys_pct, 100.0);
 			} else {
 				t->cpu_user_pct = t->cpu_sys_pct = NAN;
 			}
@@ -438,11 +463,12 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 			if (!k->cur.sc_ok)
 				unreadable_sc++;
 			if (k->cur.sc_ok && k->cur.sc.kind == SYSCALL_IN) {
-				const char *nm = syscall_name(k->cur.sc.nr);
+				long nr = k->blocked ? k->sc_nr : k->cur.sc.nr;
+				const char *nm = syscall_name(nr);
 				if (nm)
 					str_copy(t->syscall, nm, sizeof(t->syscall));
 				else
-					snprintf(t->syscall, sizeof(t->syscall), "syscall_%ld", k->cur.sc.nr);
+					snprintf(t->syscall, sizeof(t->syscall), "syscall_%ld", nr);
 			}
 			str_copy(t->wchan, k->cur.wchan, sizeof(t->wchan));
 			if (t->state == 'R')

@@ -17,6 +17,7 @@
  */
 #include "profiler.h"
 #include "maps.h"
+#include "proc_parse.h"
 #include "profile.h"
 #include "sampler.h"
 #include "symbols.h"
@@ -507,6 +508,21 @@ static int cmp_float(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A sleep interrupted by a stop (a debugger, or our own sampling before
+ * this window) continues as restart_syscall. The innermost frame is the
+ * libc wrapper of the original call: when it is named after a syscall
+ * ("clock_nanosleep", "__poll"), show that instead. */
+static void name_restarted(struct snap_thread *t, const char *fn)
+{
+	char name[64];
+	while (*fn == '_')
+		fn++;
+	str_copy(name, fn, sizeof(name));
+	name[strcspn(name, "@")] = '\0';
+	if (syscall_nr(name) >= 0 && strcmp(name, "restart_syscall") != 0)
+		str_copy(t->syscall, name, sizeof(t->syscall));
+}
+
 void profiler_fill(struct profiler *p, struct snapshot *s, const char *mode)
 {
 	struct snap_profile *pr = xcalloc(1, sizeof(*pr));
@@ -553,6 +569,8 @@ void profiler_fill(struct profiler *p, struct snapshot *s, const char *mode)
 			t->nstack = p->thr[k].nframes;
 			t->stack = xmalloc(sizeof(int) * (size_t)(t->nstack + 1));
 			memcpy(t->stack, p->thr[k].frames, sizeof(int) * (size_t)t->nstack);
+			if (strcmp(t->syscall, "restart_syscall") == 0 && t->nstack)
+				name_restarted(t, p->frames[t->stack[0]].function);
 		}
 	}
 }

@@ -5,6 +5,8 @@
  */
 #include "proc_parse.h"
 
+#include <string.h>
+
 static const char *const names[] = {
 	[0] = "read",
 	[1] = "write",
@@ -375,4 +377,12 @@ const char *syscall_name(long nr)
 	if (nr < 0 || nr >= (long)(sizeof(names) / sizeof(names[0])))
 		return NULL;
 	return names[nr];
+}
+
+long syscall_nr(const char *name)
+{
+	for (long i = 0; i < (long)(sizeof(names) / sizeof(names[0])); i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return i;
+	return -1;
 }
