@@ -36,6 +36,8 @@ struct tui {
 	const char *mode;               /* "auto", "cpu" or "wall" */
 	const char *stacks_off;
 	int scroll;
+	int cursor;                     /* selected row of the threads pane */
+	int tid_filter;                 /* top functions of this thread only; 0 = all */
 	enum sort_key sort;
 	bool utf8, color;
 	bool exited;
@@ -319,9 +321,15 @@ static void draw_threads(struct tui *t, int top, int bottom)
 		mvprintw(top + 1, 0, " thread list unavailable (see the status line)");
 		return;
 	}
-	cur_sort = t->sort;
-	qsort(s->threads, (size_t)s->nthreads, sizeof(*s->threads), cmp_threads);
 	int rows = bottom - top - 1;
+	if (t->cursor >= s->nthreads)
+		t->cursor = s->nthreads - 1;
+	if (t->cursor < 0)
+		t->cursor = 0;
+	if (t->cursor < t->scroll)
+		t->scroll = t->cursor;
+	if (t->cursor >= t->scroll + rows)
+		t->scroll = t->cursor - rows + 1;
 	if (t->scroll > s->nthreads - rows)
 		t->scroll = s->nthreads - rows;
 	if (t->scroll < 0)
@@ -331,15 +339,16 @@ static void draw_threads(struct tui *t, int top, int bottom)
 		char *nm = utf8_sanitize(th->name), nmcol[80];
 		utf8_cols(nmcol, sizeof(nmcol), nm, 16, true);
 		move(top + 1 + i, 0);
+		bool sel = t->scroll + i == t->cursor;
 		int pair = th->state == 'R' ? 4 : th->state == 'D' ? 3 : 0;
-		style_on(t, pair, 0);
+		style_on(t, sel ? 0 : pair, sel ? A_REVERSE : 0);
 		char row[256];
 		snprintf(row, sizeof(row), "%8d %s %c %7s %7s %-16.16s %-20.20s %9s", th->tid, nmcol,
 			 th->state, pct_str(a, sizeof(a), th->cpu_user_pct),
 			 pct_str(b, sizeof(b), th->cpu_sys_pct), th->syscall[0] ? th->syscall : "-",
 			 th->wchan[0] ? th->wchan : "-", dur_str(c, sizeof(c), th->blocked_s));
-		printw("%-.*s", COLS, row);
-		style_off(t, pair, 0);
+		printw("%-*.*s", sel ? COLS : 0, COLS, row);
+		style_off(t, sel ? 0 : pair, sel ? A_REVERSE : 0);
 		free(nm);
 	}
 }
@@ -350,8 +359,11 @@ static void draw_funcs(struct tui *t, int top, int bottom)
 	move(top, 0);
 	style_on(t, 2, A_REVERSE);
 	char hdr[256];
-	snprintf(hdr, sizeof(hdr), "%8s %6s %8s %6s  %s", "FLAT", "FLAT%", "CUM", "CUM%",
-		 "FUNCTION (MODULE)");
+	char scope[96] = "all threads";
+	if (t->tid_filter)
+		snprintf(scope, sizeof(scope), "thread %d only, a: all threads", t->tid_filter);
+	snprintf(hdr, sizeof(hdr), "%8s %6s %8s %6s  FUNCTION (MODULE)   [%s, %s]", "FLAT", "FLAT%",
+		 "CUM", "CUM%", p ? p->mode : "-", scope);
 	printw("%-*.*s", COLS, COLS, hdr);
 	style_off(t, 2, A_REVERSE);
 	if (!p) {
@@ -416,11 +428,19 @@ static void draw(struct tui *t)
 	if (t->status[0])
 		snprintf(foot, sizeof(foot), " %s", t->status);
 	else
-		snprintf(foot, sizeof(foot), " q quit  Tab threads/functions  w cpu/wall  z reset  "
-			 "sort: c b t S [%s]  window %.1fs", sort_names[t->sort], t->snap->window_s);
+		snprintf(foot, sizeof(foot), " q quit  Tab threads/functions  Enter thread's functions  "
+			 "w cpu/wall  z reset  sort c b t S [%s]", sort_names[t->sort]);
 	printw("%-*.*s", COLS, COLS, foot);
 	style_off(t, 2, A_REVERSE);
 	refresh();
+}
+
+/* Recompute the top functions for the chosen mode and thread. */
+static void apply_view(struct tui *t)
+{
+	struct snap_profile *p = t->snap->profile;
+	if (p && (t->tid_filter || strcmp(t->mode, "auto") != 0))
+		profile_compute_top(p, strcmp(t->mode, "auto") ? t->mode : p->mode, t->tid_filter);
 }
 
 /* Take a new snapshot of the observer and the profile. */
@@ -430,6 +450,20 @@ static void refresh_snapshot(struct tui *t)
 	t->snap = observer_snapshot(t->obs, OBS_WINDOW_LAST);
 	if (t->prof)
 		profiler_fill(t->prof, t->snap, t->mode);
+	/* Keep the thread list in the order shown (cursor stays put). */
+	cur_sort = t->sort;
+	if (t->snap->threads)
+		qsort(t->snap->threads, (size_t)t->snap->nthreads, sizeof(*t->snap->threads), cmp_threads);
+	apply_view(t);
+}
+
+/* Move the cursor or scroll the pane by d rows. */
+static void move_by(struct tui *t, int d)
+{
+	if (t->pane == PANE_THREADS)
+		t->cursor += d;
+	else
+		t->scroll += d;
 }
 
 int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *opts,
@@ -496,16 +530,34 @@ int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *op
 		case KEY_RESIZE:
 			redraw = true;
 			break;
-		case KEY_DOWN: t.scroll++; redraw = true; break;
-		case KEY_UP: t.scroll--; redraw = true; break;
-		case KEY_NPAGE: t.scroll += LINES - 10; redraw = true; break;
-		case KEY_PPAGE: t.scroll -= LINES - 10; redraw = true; break;
-		case KEY_HOME: t.scroll = 0; redraw = true; break;
-		case KEY_END: t.scroll = 1 << 30; redraw = true; break;
-		case 'c': t.sort = SORT_CPU; redraw = true; break;
-		case 'b': t.sort = SORT_BLOCKED; redraw = true; break;
-		case 't': t.sort = SORT_TID; redraw = true; break;
-		case 'S': t.sort = SORT_STATE; redraw = true; break;
+		case KEY_DOWN: move_by(&t, 1); redraw = true; break;
+		case KEY_UP: move_by(&t, -1); redraw = true; break;
+		case KEY_NPAGE: move_by(&t, LINES - 10); redraw = true; break;
+		case KEY_PPAGE: move_by(&t, -(LINES - 10)); redraw = true; break;
+		case KEY_HOME: t.scroll = t.cursor = 0; redraw = true; break;
+		case KEY_END: move_by(&t, 1 << 29); redraw = true; break;
+		case '\n': case KEY_ENTER:
+			if (t.pane == PANE_THREADS && t.snap->threads && t.snap->nthreads) {
+				t.tid_filter = t.snap->threads[t.cursor < t.snap->nthreads ? t.cursor : 0].tid;
+				t.pane = PANE_FUNCS;
+				t.scroll = 0;
+				apply_view(&t);
+				redraw = true;
+			}
+			break;
+		case 'a':
+			t.tid_filter = 0;
+			if (t.snap->profile)
+				profile_compute_top(t.snap->profile, t.snap->profile->mode, 0);
+			redraw = true;
+			break;
+		case 'c': case 'b': case 't': case 'S':
+			t.sort = ch == 'c' ? SORT_CPU : ch == 'b' ? SORT_BLOCKED : ch == 't' ? SORT_TID : SORT_STATE;
+			cur_sort = t.sort;
+			if (t.snap->threads)
+				qsort(t.snap->threads, (size_t)t.snap->nthreads, sizeof(*t.snap->threads), cmp_threads);
+			redraw = true;
+			break;
 		case '\t':
 			t.pane = t.pane == PANE_THREADS ? PANE_FUNCS : PANE_THREADS;
 			t.scroll = 0;
@@ -514,7 +566,7 @@ int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *op
 		case 'w':
 			if (t.snap->profile) {
 				t.mode = strcmp(t.snap->profile->mode, "cpu") == 0 ? "wall" : "cpu";
-				profile_compute_top(t.snap->profile, t.mode, 0);
+				apply_view(&t);
 				redraw = true;
 			}
 			break;
