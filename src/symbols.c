@@ -53,8 +53,10 @@ enum {
 
 struct symtab {
 	struct sym *funcs;              /* sorted by addr, disjoint starts */
+	uint64_t *func_addrs;           /* funcs[i].addr, dense for the binary search */
 	size_t nfuncs;
 	struct sym *data;               /* sorted by addr */
+	uint64_t *data_addrs;
 	size_t ndata;
 	char *source;                   /* see symbols_source() */
 	void *debug_image;              /* mmap of the separate debug file, or NULL */
@@ -210,7 +212,7 @@ static int rawsym_cmp(const void *pa, const void *pb)
 		return ua - ub;
 	if ((a->bind == STB_GLOBAL) != (b->bind == STB_GLOBAL))
 		return a->bind == STB_GLOBAL ? -1 : 1;
-	size_t la = strlen(a->name), lb = strlen(b->name);
+	size_t la = strcspn(a->name, "@"), lb = strcspn(b->name, "@");
 	if (la != lb)
 		return la < lb ? -1 : 1;
 	return strcmp(a->name, b->name);
@@ -221,11 +223,13 @@ static int rawsym_cmp(const void *pa, const void *pb)
  * and give each symbol an end. A size-0 function extends to the next
  * symbol (bounded by its section); a size-0 data object covers its first
  * byte only, so a lock is never named after an unrelated neighbour.
- * Frees sv's array. Returns the table and its length in *n.
+ * Frees sv's array. Returns the table, its start addresses in *addrs and
+ * its length in *n.
  */
-static struct sym *symvec_finish(struct symvec *sv, bool extend, size_t *n)
+static struct sym *symvec_finish(struct symvec *sv, bool extend, uint64_t **addrs, size_t *n)
 {
 	*n = 0;
+	*addrs = NULL;
 	if (sv->n == 0) {
 		free(sv->v);
 		sv->v = NULL;
@@ -233,6 +237,7 @@ static struct sym *symvec_finish(struct symvec *sv, bool extend, size_t *n)
 	}
 	qsort(sv->v, sv->n, sizeof(*sv->v), rawsym_cmp);
 	struct sym *out = xmalloc(sv->n * sizeof(*out));
+	uint64_t *a = xmalloc(sv->n * sizeof(*a));
 	size_t k = 0;
 	for (size_t i = 0; i < sv->n; i++) {
 		const struct rawsym *r = &sv->v[i];
@@ -253,12 +258,14 @@ static struct sym *symvec_finish(struct symvec *sv, bool extend, size_t *n)
 		} else {
 			end = r->addr + 1;
 		}
+		a[k] = r->addr;
 		out[k++] = (struct sym){ .addr = r->addr, .end = end, .name = r->name };
 	}
 	free(sv->v);
 	sv->v = NULL;
 	sv->n = sv->cap = 0;
 	*n = k;
+	*addrs = a;
 	return out;
 }
 
@@ -787,8 +794,8 @@ int symbols_load(struct module *mod, const char *root)
 	}
 	if (!st->source)
 		st->source = xstrdup(src);
-	st->funcs = symvec_finish(&funcs, true, &st->nfuncs);
-	st->data = symvec_finish(&data, false, &st->ndata);
+	st->funcs = symvec_finish(&funcs, true, &st->func_addrs, &st->nfuncs);
+	st->data = symvec_finish(&data, false, &st->data_addrs, &st->ndata);
 	return (int)st->nfuncs;
 }
 
@@ -802,10 +809,22 @@ static const char *sym_name(struct sym *s)
 	if (s->flags & SYM_READY)
 		return s->name;
 	s->flags |= SYM_READY;
+	/* glibc's debug .symtab has versioned names: "memcpy@@GLIBC_2.14". */
+	const char *at = strchr(s->name + 1, '@');
+	if (at) {
+		size_t len = (size_t)(at - s->name);
+		char *base = xmalloc(len + 1);
+		memcpy(base, s->name, len);
+		base[len] = '\0';
+		s->name = base;
+		s->flags |= SYM_OWNED;
+	}
 	const char *n = s->name;
 	if (n[0] == '_' && (n[1] == 'Z' || n[1] == 'R')) {
 		char *d = cplus_demangle(n, DMGL_PARAMS | DMGL_ANSI | DMGL_AUTO);
 		if (d) {
+			if (s->flags & SYM_OWNED)
+				free((char *)s->name);
 			s->name = d;
 			s->flags |= SYM_OWNED;
 		}
@@ -828,16 +847,21 @@ static const char *sym_name(struct sym *s)
 }
 
 /* The symbol of tab covering vaddr, or NULL. */
-static struct sym *sym_find(struct sym *tab, size_t n, uint64_t vaddr)
+static struct sym *sym_find(struct sym *tab, const uint64_t *addrs, size_t n, uint64_t vaddr)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {                /* first symbol starting after vaddr */
-		size_t mid = lo + (hi - lo) / 2;
-		if (tab[mid].addr <= vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (n == 0)
+		return NULL;
+	/* Branch-free binary search (the compiler emits a cmov): lo becomes
+	 * the number of symbols starting at or before vaddr. Random
+	 * addresses would mispredict half of the branches of the usual loop. */
+	const uint64_t *b = addrs;
+	size_t len = n;
+	while (len > 1) {
+		size_t half = len / 2;
+		b = b[half] <= vaddr ? b + half : b;
+		len -= half;
 	}
+	size_t lo = (size_t)(b - addrs) + (*b <= vaddr);
 	/* Usually the last symbol starting at or before vaddr covers it;
 	 * look a few further back for an enclosing symbol (a sized function
 	 * with a nested label, an alias-free overlap). */
@@ -855,7 +879,7 @@ const char *symbols_func(struct module *mod, uint64_t vaddr, uint64_t *off)
 	if (!mod->syms_loaded)
 		symbols_load(mod, NULL);
 	struct symtab *st = mod->syms;
-	struct sym *s = st ? sym_find(st->funcs, st->nfuncs, vaddr) : NULL;
+	struct sym *s = st ? sym_find(st->funcs, st->func_addrs, st->nfuncs, vaddr) : NULL;
 	if (!s)
 		return NULL;
 	if (off)
@@ -870,7 +894,7 @@ const char *symbols_data(struct module *mod, uint64_t vaddr, uint64_t *off)
 	if (!mod->syms_loaded)
 		symbols_load(mod, NULL);
 	struct symtab *st = mod->syms;
-	struct sym *s = st ? sym_find(st->data, st->ndata, vaddr) : NULL;
+	struct sym *s = st ? sym_find(st->data, st->data_addrs, st->ndata, vaddr) : NULL;
 	if (!s)
 		return NULL;
 	if (off)
@@ -896,7 +920,9 @@ void symtab_free(struct symtab *st)
 		if (st->data[i].flags & SYM_OWNED)
 			free((char *)st->data[i].name);
 	free(st->funcs);
+	free(st->func_addrs);
 	free(st->data);
+	free(st->data_addrs);
 	free(st->source);
 	if (st->debug_image)
 		munmap(st->debug_image, st->debug_size);
