@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential autoconf automake libtool pkg-config
       libncurses-dev libproc2-dev libunwind-dev libelf-dev libdw-dev libjansson-dev
-      libiberty-dev liblzma-dev g++ golang-go elfutils gdb
+      libiberty-dev liblzma-dev g++ golang-go elfutils gdb libc6-dbg
       tmux jq iproute2 procps util-linux)
 
 missing=()
