@@ -50,8 +50,12 @@ struct module {
 	int e_type;                     /* ET_EXEC or ET_DYN */
 	struct segment *segs;
 	int nsegs;
-	uint64_t eh_frame_hdr_vaddr;    /* 0 = none (Go binaries) */
+	uint64_t eh_frame_hdr_vaddr;    /* 0 = none (Go binaries, static glibc binaries) */
 	uint64_t eh_frame_hdr_size;
+	uint64_t eh_frame_vaddr;        /* .eh_frame section, for a table built by unwind.c */
+	uint64_t eh_frame_size;
+	void *synth;                    /* unwind.c's table built from .eh_frame, or NULL */
+	bool synth_tried;
 	struct symtab *syms;            /* filled lazily by symbols.c */
 	bool syms_loaded;
 	int refs;

@@ -36,6 +36,12 @@ const char *symbols_data(struct module *mod, uint64_t vaddr, uint64_t *off);
  * ".gopclntab", or "none". */
 const char *symbols_source(const struct module *mod);
 
+/* For a Go module (pclntab of Go 1.16 or later): the stack pointer
+ * offset of the frame at vaddr, from the function's pcsp table, i.e.
+ * where the return address sits: [sp + delta], caller sp = sp + delta + 8.
+ * Returns 0, or -1 when vaddr is not in a Go function. */
+int symbols_go_spdelta(struct module *mod, uint64_t vaddr, int64_t *delta);
+
 /* Free a module's symbol tables (called by the module cache). */
 void symtab_free(struct symtab *st);
 

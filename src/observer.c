@@ -296,6 +296,20 @@ int observer_poll(struct observer *o, char *err, size_t errlen)
 	else
 		memset(&o->tcp, 0, sizeof(o->tcp));
 
+	/* exec keeps the pid and start time but changes the program:
+	 * re-read exe and cmdline when the name changes. */
+	if (o->npolls && strcmp(r.comm, o->cur.comm) != 0) {
+		free(o->ident.exe);
+		if (o->ident.argv)
+			for (int i = 0; i < o->ident.argc; i++)
+				free(o->ident.argv[i]);
+		free(o->ident.argv);
+		o->ident.exe = NULL;
+		o->ident.argv = NULL;
+		o->ident.argc = 0;
+		process_read_identity(o->piddir, &o->ident);
+		str_copy(o->ident.runtime, runtime_detect(o->piddir), sizeof(o->ident.runtime));
+	}
 	if (!o->npolls)
 		o->first = r;
 	o->prev = o->npolls ? o->cur : r;

@@ -80,6 +80,7 @@ struct profiler {
 	struct stkent *sh;
 	size_t sh_cap;
 	int64_t samples_total;
+	int64_t rounds;                 /* since start/reset */
 	/* pauses */
 	float *pauses;
 	size_t npauses, cappauses;
@@ -382,6 +383,7 @@ static int *list_tids(int piddir, int *n)
 
 static void round_once(struct profiler *p)
 {
+	p->rounds++;
 	refresh_maps(p, false);
 	sampler_reap_pending();
 	int ntids;
@@ -526,7 +528,10 @@ static void name_restarted(struct snap_thread *t, const char *fn)
 void profiler_fill(struct profiler *p, struct snapshot *s, const char *mode)
 {
 	struct snap_profile *pr = xcalloc(1, sizeof(*pr));
-	pr->frequency_hz = p->hz;
+	/* What was achieved, not what was aimed at: a busy machine or the
+	 * pause budget can make rounds late. */
+	double span = now_mono() - p->started;
+	pr->frequency_hz = span > 0.5 ? (double)p->rounds / span : p->hz;
 	pr->requested_hz = p->hz_req;
 	pr->samples_total = p->samples_total;
 	pr->stops = p->stops;
@@ -583,6 +588,7 @@ void profiler_reset(struct profiler *p)
 	if (p->sh)
 		memset(p->sh, 0, sizeof(*p->sh) * p->sh_cap);
 	p->samples_total = 0;
+	p->rounds = 0;
 	p->npauses = 0;
 	p->pause_max_us = 0;
 	p->stops = 0;

@@ -62,7 +62,15 @@ struct symtab {
 	void *debug_image;              /* mmap of the separate debug file, or NULL */
 	size_t debug_size;
 	void *mini_image;               /* decompressed .gnu_debugdata, or NULL */
+	const uint8_t *go_tab;          /* the pclntab found (Go 1.16+), for unwinding */
+	size_t go_len;
+	uint64_t go_text;               /* text start the function table is relative to */
 };
+
+/* Where go_collect found a valid table (set on success). */
+static const uint8_t *go_found_tab;
+static size_t go_found_len;
+static uint64_t go_found_text;
 
 /* A symbol while the tables are being built. */
 struct rawsym {
@@ -656,6 +664,9 @@ static size_t go_collect(Elf *e, const struct module *mod, const uint8_t *tab, s
 		funcs->n = f0;          /* wrong text start or not a pclntab */
 		return 0;
 	}
+	go_found_tab = tab;
+	go_found_len = len;
+	go_found_text = text;
 	return added;
 }
 
@@ -780,10 +791,23 @@ int symbols_load(struct module *mod, const char *root)
 		if (debug_find(st, mod, root, si.debuglink, si.debuglink_len, &funcs, &data))
 			src = st->source;
 	}
+	go_found_tab = NULL;
 	if (!src && si.go) {
 		funcs.n = data.n = 0;
 		if (go_find(mod, si.pclntab, si.pclntab_len, si.pclntab_va, si.text_addr, &funcs) > 0)
 			src = ".gopclntab";
+	} else if (si.go) {
+		/* Symbols came from elsewhere; the unwinder still needs the
+		 * pclntab's frame sizes. */
+		struct symvec scratch = { 0 };
+		go_find(mod, si.pclntab, si.pclntab_len, si.pclntab_va, si.text_addr, &scratch);
+		free(scratch.v);
+	}
+	if (go_found_tab && (rd32(go_found_tab) == GO_118 || rd32(go_found_tab) == GO_120 ||
+			     rd32(go_found_tab) == GO_116)) {
+		st->go_tab = go_found_tab;
+		st->go_len = go_found_len;
+		st->go_text = go_found_text;
 	}
 	if (!src) {
 		funcs.n = data.n = 0;
@@ -928,4 +952,88 @@ void symtab_free(struct symtab *st)
 		munmap(st->debug_image, st->debug_size);
 	free(st->mini_image);
 	free(st);
+}
+
+/* Read a Go varint at *p (bounded by end); 0 when it runs out. */
+static uint32_t go_uvarint(const uint8_t **p, const uint8_t *end)
+{
+	uint32_t v = 0;
+	for (int shift = 0; *p < end && shift < 35; shift += 7) {
+		uint8_t b = *(*p)++;
+		v |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	*p = end;
+	return 0;
+}
+
+int symbols_go_spdelta(struct module *mod, uint64_t vaddr, int64_t *delta)
+{
+	if (!mod->syms_loaded)
+		symbols_load(mod, NULL);
+	struct symtab *st = mod->syms;
+	if (!st || !st->go_tab)
+		return -1;
+	const uint8_t *tab = st->go_tab;
+	size_t len = st->go_len, ps = tab[7];
+	uint32_t magic = rd32(tab);
+	bool v118 = magic == GO_118 || magic == GO_120;
+#define GO_WORD(p) (ps == 8 ? rd64(p) : (uint64_t)rd32(p))
+#define HDR(i) GO_WORD(tab + 8 + (size_t)(i) * ps)
+	uint64_t nfunc = HDR(0);
+	uint64_t pctab = v118 ? HDR(6) : HDR(5);
+	uint64_t functab = v118 ? HDR(7) : HDR(6);
+#undef HDR
+	size_t ent = v118 ? 4 : ps;
+	if (nfunc == 0 || functab > len || (nfunc * 2 + 1) * ent > len - functab || pctab >= len)
+		return -1;
+	const uint8_t *ft = tab + functab;
+	/* Entries are sorted by entry PC: find the last entry <= vaddr. */
+	uint64_t target = v118 ? vaddr - st->go_text : vaddr;
+	uint64_t lo = 0, hi = nfunc;
+	while (lo < hi) {
+		uint64_t mid = (lo + hi) / 2;
+		uint64_t e = ent == 4 ? rd32(ft + mid * 2 * ent) : GO_WORD(ft + mid * 2 * ent);
+		if (e <= target)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return -1;
+	const uint8_t *fe = ft + (lo - 1) * 2 * ent;
+	uint64_t entry = ent == 4 ? rd32(fe) : GO_WORD(fe);
+	uint64_t next = ent == 4 ? rd32(fe + 2 * ent) : GO_WORD(fe + 2 * ent);
+	uint64_t foff = ent == 4 ? rd32(fe + ent) : GO_WORD(fe + ent);
+	if (target >= next)
+		return -1;
+	/* _func: entry (uint32 since 1.18, else uintptr), nameoff, args,
+	 * deferreturn, then pcsp (all int32/uint32). */
+	uint64_t fpos = functab + foff + (v118 ? 4 : ps) + 12;
+	if (fpos + 4 > len)
+		return -1;
+	uint32_t pcsp = rd32(tab + fpos);
+#undef GO_WORD
+	if (pcsp == 0 || pctab + pcsp >= len)
+		return -1;
+	/* The pc-value table: (value delta zigzag, pc delta) varint pairs,
+	 * starting at value -1 and the function's entry (runtime.pcvalue). */
+	const uint8_t *p = tab + pctab + pcsp, *end = tab + len;
+	uint64_t pc = entry;
+	int64_t val = -1;
+	bool first = true;
+	while (p < end) {
+		uint32_t uv = go_uvarint(&p, end);
+		if (uv == 0 && !first)
+			return -1;
+		first = false;
+		val += (int32_t)(-(uv & 1) ^ (uv >> 1));
+		pc += go_uvarint(&p, end) * (uint64_t)tab[6];
+		if (target < pc) {
+			*delta = val;
+			return val >= 0 ? 0 : -1;
+		}
+	}
+	return -1;
 }

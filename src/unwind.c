@@ -7,6 +7,7 @@
  * which may have moved on; the frame checks stop a walk that goes wrong.
  */
 #include "unwind.h"
+#include "symbols.h"
 #include "util.h"
 
 #include <errno.h>
@@ -20,6 +21,176 @@
 extern int dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip, unw_dyn_info_t *di,
 				     unw_proc_info_t *pi, int need_unwind_info, void *arg);
 
+/*
+ * Modules without .eh_frame_hdr get a search table built here from their
+ * .eh_frame: (initial location, FDE address) pairs relative to the
+ * section's address, sorted, in the layout of .eh_frame_hdr's table.
+ * libunwind reads tables through access_mem at target addresses, so each
+ * table is given an address in the non-canonical hole above user space,
+ * which no real mapping can have, and access_mem serves it from here.
+ */
+#define FAKE_BASE 0x0000900000000000ULL
+#define FAKE_SLOT (1ULL << 32)
+#define MAX_SYNTH 256
+
+struct synth {
+	int32_t *table;                 /* pairs */
+	size_t count;
+	uint64_t fake;                  /* its address for libunwind */
+};
+
+static struct synth *synths[MAX_SYNTH];
+static int nsynth;
+
+/* Read a DWARF pointer with encoding enc at *p (vaddr va of *p); advances p. */
+static int read_encoded(const uint8_t **p, const uint8_t *end, uint8_t enc, uint64_t va, uint64_t *out)
+{
+	const uint8_t *q = *p;
+	uint64_t v = 0;
+	switch (enc & 0x0f) {
+	case 0x00: if (end - q < 8) return -1; memcpy(&v, q, 8); q += 8; break;
+	case 0x03: { uint32_t x; if (end - q < 4) return -1; memcpy(&x, q, 4); v = x; q += 4; break; }
+	case 0x0b: { int32_t x; if (end - q < 4) return -1; memcpy(&x, q, 4); v = (uint64_t)(int64_t)x; q += 4; break; }
+	case 0x02: { uint16_t x; if (end - q < 2) return -1; memcpy(&x, q, 2); v = x; q += 2; break; }
+	case 0x0a: { int16_t x; if (end - q < 2) return -1; memcpy(&x, q, 2); v = (uint64_t)(int64_t)x; q += 2; break; }
+	case 0x04: case 0x0c: if (end - q < 8) return -1; memcpy(&v, q, 8); q += 8; break;
+	default: return -1;   /* uleb/sleb pointers: not used for FDE ranges in practice */
+	}
+	if ((enc & 0x70) == 0x10)
+		v += va;
+	else if ((enc & 0x70) != 0)
+		return -1;
+	*p = q;
+	*out = v;
+	return 0;
+}
+
+static uint64_t uleb(const uint8_t **p, const uint8_t *end)
+{
+	uint64_t v = 0;
+	for (int sh = 0; *p < end && sh < 64; sh += 7) {
+		uint8_t b = *(*p)++;
+		v |= (uint64_t)(b & 0x7f) << sh;
+		if (!(b & 0x80))
+			break;
+	}
+	return v;
+}
+
+/* FDE pointer encoding from a CIE's augmentation, or -1. */
+static int cie_fde_encoding(const uint8_t *cie, const uint8_t *end)
+{
+	const uint8_t *p = cie;
+	uint8_t version = *p++;
+	const char *aug = (const char *)p;
+	size_t al = strnlen(aug, (size_t)(end - p));
+	p += al + 1;
+	if (p >= end || aug[0] != 'z')
+		return aug[0] == '\0' ? 0x00 : -1;
+	uleb(&p, end);                 /* code alignment */
+	uleb(&p, end);                 /* data alignment (sleb, skipped the same way) */
+	if (version == 1)
+		p++;
+	else
+		uleb(&p, end);
+	uleb(&p, end);                 /* augmentation length */
+	for (const char *a = aug + 1; *a && p < end; a++) {
+		if (*a == 'R')
+			return *p;
+		if (*a == 'P') {
+			uint8_t penc = *p++;
+			uint64_t dummy;
+			if (read_encoded(&p, end, penc & 0x7f, 0, &dummy) < 0)
+				return -1;
+		} else if (*a == 'L') {
+			p++;
+		} else if (*a != 'S' && *a != 'B') {
+			return -1;
+		}
+	}
+	return 0x00;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const int32_t *x = a, *y = b;
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* Build (once) the search table of mod from its .eh_frame. */
+static struct synth *synth_table(struct module *mod)
+{
+	if (mod->synth_tried)
+		return mod->synth;
+	mod->synth_tried = true;
+	if (!mod->eh_frame_vaddr || !mod->eh_frame_size || nsynth >= MAX_SYNTH)
+		return NULL;
+	uint8_t *sec = xmalloc(mod->eh_frame_size);
+	if (module_read_vaddr(mod, mod->eh_frame_vaddr, sec, mod->eh_frame_size) < 0) {
+		free(sec);
+		return NULL;
+	}
+	const uint8_t *p = sec, *end = sec + mod->eh_frame_size;
+	size_t cap = 1024, n = 0;
+	int32_t *tab = xmalloc(cap * 2 * sizeof(int32_t));
+	while (end - p >= 4) {
+		uint32_t len32;
+		memcpy(&len32, p, 4);
+		if (len32 == 0)
+			break;                  /* terminator */
+		if (len32 == 0xffffffff || len32 > (size_t)(end - p - 4))
+			break;                  /* 64-bit DWARF: not emitted for x86_64 */
+		const uint8_t *rec = p + 4, *rend = rec + len32;
+		uint32_t id;
+		memcpy(&id, rec, 4);
+		if (id != 0 && id <= (size_t)(rec - sec)) {
+			const uint8_t *cie = rec - id;          /* CIE pointer is relative */
+			uint32_t cielen;
+			memcpy(&cielen, cie, 4);
+			int enc = cie_fde_encoding(cie + 8, cie + 4 + cielen);
+			const uint8_t *q = rec + 4;
+			uint64_t start;
+			uint64_t va = mod->eh_frame_vaddr + (uint64_t)(q - sec);
+			if (enc >= 0 && read_encoded(&q, rend, (uint8_t)enc, va, &start) == 0 && start) {
+				if (n == cap) {
+					cap *= 2;
+					tab = xrealloc(tab, cap * 2 * sizeof(int32_t));
+				}
+				tab[2 * n] = (int32_t)(int64_t)(start - mod->eh_frame_vaddr);
+				tab[2 * n + 1] = (int32_t)(int64_t)(p - sec);
+				n++;
+			}
+		}
+		p = rend;
+	}
+	free(sec);
+	if (!n) {
+		free(tab);
+		return NULL;
+	}
+	qsort(tab, n, 2 * sizeof(int32_t), cmp_pair);
+	struct synth *sy = xcalloc(1, sizeof(*sy));
+	sy->table = tab;
+	sy->count = n;
+	sy->fake = FAKE_BASE + (uint64_t)nsynth * FAKE_SLOT;
+	synths[nsynth++] = sy;
+	mod->synth = sy;
+	return sy;
+}
+
+/* Serve a read of a synthesized table. */
+static bool synth_read(uint64_t addr, unw_word_t *valp)
+{
+	if (addr < FAKE_BASE || addr >= FAKE_BASE + (uint64_t)nsynth * FAKE_SLOT)
+		return false;
+	const struct synth *sy = synths[(addr - FAKE_BASE) / FAKE_SLOT];
+	uint64_t off = addr - sy->fake;
+	if (off + sizeof(*valp) > sy->count * 2 * sizeof(int32_t))
+		return false;
+	memcpy(valp, (const uint8_t *)sy->table + off, sizeof(*valp));
+	return true;
+}
+
 struct unwinder {
 	int pid;
 	unw_addr_space_t as;
@@ -27,14 +198,34 @@ struct unwinder {
 	const struct stack_grab *g;     /* the grab being unwound */
 };
 
+static bool executable(const struct unwinder *u, uint64_t ip)
+{
+	const struct mapping *m = u->pm ? procmap_find(u->pm, ip) : NULL;
+	return m && m->x;
+}
+
 static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
 			  int need_unwind_info, void *arg)
 {
 	struct unwinder *u = arg;
 	const struct mapping *m = u->pm ? procmap_find(u->pm, ip) : NULL;
-	if (!m || !m->mod || !m->mod->eh_frame_hdr_vaddr)
+	if (!m || !m->mod)
 		return -UNW_ENOINFO;
-	const struct module *mod = m->mod;
+	struct module *mod = m->mod;
+	if (!mod->eh_frame_hdr_vaddr) {
+		struct synth *sy = synth_table(mod);
+		if (!sy)
+			return -UNW_ENOINFO;
+		unw_dyn_info_t di;
+		memset(&di, 0, sizeof(di));
+		di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+		di.start_ip = m->start;
+		di.end_ip = m->end;
+		di.u.rti.segbase = m->bias + mod->eh_frame_vaddr;
+		di.u.rti.table_data = sy->fake;
+		di.u.rti.table_len = sy->count * 8 / sizeof(unw_word_t);
+		return dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
+	}
 	uint8_t hdr[12];
 	if (module_read_vaddr(mod, mod->eh_frame_hdr_vaddr, hdr, sizeof(hdr)) < 0)
 		return -UNW_ENOINFO;
@@ -81,6 +272,8 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, in
 		memcpy(valp, g->stack + (addr - g->sp), sizeof(*valp));
 		return 0;
 	}
+	if (synth_read(addr, valp))
+		return 0;
 	const struct mapping *m = u->pm ? procmap_find(u->pm, addr) : NULL;
 	if (m && m->mod && !m->w &&
 	    module_read_vaddr(m->mod, addr - m->bias, valp, sizeof(*valp)) == 0)
@@ -170,10 +363,30 @@ void unwinder_set_map(struct unwinder *u, struct procmap *pm)
 	u->pm = pm;
 }
 
-static bool executable(const struct unwinder *u, uint64_t ip)
+/*
+ * Go code has no .eh_frame, and leaf functions with small frames have no
+ * frame pointer, so the frame-pointer walk loses their caller. Go's own
+ * traceback uses the pcsp table of .gopclntab instead: the frame size at
+ * each PC. We do the same while the frames are Go functions. Returns the
+ * number of frames added.
+ */
+static int go_walk(struct unwinder *u, uint64_t *ips, int n, int max)
 {
-	const struct mapping *m = u->pm ? procmap_find(u->pm, ip) : NULL;
-	return m && m->x;
+	uint64_t pc = ips[n - 1], sp = u->g->regs.rsp;
+	int added = 0;
+	while (n + added < max) {
+		const struct mapping *m = u->pm ? procmap_find(u->pm, pc) : NULL;
+		int64_t delta;
+		if (!m || !m->mod || symbols_go_spdelta(m->mod, pc - m->bias, &delta) < 0)
+			break;
+		unw_word_t ra;
+		if (access_mem(u->as, sp + (uint64_t)delta, &ra, 0, u) < 0 || ra == 0 || !executable(u, ra))
+			break;
+		sp += (uint64_t)delta + 8;
+		pc = ra;
+		ips[n + added++] = pc;
+	}
+	return added;
 }
 
 int unwinder_unwind(struct unwinder *u, const struct stack_grab *g, uint64_t *ips, int max)
@@ -184,6 +397,15 @@ int unwinder_unwind(struct unwinder *u, const struct stack_grab *g, uint64_t *ip
 	if (max < 1)
 		return 0;
 	ips[n++] = g->regs.rip;
+	{
+		const struct mapping *m0 = u->pm ? procmap_find(u->pm, g->regs.rip) : NULL;
+		int64_t d;
+		if (m0 && m0->mod && !m0->mod->eh_frame_hdr_vaddr && !m0->mod->eh_frame_vaddr &&
+		    symbols_go_spdelta(m0->mod, g->regs.rip - m0->bias, &d) == 0) {
+			n += go_walk(u, ips, n, max);
+			goto out;
+		}
+	}
 	if (unw_init_remote(&c, u->as, u) < 0)
 		goto out;
 	unw_word_t sp = g->regs.rsp;
