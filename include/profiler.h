@@ -28,7 +28,8 @@ struct profiler;
 struct profiler *profiler_new(int pid, int piddir, double hz, char *err, size_t errlen);
 
 /* Run a sampling round if one is due. Returns the seconds until the next
- * one (0 when the profiler gave up, see profiler_status). */
+ * one (0: due again at once, it fell behind), or -1 when the profiler gave
+ * up (see profiler_status). */
 double profiler_tick(struct profiler *p);
 
 /* Grab, unwind and record every thread once now (for --stacks). */

@@ -113,7 +113,7 @@ static int run_headless(struct observer *o, struct profiler *prof, const char *m
 		double wake = next_poll < end ? next_poll : end;
 		if (prof) {
 			double t = profiler_tick(prof);
-			if (t > 0 && now_mono() + t < wake)
+			if (t >= 0 && now_mono() + t < wake)
 				wake = now_mono() + t;
 		}
 		sleep_until(wake);

@@ -2,10 +2,12 @@
  * output.c - writing snapshot files safely.
  *
  * A snapshot may be attached to a ticket or read by a script while being
- * written, and the disk may fill up: we write to a mkstemp() file (mode
- * 0600, which also keeps the file private: it can name hosts, paths and
- * command lines) in the destination directory, flush and fsync it, then
- * rename() over the target. On any failure the temp file is removed.
+ * written, and the disk may fill up or cdtop be killed: we write to an
+ * unnamed O_TMPFILE file (mode 0600, which also keeps the file private: it
+ * can name hosts, paths and command lines) in the destination directory,
+ * flush and fsync it, link it under a temporary name and rename() it over
+ * the target. A kill before the link leaves nothing behind. Where the file
+ * system has no O_TMPFILE, a mkstemp() file is used and removed on error.
  */
 #include "output.h"
 #include "profile.h"
@@ -13,6 +15,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -66,6 +69,26 @@ static int make_temp(const char *path, char *tmp, size_t n)
 	return fd;
 }
 
+/* An unnamed file in the directory of path (O_TMPFILE): it disappears
+ * with its last descriptor, even if cdtop is killed. Returns fd, or -1
+ * with errno (EOPNOTSUPP/EISDIR when the file system cannot do it). */
+static int open_unnamed(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	int e = errno;
+	free(copy);
+	errno = e;
+	if (fd >= 0)
+		fchmod(fd, 0600);
+	return fd;
+}
+
+static bool tmpfile_unsupported(int e)
+{
+	return e == EOPNOTSUPP || e == EISDIR || e == EINVAL;
+}
+
 int output_check_writable(const char *path, char *err, size_t errlen)
 {
 	char tmp[4096];
@@ -74,7 +97,16 @@ int output_check_writable(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot write %s: it is a directory", path);
 		return -1;
 	}
-	int fd = make_temp(path, tmp, sizeof(tmp));
+	int fd = open_unnamed(path);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (!tmpfile_unsupported(errno)) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fd = make_temp(path, tmp, sizeof(tmp));
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		return -1;
@@ -88,7 +120,19 @@ int output_write_snapshot(const struct snapshot *s, const char *path, enum out_f
 			  char *err, size_t errlen)
 {
 	char tmp[4096];
-	int fd = make_temp(path, tmp, sizeof(tmp));
+	/* Preferred: write an unnamed file, give it a temporary name only
+	 * once complete, and rename that over the destination. A kill at any
+	 * moment leaves either nothing or a complete file. */
+	bool named = false;
+	int fd = open_unnamed(path);
+	if (fd < 0) {
+		if (!tmpfile_unsupported(errno)) {
+			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+			return -1;
+		}
+		fd = make_temp(path, tmp, sizeof(tmp));
+		named = true;
+	}
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		return -1;
@@ -97,7 +141,8 @@ int output_write_snapshot(const struct snapshot *s, const char *path, enum out_f
 	if (!f) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		close(fd);
-		unlink(tmp);
+		if (named)
+			unlink(tmp);
 		return -1;
 	}
 	errno = 0;
@@ -106,6 +151,28 @@ int output_write_snapshot(const struct snapshot *s, const char *path, enum out_f
 		rc = -1;
 	if (rc == 0 && fsync(fileno(f)) != 0)
 		rc = -1;
+	if (rc == 0 && !named) {
+		/* Link the finished file under a temporary name beside path. */
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fileno(f));
+		for (int i = 0; i < 100; i++) {
+			int tfd = make_temp(path, tmp, sizeof(tmp));
+			if (tfd < 0) {
+				rc = -1;
+				break;
+			}
+			close(tfd);
+			unlink(tmp);   /* we only wanted a fresh unique name */
+			if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0) {
+				named = true;
+				break;
+			}
+			if (errno != EEXIST) {
+				rc = -1;
+				break;
+			}
+		}
+	}
 	int e = errno;
 	if (fclose(f) != 0 && rc == 0) {
 		rc = -1;
@@ -116,7 +183,8 @@ int output_write_snapshot(const struct snapshot *s, const char *path, enum out_f
 		e = errno;
 	}
 	if (rc != 0) {
-		unlink(tmp);
+		if (named)
+			unlink(tmp);
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(e ? e : EIO));
 		return -1;
 	}

@@ -485,7 +485,7 @@ struct profiler *profiler_new(int pid, int piddir, double hz, char *err, size_t 
 double profiler_tick(struct profiler *p)
 {
 	if (p->gave_up)
-		return 0;
+		return -1;
 	double now = now_mono();
 	if (now < p->next)
 		return p->next - now;

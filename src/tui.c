@@ -518,8 +518,8 @@ int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *op
 		int wait_ms = 100;
 		if (prof && !t.exited) {
 			double due = profiler_tick(prof);
-			if (due > 0 && due * 1000 < wait_ms)
-				wait_ms = (int)(due * 1000) + 1;
+			if (due >= 0 && due * 1000 < wait_ms)
+				wait_ms = due > 0 ? (int)(due * 1000) + 1 : 0;
 		}
 		timeout(wait_ms);
 		int ch = getch();

@@ -79,6 +79,10 @@ start_bg() {
 	shift
 	BG_OUT=$TMPD/$name.out
 	BG_ERR=$TMPD/$name.err
+	# Truncate here, not only in the child: a second start of the same
+	# target must not see the first one's "ready".
+	: >"$BG_OUT"
+	: >"$BG_ERR"
 	"$@" </dev/null >"$BG_OUT" 2>"$BG_ERR" &
 	BG_PID=$!
 	_BG_PIDS+=("$BG_PID")

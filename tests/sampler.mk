@@ -63,6 +63,7 @@ SAMPLER_TESTS = \
 	tests/sampler/test_prof_cpp.sh \
 	tests/sampler/test_prof_go.sh \
 	tests/sampler/test_prof_go_callers.sh \
+	tests/sampler/test_prof_rate.sh \
 	tests/sampler/test_safety_kill9.sh \
 	tests/sampler/test_safety_sigstop.sh \
 	tests/sampler/test_safety_thread_churn.sh \
