@@ -157,6 +157,9 @@ void snapshot_add_error(struct snapshot *s, const char *source, const char *fmt,
 /* Free a profile and everything it owns. NULL is a no-op. */
 void snap_profile_free(struct snap_profile *p);
 
+/* Free the exe, argv and cgroup path of p and set them unknown (NULL). */
+void snap_process_free_strings(struct snap_process *p);
+
 /* Set every figure of `p` to unknown. */
 void snap_process_clear(struct snap_process *p);
 

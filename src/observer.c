@@ -299,14 +299,7 @@ int observer_poll(struct observer *o, char *err, size_t errlen)
 	/* exec keeps the pid and start time but changes the program:
 	 * re-read exe and cmdline when the name changes. */
 	if (o->npolls && strcmp(r.comm, o->cur.comm) != 0) {
-		free(o->ident.exe);
-		if (o->ident.argv)
-			for (int i = 0; i < o->ident.argc; i++)
-				free(o->ident.argv[i]);
-		free(o->ident.argv);
-		o->ident.exe = NULL;
-		o->ident.argv = NULL;
-		o->ident.argc = 0;
+		snap_process_free_strings(&o->ident);
 		process_read_identity(o->piddir, &o->ident);
 		str_copy(o->ident.runtime, runtime_detect(o->piddir), sizeof(o->ident.runtime));
 	}
@@ -519,11 +512,6 @@ void observer_free(struct observer *o)
 	close(o->piddir);
 	fds_reading_fini(&o->fds);
 	free(o->tracks);
-	free(o->ident.exe);
-	if (o->ident.argv) {
-		for (int i = 0; i < o->ident.argc; i++)
-			free(o->ident.argv[i]);
-		free(o->ident.argv);
-	}
+	snap_process_free_strings(&o->ident);
 	free(o);
 }

@@ -69,6 +69,19 @@ void snapshot_add_error(struct snapshot *s, const char *source, const char *fmt,
 	e->message = xstrdup(msg);
 }
 
+void snap_process_free_strings(struct snap_process *p)
+{
+	free(p->exe);
+	if (p->argv)
+		for (int i = 0; i < p->argc; i++)
+			free(p->argv[i]);
+	free(p->argv);
+	free(p->cgroup_path);
+	p->exe = p->cgroup_path = NULL;
+	p->argv = NULL;
+	p->argc = 0;
+}
+
 void snap_profile_free(struct snap_profile *p)
 {
 	if (!p)
@@ -89,13 +102,7 @@ void snapshot_free(struct snapshot *s)
 {
 	if (!s)
 		return;
-	free(s->proc.exe);
-	if (s->proc.argv) {
-		for (int i = 0; i < s->proc.argc; i++)
-			free(s->proc.argv[i]);
-		free(s->proc.argv);
-	}
-	free(s->proc.cgroup_path);
+	snap_process_free_strings(&s->proc);
 	free(s->history);
 	if (s->threads)
 		for (int i = 0; i < s->nthreads; i++)
