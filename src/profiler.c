@@ -35,6 +35,9 @@
 #define STACK_COPY_BYTES (32 * 1024)
 #define PERTURB_NS 300000               /* run time our own interrupt may add */
 #define MAX_PAUSES (1 << 20)
+#define MAX_SKIP 16                     /* an idle thread is re-checked at least every 16 rounds */
+#define MAX_CACHED_FDS 4096             /* schedstat files kept open for pread */
+#define RELIST_S 0.2                    /* how often the thread list is re-read */
 
 struct thr {
 	int tid;
@@ -44,7 +47,11 @@ struct thr {
 	int *frames;
 	int nframes;
 	uint64_t *ips;                  /* raw addresses of the latest stack */
-	char state;                     /* at the last round */
+	char state;                     /* at the last check */
+	int ss_fd;                      /* open task/TID/schedstat, or -1 */
+	int idle_checks;                /* consecutive checks that found it idle */
+	int skip;                       /* rounds to count its cached stack unchecked */
+	bool gone;
 };
 
 struct ipent {
@@ -69,6 +76,8 @@ struct profiler {
 	struct stack_grab g;
 	struct thr *thr;
 	int nthr;                       /* sorted by tid */
+	int cached_fds;
+	double listed;                  /* when the thread list was last read */
 	/* frames */
 	struct snap_frame *frames;
 	int nframes, capframes;
@@ -322,7 +331,7 @@ static void sample_thread(struct profiler *p, struct thr *t, char state, int64_t
 	record(p, t->tid, !blocked, fr, n);
 }
 
-/* State letter and schedstat run time of a thread; -1 when gone. */
+/* State letter of a thread; -1 when gone. (run_ns is left unknown.) */
 static int thread_state(int piddir, int tid, char *state, int64_t *run_ns)
 {
 	char path[64], buf[1024];
@@ -333,17 +342,43 @@ static int thread_state(int piddir, int tid, char *state, int64_t *run_ns)
 	if (!rp || !rp[1] || !rp[2])
 		return -1;
 	*state = rp[2];
-	snprintf(path, sizeof(path), "task/%d/schedstat", tid);
-	*run_ns = read_file_at(piddir, path, buf, sizeof(buf)) > 0 ? strtoll(buf, NULL, 10) : -1;
+	*run_ns = -1;
 	return 0;
 }
 
-static void thr_fini(struct thr *t)
+static void thr_fini(struct profiler *p, struct thr *t)
 {
 	free(t->frames);
 	free(t->ips);
 	t->frames = NULL;
 	t->ips = NULL;
+	if (t->ss_fd >= 0) {
+		close(t->ss_fd);
+		t->ss_fd = -1;
+		p->cached_fds--;
+	}
+}
+
+/* Run time of thread t from its schedstat, read with pread on a kept
+ * descriptor (one syscall instead of open/read/close). -1 when gone. */
+static int64_t thread_run_ns(struct profiler *p, struct thr *t)
+{
+	char buf[128];
+	if (t->ss_fd < 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "task/%d/schedstat", t->tid);
+		if (p->cached_fds >= MAX_CACHED_FDS)
+			return read_file_at(p->piddir, path, buf, sizeof(buf)) > 0 ? strtoll(buf, NULL, 10) : -1;
+		t->ss_fd = openat(p->piddir, path, O_RDONLY | O_CLOEXEC);
+		if (t->ss_fd < 0)
+			return -1;
+		p->cached_fds++;
+	}
+	ssize_t n = pread(t->ss_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -381,35 +416,50 @@ static int *list_tids(int piddir, int *n)
 	return tids;
 }
 
-static void round_once(struct profiler *p)
+/* Re-read the thread list: exited threads are dropped, new ones start
+ * empty. Both lists are sorted by tid. */
+static void relist(struct profiler *p)
 {
-	p->rounds++;
-	refresh_maps(p, false);
-	sampler_reap_pending();
 	int ntids;
 	int *tids = list_tids(p->piddir, &ntids);
 	if (!tids)
 		return;
-	/* Merge the sorted tid list with the sorted thread table: threads
-	 * that exited are dropped, new ones start empty. */
 	struct thr *nt = xcalloc((size_t)ntids + 1, sizeof(*nt));
 	int j = 0;
 	for (int i = 0; i < ntids; i++) {
 		while (j < p->nthr && p->thr[j].tid < tids[i])
-			thr_fini(&p->thr[j++]);
+			thr_fini(p, &p->thr[j++]);
 		if (j < p->nthr && p->thr[j].tid == tids[i]) {
 			nt[i] = p->thr[j++];
 		} else {
 			nt[i].tid = tids[i];
 			nt[i].last_run_ns = -1;
+			nt[i].ss_fd = -1;
 		}
 	}
 	while (j < p->nthr)
-		thr_fini(&p->thr[j++]);
+		thr_fini(p, &p->thr[j++]);
 	free(p->thr);
 	p->thr = nt;
 	p->nthr = ntids;
 	free(tids);
+	p->listed = now_mono();
+}
+
+/*
+ * One round. Cost is what matters on processes with thousands of mostly
+ * idle threads: a thread whose run time has not moved is counted with its
+ * cached stack and no further reads, and while it stays idle it is
+ * re-checked less and less often (every 2, 4, ... MAX_SKIP rounds); a
+ * thread that ran is looked at (state) and grabbed.
+ */
+static void round_once(struct profiler *p)
+{
+	p->rounds++;
+	refresh_maps(p, false);
+	sampler_reap_pending();
+	if (!p->thr || now_mono() - p->listed >= RELIST_S)
+		relist(p);
 
 	bool stopped_seen = false;
 	int alive = 0;
@@ -417,14 +467,45 @@ static void round_once(struct profiler *p)
 		p->status[0] = '\0';
 	for (int i = 0; i < p->nthr && !p->gave_up; i++) {
 		struct thr *t = &p->thr[i];
-		char state;
-		int64_t run_ns;
-		if (thread_state(p->piddir, t->tid, &state, &run_ns) < 0)
+		if (t->gone)
 			continue;
+		bool idle_before = t->frames && t->state != 'R';
+		if (idle_before && t->skip > 0) {
+			t->skip--;
+			alive++;
+			record(p, t->tid, false, t->frames, t->nframes);
+			continue;
+		}
+		int64_t run_ns = thread_run_ns(p, t);
+		if (run_ns < 0) {
+			t->gone = true;   /* exited; dropped at the next relist */
+			continue;
+		}
+		alive++;
+		if (idle_before && t->last_run_ns >= 0 &&
+		    run_ns - t->last_run_ns <= (t->perturbed ? PERTURB_NS : 0)) {
+			/* Has not run since its last sample. */
+			if (t->perturbed) {
+				t->last_run_ns = run_ns;
+				t->perturbed = false;
+			}
+			t->idle_checks++;
+			int sh = t->idle_checks < 4 ? t->idle_checks : 4;
+			t->skip = (1 << sh) - 1 < MAX_SKIP - 1 ? (1 << sh) - 1 : MAX_SKIP - 1;
+			record(p, t->tid, false, t->frames, t->nframes);
+			continue;
+		}
+		t->idle_checks = 0;
+		t->skip = 0;
+		char state;
+		int64_t run2;
+		if (thread_state(p->piddir, t->tid, &state, &run2) < 0) {
+			t->gone = true;
+			continue;
+		}
 		t->state = state;
 		if (state == 'Z' || state == 'X')
 			continue;
-		alive++;
 		if (state == 'T' || state == 't') {
 			stopped_seen = true;   /* stopped before us: leave it alone */
 			continue;
@@ -610,7 +691,7 @@ void profiler_free(struct profiler *p)
 	unwinder_free(p->uw);
 	procmap_free(p->pm);
 	for (int i = 0; i < p->nthr; i++)
-		thr_fini(&p->thr[i]);
+		thr_fini(p, &p->thr[i]);
 	free(p->thr);
 	for (int i = 0; i < p->nframes; i++) {
 		free(p->frames[i].function);
