@@ -27,7 +27,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
 /* Read the file `path` relative to `dirfd` (AT_FDCWD allowed) into buf,
- * NUL-terminated. Returns bytes read, or -errno. Reads at most len-1 bytes. */
+ * NUL-terminated. Returns bytes read, or -errno. Reads at most len-1 bytes.
+ * Meant for /proc and sysfs: a short read is taken as the end of file. */
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
 
 /* Read the whole file into a malloc'd NUL-terminated buffer; *out_len gets

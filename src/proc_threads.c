@@ -42,13 +42,19 @@ static int read_one(int taskdir, int tid, struct thread_reading *t)
 		return -1;
 	str_copy(t->name, t->st.comm, sizeof(t->name));
 
-	snprintf(path, sizeof(path), "%d/syscall", tid);
-	t->sc_ok = read_file_at(taskdir, path, buf, sizeof(buf)) > 0 &&
-		   parse_syscall(buf, &t->sc) == 0;
-
-	snprintf(path, sizeof(path), "%d/wchan", tid);
-	if (read_file_at(taskdir, path, buf, sizeof(buf)) > 0 && strcmp(buf, "0") != 0)
-		str_copy(t->wchan, buf, sizeof(t->wchan));
+	if (t->st.state == 'R') {
+		/* On a CPU: no syscall to wait in, no wait channel. */
+		t->sc_ok = true;
+		t->sc.kind = SYSCALL_RUNNING;
+		t->sc.nr = -1;
+	} else {
+		snprintf(path, sizeof(path), "%d/syscall", tid);
+		t->sc_ok = read_file_at(taskdir, path, buf, sizeof(buf)) > 0 &&
+			   parse_syscall(buf, &t->sc) == 0;
+		snprintf(path, sizeof(path), "%d/wchan", tid);
+		if (read_file_at(taskdir, path, buf, sizeof(buf)) > 0 && strcmp(buf, "0") != 0)
+			str_copy(t->wchan, buf, sizeof(t->wchan));
+	}
 
 	/* Context switches are per task: process-wide rates are summed from
 	 * these (the leader's /proc/PID/status counts only itself). */

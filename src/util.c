@@ -84,6 +84,10 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len)
 		if (r == 0)
 			break;
 		off += (size_t)r;
+		/* /proc and sysfs files hand over everything that fits in one
+		 * read: a short read is the end, no need for another syscall. */
+		if (off + 1 < len)
+			break;
 	}
 	buf[off] = '\0';
 	close(fd);
