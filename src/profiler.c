@@ -306,7 +306,11 @@ static void sample_thread(struct profiler *p, struct thr *t, char state, int64_t
 	case GRAB_DENIED:
 	case GRAB_TRACED:
 		sampler_explain_denied(p->pid, p->status, sizeof(p->status));
-		p->gave_up = true;
+		/* Refused from the start: no stacks at all. Refused after
+		 * earlier grabs worked: someone else holds this thread for
+		 * now (a debugger, another cdtop); skip it this round. */
+		if (p->stops == 0)
+			p->gave_up = true;
 		return;
 	default:
 		return;   /* gone, pending: nothing to count */

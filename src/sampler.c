@@ -167,22 +167,26 @@ enum grab_status sampler_grab(int pid, int tid, struct stack_grab *g, size_t max
 		g->stack = xrealloc(g->stack, max_stack);
 		g->stack_cap = max_stack;
 	}
-	if (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0) {
+	/* EPERM comes from a thread that is exiting, one traced by someone
+	 * else (a debugger, another cdtop for a few microseconds), or a real
+	 * lack of permission. Retry briefly before deciding. */
+	int tries = 0;
+	while (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0) {
 		g->err = errno;
 		if (errno == ESRCH)
 			return g->status = GRAB_GONE;
-		if (errno == EPERM) {
-			/* Exiting threads and traced ones both give EPERM. */
-			char path[64], buf[2048];
-			snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
-			if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-				return g->status = GRAB_GONE;
-			char *tp = strstr(buf, "TracerPid:");
-			if (tp && atoi(tp + 10) != 0)
-				return g->status = GRAB_TRACED;
-			return g->status = GRAB_DENIED;
-		}
-		return g->status = GRAB_ERROR;
+		if (errno != EPERM)
+			return g->status = GRAB_ERROR;
+		char path[64], buf[2048];
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+		if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+			return g->status = GRAB_GONE;
+		char *tp = strstr(buf, "TracerPid:");
+		int tracer = tp ? atoi(tp + 10) : 0;
+		if (++tries >= 3)
+			return g->status = tracer ? GRAB_TRACED : GRAB_DENIED;
+		struct timespec ts = {0, 200000};
+		nanosleep(&ts, NULL);
 	}
 	current_tid = tid;
 	/* Job-control stops of cdtop itself are held off while a thread of
