@@ -76,6 +76,25 @@ struct snap_hist {
 	int64_t rss_kb, threads, fds, goroutines;
 };
 
+/* A thread blocked in futex()/futex_waitv(): what the lock analysis
+ * (locks.c) needs, read from /proc/PID/task/TID/syscall and from the
+ * target's memory around the address (process_vm_readv, no stop). */
+#define SNAP_FUTEX_WORDS 16
+struct snap_futex {
+	bool valid;                     /* the thread waits in futex/futex_waitv */
+	uint64_t addr;                  /* uaddr (first word for futex_waitv) */
+	int op;                         /* futex op & FUTEX_CMD_MASK (0 WAIT, 6 LOCK_PI, 9 WAIT_BITSET, ...);
+					   -1 for futex_waitv */
+	bool private_op;                /* FUTEX_PRIVATE_FLAG was set */
+	uint32_t val;                   /* expected value argument */
+	bool mem_ok;                    /* mem[] was read */
+	uint64_t mem_base;              /* target address of mem[0] (addr - 32, 4-aligned) */
+	uint32_t mem[SNAP_FUTEX_WORDS]; /* 64 bytes of target memory around addr */
+	char *symbol;                   /* data symbol containing addr ("ledger_lock"), NULL unknown */
+	uint64_t symbol_addr;           /* target address where that symbol starts */
+	uint64_t symbol_size;           /* its size in bytes (0 unknown) */
+};
+
 struct snap_thread {
 	int tid;
 	char name[64];
@@ -88,6 +107,98 @@ struct snap_thread {
 	int *stack;                     /* latest sampled stack: indices into profile->frames,
 					   innermost first; NULL when not sampled */
 	int nstack;
+	/* Added for lock analysis and the thread view (issue 4). */
+	char syscall_arg[192];          /* the key argument, decoded: "futex 0x5600aa10",
+					   "fd 7: TCP 10.0.0.1:5432 -> 10.0.0.2:40312 ESTABLISHED",
+					   "fd 3: pipe:[1234]", "fd 4: /var/log/x"; "" = none */
+	struct snap_futex futex;        /* futex wait details; futex.valid false otherwise */
+	int top_frame;                  /* index into profile->frames of the first frame of the
+					   program itself (libc/runtime wrappers skipped); -1 unknown */
+	int64_t ctx_vol, ctx_invol;     /* cumulative context switches (task status); -1 unknown */
+	int stalled_polls;              /* consecutive poll intervals in the same wait (same syscall
+					   and first argument) with no context switch at all */
+};
+
+/* One TCP socket of the process (for the sockets pane and fd decoding). */
+struct snap_socket {
+	int fd;                         /* lowest fd that refers to it; -1 unknown */
+	uint64_t inode;
+	int state;                      /* enum tcp_state */
+	char local[64], remote[64];     /* "127.0.0.1:8080", "[::1]:443" */
+	int64_t rx_queue, tx_queue;     /* bytes queued (LISTEN: accept queue / backlog); -1 unknown */
+};
+
+/* A waiter of a lock. */
+struct snap_lock_waiter {
+	int tid;
+	double wait_s;                  /* how long it has waited (blocked_s); NAN unknown */
+	char mode[8];                   /* "read" / "write" for an rwlock, else "" */
+	char *function;                 /* where it waits: first program frame; NULL unknown */
+};
+
+/* One futex address that threads wait on (locks.c). */
+struct snap_lock {
+	uint64_t address;               /* the lock object's address (not always the futex word) */
+	char *symbol;                   /* variable name, "ledger_lock" (or "arena+16"); NULL unknown */
+	char kind[16];                  /* "mutex", "rwlock", "condvar", "pi_mutex", "internal", "unknown" */
+	int owner_tid;                  /* SNAP_UNKNOWN when the lock does not record it */
+	char *owner_function;           /* where the owner is now (first program frame); NULL unknown */
+	char owner_state;               /* owner's thread state, '?' unknown */
+	char owner_syscall[32];         /* what the owner is blocked in, "" none/unknown */
+	struct snap_lock_waiter *waiters;
+	int nwaiters;
+	double max_wait_s;              /* longest wait among waiters; NAN unknown */
+	int *waiters_history;           /* waiter count at each poll, oldest first (contention) */
+	int nwaiters_history;
+	bool contended;                 /* many waiters across polls */
+	bool in_deadlock;
+};
+
+/* A cycle in the wait-for graph that made no progress (locks.c). */
+struct snap_deadlock {
+	int *tids; int ntids;           /* in cycle order: tids[i] waits for a lock held by tids[i+1] */
+	uint64_t *locks; int nlocks;    /* locks[i] is what tids[i] waits for */
+	char **symbols;                 /* name of locks[i] or NULL */
+	double stalled_s;               /* how long the cycle has shown no progress */
+};
+
+/* Goroutines grouped by identical stack and wait reason (golang.c). */
+struct snap_gr_group {
+	int64_t count;
+	char status[16];                /* "waiting", "runnable", "running", "syscall", ... */
+	char wait_reason[48];           /* "chan receive", "" when not waiting */
+	double max_wait_s;              /* longest wait in the group (runtime waitsince); NAN unknown */
+	char **frames; int nframes;     /* function names, innermost first */
+	int64_t *goids; int ngoids;     /* a few goroutine ids of the group */
+};
+
+/* A name with a count (by status, by wait reason). */
+struct snap_count {
+	char name[48];
+	int64_t count;
+};
+
+struct snap_goroutines {
+	int64_t count;                  /* goroutines that exist (not dead) */
+	char go_version[32];            /* "go1.19.8" */
+	struct snap_count *by_status; int nby_status;
+	struct snap_count *by_wait_reason; int nby_wait_reason;
+	struct snap_gr_group *groups; int ngroups;   /* largest first */
+	double read_ms;                 /* time cdtop took to read them */
+	char layout[32];                /* where struct offsets came from: "dwarf", "table go1.21" */
+};
+
+/* One item of the triage checklist (triage.c). */
+struct snap_check {
+	char id[32];                    /* "cpu-user", "fd-limit", "manual-deploy" ... */
+	char title[96];
+	char status[8];                 /* "ok", "warn", "alert", "unknown", "manual" */
+	char *evidence;                 /* the figures the verdict used; for manual items the answer */
+	char *next_step;
+	char pane[16];                  /* pane that shows the evidence: "funcs", "threads", "locks",
+					   "files", "goroutines", "overview" */
+	char answer[8];                 /* manual items: "yes", "no", "unknown"; "" not answered */
+	char *note;                     /* manual items: the engineer's one-line note, NULL none */
 };
 
 /* A symbolized frame, shared by every stack that contains it. */
@@ -142,6 +253,16 @@ struct snapshot {
 	struct snap_thread *threads; int nthreads;
 	struct snap_error *errors; int nerrors;
 	struct snap_profile *profile;   /* NULL: no stacks (not sampled or not permitted) */
+	struct snap_socket *sockets;    /* NULL: unknown */
+	int nsockets;
+	struct snap_lock *locks;        /* NULL: not analysed (null in JSON); else nlocks >= 0 */
+	int nlocks;
+	struct snap_deadlock *deadlocks;/* NULL: not analysed */
+	int ndeadlocks;
+	struct snap_goroutines *goroutines; /* NULL: not a Go program, or not read */
+	struct snap_check *checklist;   /* NULL: not evaluated */
+	int nchecks;
+	bool replay;                    /* loaded from a file (snapshot_load.c) */
 };
 
 /* Allocate an empty snapshot with every figure unknown. Never NULL. */
@@ -153,6 +274,16 @@ void snapshot_free(struct snapshot *s);
 /* Append an error record (message is copied). */
 void snapshot_add_error(struct snapshot *s, const char *source, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Free the arrays of locks, deadlocks, goroutines, checklist and sockets
+ * of s and set them to NULL (not analysed). */
+void snapshot_free_analysis(struct snapshot *s);
+
+/* Free a goroutines record. NULL is a no-op. */
+void snap_goroutines_free(struct snap_goroutines *g);
+
+/* Free the strings of one checklist item (not the item). */
+void snap_check_fini(struct snap_check *c);
 
 /* Free a profile and everything it owns. NULL is a no-op. */
 void snap_profile_free(struct snap_profile *p);

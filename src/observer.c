@@ -45,6 +45,7 @@ struct thread_track {
 	double blocked_since;
 	long sc_nr;                     /* the syscall it is blocked in, as first seen */
 	uint64_t sc_arg0;
+	int stalled;                    /* polls in that wait with no context switch */
 };
 
 struct observer {
@@ -226,6 +227,9 @@ static void merge_threads(struct observer *o, struct thread_reading *rd, int n, 
 			k->blocked_since = same ? old->blocked_since : t;
 			k->sc_nr = same ? old->sc_nr : r->sc.nr;
 			k->sc_arg0 = same ? old->sc_arg0 : r->sc.args[0];
+			bool still = same && r->ctx_vol >= 0 && r->ctx_vol == old->cur.ctx_vol &&
+				     r->ctx_invol == old->cur.ctx_invol;
+			k->stalled = still ? old->stalled + 1 : 0;
 		}
 		k->cur = *r;
 	}
@@ -478,6 +482,10 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 					snprintf(t->syscall, sizeof(t->syscall), "syscall_%ld", nr);
 			}
 			str_copy(t->wchan, k->cur.wchan, sizeof(t->wchan));
+			t->top_frame = -1;
+			t->ctx_vol = k->cur.ctx_vol;
+			t->ctx_invol = k->cur.ctx_invol;
+			t->stalled_polls = k->blocked ? k->stalled : 0;
 			if (t->state == 'R')
 				t->blocked_s = 0.0;
 			else if (k->blocked)

@@ -40,6 +40,14 @@ static json_t *jstr_or_null(const char *s)
 	return s && *s ? jstr(s) : json_null();
 }
 
+/* An address as a hex string "0x5600aa10" (JSON numbers lose 64-bit precision). */
+static json_t *jhex(uint64_t v)
+{
+	char b[24];
+	snprintf(b, sizeof(b), "0x%llx", (unsigned long long)v);
+	return json_string(b);
+}
+
 static json_t *jchar(char c)
 {
 	char b[2] = {c, 0};
@@ -184,6 +192,32 @@ static json_t *profile_json(const struct snap_profile *p)
 	return o;
 }
 
+static json_t *futex_json(const struct snap_futex *x)
+{
+	if (!x->valid)
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "addr", jhex(x->addr));
+	json_object_set_new(o, "op", json_integer(x->op));
+	json_object_set_new(o, "private", json_boolean(x->private_op));
+	json_object_set_new(o, "val", json_integer(x->val));
+	json_object_set_new(o, "symbol", jstr_or_null(x->symbol));
+	json_object_set_new(o, "symbol_addr", x->symbol ? jhex(x->symbol_addr) : json_null());
+	json_object_set_new(o, "symbol_size", x->symbol ? json_integer((json_int_t)x->symbol_size)
+						       : json_null());
+	if (x->mem_ok) {
+		json_object_set_new(o, "mem_base", jhex(x->mem_base));
+		json_t *w = json_array();
+		for (int i = 0; i < SNAP_FUTEX_WORDS; i++)
+			json_array_append_new(w, json_integer(x->mem[i]));
+		json_object_set_new(o, "mem", w);
+	} else {
+		json_object_set_new(o, "mem_base", json_null());
+		json_object_set_new(o, "mem", json_null());
+	}
+	return o;
+}
+
 static json_t *thread_json(const struct snapshot *s, const struct snap_thread *t)
 {
 	json_t *o = json_object();
@@ -195,12 +229,166 @@ static json_t *thread_json(const struct snapshot *s, const struct snap_thread *t
 	json_object_set_new(o, "syscall", jstr_or_null(t->syscall));
 	json_object_set_new(o, "wchan", jstr_or_null(t->wchan));
 	json_object_set_new(o, "blocked_s", jnum(r1(t->blocked_s)));
-	json_object_set_new(o, "lock", json_null());
+	json_object_set_new(o, "lock", t->futex.valid ? jhex(t->futex.addr) : json_null());
 	if (t->stack && s->profile)
 		json_object_set_new(o, "stack", frames_json(s->profile, t->stack, t->nstack));
 	else
 		json_object_set_new(o, "stack", json_null());
+	/* Added fields (format 1 grows only by adding). */
+	json_object_set_new(o, "syscall_arg", jstr_or_null(t->syscall_arg));
+	json_object_set_new(o, "top_function",
+			    s->profile && t->top_frame >= 0 && t->top_frame < s->profile->nframes
+			    ? jstr(s->profile->frames[t->top_frame].function) : json_null());
+	json_object_set_new(o, "ctx_switches", t->ctx_vol < 0 ? json_null()
+			    : json_pack("{s:I,s:I}", "voluntary", (json_int_t)t->ctx_vol,
+					"involuntary", (json_int_t)t->ctx_invol));
+	json_object_set_new(o, "stalled_polls", json_integer(t->stalled_polls));
+	json_object_set_new(o, "futex", futex_json(&t->futex));
 	return o;
+}
+
+static json_t *sockets_json(const struct snapshot *s)
+{
+	if (!s->sockets)
+		return json_null();
+	json_t *a = json_array();
+	for (int i = 0; i < s->nsockets; i++) {
+		const struct snap_socket *k = &s->sockets[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "fd", jint(k->fd));
+		json_object_set_new(o, "inode", json_integer((json_int_t)k->inode));
+		json_object_set_new(o, "state", tcp_state_name(k->state) ? json_string(tcp_state_name(k->state))
+								 : json_null());
+		json_object_set_new(o, "local", jstr_or_null(k->local));
+		json_object_set_new(o, "remote", jstr_or_null(k->remote));
+		json_object_set_new(o, "rx_queue", jint(k->rx_queue));
+		json_object_set_new(o, "tx_queue", jint(k->tx_queue));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *locks_json(const struct snapshot *s)
+{
+	if (!s->locks)
+		return json_null();
+	json_t *a = json_array();
+	for (int i = 0; i < s->nlocks; i++) {
+		const struct snap_lock *l = &s->locks[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "address", jhex(l->address));
+		json_object_set_new(o, "symbol", jstr_or_null(l->symbol));
+		json_object_set_new(o, "kind", json_string(l->kind));
+		json_object_set_new(o, "owner_tid", jint(l->owner_tid));
+		json_t *w = json_array(), *wd = json_array();
+		for (int k = 0; k < l->nwaiters; k++) {
+			const struct snap_lock_waiter *x = &l->waiters[k];
+			json_array_append_new(w, json_integer(x->tid));
+			json_t *d = json_object();
+			json_object_set_new(d, "tid", json_integer(x->tid));
+			json_object_set_new(d, "wait_s", jnum(r1(x->wait_s)));
+			json_object_set_new(d, "mode", jstr_or_null(x->mode));
+			json_object_set_new(d, "function", jstr_or_null(x->function));
+			json_array_append_new(wd, d);
+		}
+		json_object_set_new(o, "waiters", w);
+		json_object_set_new(o, "max_wait_s", jnum(r1(l->max_wait_s)));
+		json_object_set_new(o, "waiter_details", wd);
+		json_object_set_new(o, "owner_function", jstr_or_null(l->owner_function));
+		json_object_set_new(o, "owner_state", jchar(l->owner_state));
+		json_object_set_new(o, "owner_syscall", jstr_or_null(l->owner_syscall));
+		json_t *h = json_array();
+		for (int k = 0; k < l->nwaiters_history; k++)
+			json_array_append_new(h, json_integer(l->waiters_history[k]));
+		json_object_set_new(o, "waiters_history", h);
+		json_object_set_new(o, "contended", json_boolean(l->contended));
+		json_object_set_new(o, "in_deadlock", json_boolean(l->in_deadlock));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *deadlocks_json(const struct snapshot *s)
+{
+	if (!s->deadlocks)
+		return json_null();
+	json_t *a = json_array();
+	for (int i = 0; i < s->ndeadlocks; i++) {
+		const struct snap_deadlock *d = &s->deadlocks[i];
+		json_t *o = json_object(), *t = json_array(), *l = json_array(), *n = json_array();
+		for (int k = 0; k < d->ntids; k++)
+			json_array_append_new(t, json_integer(d->tids[k]));
+		for (int k = 0; k < d->nlocks; k++) {
+			json_array_append_new(l, jhex(d->locks[k]));
+			json_array_append_new(n, jstr_or_null(d->symbols ? d->symbols[k] : NULL));
+		}
+		json_object_set_new(o, "threads", t);
+		json_object_set_new(o, "locks", l);
+		json_object_set_new(o, "symbols", n);
+		json_object_set_new(o, "stalled_s", jnum(r1(d->stalled_s)));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *counts_json(const struct snap_count *c, int n)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < n; i++)
+		json_object_set_new(o, c[i].name, json_integer(c[i].count));
+	return o;
+}
+
+static json_t *goroutines_json(const struct snap_goroutines *g)
+{
+	if (!g)
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "count", jint(g->count));
+	json_object_set_new(o, "go_version", jstr_or_null(g->go_version));
+	json_object_set_new(o, "by_status", counts_json(g->by_status, g->nby_status));
+	json_object_set_new(o, "by_wait_reason", counts_json(g->by_wait_reason, g->nby_wait_reason));
+	json_t *a = json_array();
+	for (int i = 0; i < g->ngroups; i++) {
+		const struct snap_gr_group *gr = &g->groups[i];
+		json_t *r = json_object(), *fr = json_array(), *ids = json_array();
+		json_object_set_new(r, "count", json_integer(gr->count));
+		json_object_set_new(r, "status", json_string(gr->status));
+		json_object_set_new(r, "wait_reason", jstr_or_null(gr->wait_reason));
+		for (int k = 0; k < gr->nframes; k++)
+			json_array_append_new(fr, jstr(gr->frames[k]));
+		json_object_set_new(r, "frames", fr);
+		json_object_set_new(r, "max_wait_s", jnum(r1(gr->max_wait_s)));
+		for (int k = 0; k < gr->ngoids; k++)
+			json_array_append_new(ids, json_integer(gr->goids[k]));
+		json_object_set_new(r, "goids", ids);
+		json_array_append_new(a, r);
+	}
+	json_object_set_new(o, "groups", a);
+	json_object_set_new(o, "read_ms", jnum(r1(g->read_ms)));
+	json_object_set_new(o, "layout", jstr_or_null(g->layout));
+	return o;
+}
+
+static json_t *checklist_json(const struct snapshot *s)
+{
+	if (!s->checklist)
+		return json_null();
+	json_t *a = json_array();
+	for (int i = 0; i < s->nchecks; i++) {
+		const struct snap_check *c = &s->checklist[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(c->id));
+		json_object_set_new(o, "title", jstr(c->title));
+		json_object_set_new(o, "status", json_string(c->status));
+		json_object_set_new(o, "evidence", jstr_or_null(c->evidence));
+		json_object_set_new(o, "next_step", jstr_or_null(c->next_step));
+		json_object_set_new(o, "pane", jstr_or_null(c->pane));
+		json_object_set_new(o, "answer", jstr_or_null(c->answer));
+		json_object_set_new(o, "note", jstr_or_null(c->note));
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 int report_json_write(const struct snapshot *s, FILE *f)
@@ -249,11 +437,11 @@ int report_json_write(const struct snapshot *s, FILE *f)
 		json_object_set_new(root, "threads", json_null());
 	}
 	json_object_set_new(root, "profile", s->profile ? profile_json(s->profile) : json_null());
-	/* Filled by later modules (lock analysis, Go, triage). */
-	json_object_set_new(root, "locks", json_null());
-	json_object_set_new(root, "deadlocks", json_null());
-	json_object_set_new(root, "goroutines", json_null());
-	json_object_set_new(root, "checklist", json_null());
+	json_object_set_new(root, "locks", locks_json(s));
+	json_object_set_new(root, "deadlocks", deadlocks_json(s));
+	json_object_set_new(root, "goroutines", goroutines_json(s->goroutines));
+	json_object_set_new(root, "checklist", checklist_json(s));
+	json_object_set_new(root, "sockets", sockets_json(s));
 
 	json_t *errs = json_array();
 	for (int i = 0; i < s->nerrors; i++) {

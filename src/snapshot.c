@@ -98,6 +98,67 @@ void snap_profile_free(struct snap_profile *p)
 	free(p);
 }
 
+void snap_goroutines_free(struct snap_goroutines *g)
+{
+	if (!g)
+		return;
+	for (int i = 0; i < g->ngroups; i++) {
+		for (int k = 0; k < g->groups[i].nframes; k++)
+			free(g->groups[i].frames[k]);
+		free(g->groups[i].frames);
+		free(g->groups[i].goids);
+	}
+	free(g->groups);
+	free(g->by_status);
+	free(g->by_wait_reason);
+	free(g);
+}
+
+void snap_check_fini(struct snap_check *c)
+{
+	free(c->evidence);
+	free(c->next_step);
+	free(c->note);
+	c->evidence = c->next_step = c->note = NULL;
+}
+
+void snapshot_free_analysis(struct snapshot *s)
+{
+	for (int i = 0; s->locks && i < s->nlocks; i++) {
+		struct snap_lock *l = &s->locks[i];
+		free(l->symbol);
+		free(l->owner_function);
+		for (int k = 0; k < l->nwaiters; k++)
+			free(l->waiters[k].function);
+		free(l->waiters);
+		free(l->waiters_history);
+	}
+	free(s->locks);
+	s->locks = NULL;
+	s->nlocks = 0;
+	for (int i = 0; s->deadlocks && i < s->ndeadlocks; i++) {
+		struct snap_deadlock *d = &s->deadlocks[i];
+		for (int k = 0; k < d->nlocks; k++)
+			free(d->symbols ? d->symbols[k] : NULL);
+		free(d->symbols);
+		free(d->tids);
+		free(d->locks);
+	}
+	free(s->deadlocks);
+	s->deadlocks = NULL;
+	s->ndeadlocks = 0;
+	snap_goroutines_free(s->goroutines);
+	s->goroutines = NULL;
+	for (int i = 0; s->checklist && i < s->nchecks; i++)
+		snap_check_fini(&s->checklist[i]);
+	free(s->checklist);
+	s->checklist = NULL;
+	s->nchecks = 0;
+	free(s->sockets);
+	s->sockets = NULL;
+	s->nsockets = 0;
+}
+
 void snapshot_free(struct snapshot *s)
 {
 	if (!s)
@@ -105,10 +166,13 @@ void snapshot_free(struct snapshot *s)
 	snap_process_free_strings(&s->proc);
 	free(s->history);
 	if (s->threads)
-		for (int i = 0; i < s->nthreads; i++)
+		for (int i = 0; i < s->nthreads; i++) {
 			free(s->threads[i].stack);
+			free(s->threads[i].futex.symbol);
+		}
 	free(s->threads);
 	snap_profile_free(s->profile);
+	snapshot_free_analysis(s);
 	for (int i = 0; i < s->nerrors; i++)
 		free(s->errors[i].message);
 	free(s->errors);
