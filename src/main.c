@@ -7,13 +7,13 @@
  * exit code from cdtop.h, so scripts can react without parsing text.
  */
 #include "cdtop.h"
-#include "observer.h"
+#include "collect.h"
 #include "output.h"
+#include "profiler.h"
+#include "session.h"
 #include "snapshot.h"
 #include "tui.h"
 #include "util.h"
-#include "collect.h"
-#include "profiler.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -29,7 +29,6 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
-static char stacks_off_reason[CDTOP_ERRLEN] = "stack sampling disabled (--no-stacks)";
 
 static void on_signal(int sig)
 {
@@ -101,7 +100,7 @@ static void sleep_until(double t)
 	}
 }
 
-static int run_headless(struct observer *o, struct profiler *prof, const char *mode,
+static int run_headless(struct session *ss, const char *mode,
 			const char *path, enum out_format fmt, double duration)
 {
 	char err[CDTOP_ERRLEN];
@@ -111,15 +110,13 @@ static int run_headless(struct observer *o, struct profiler *prof, const char *m
 	 * end. Stack rounds run in between at the sampling rate. */
 	while (!interrupted && now_mono() < end) {
 		double wake = next_poll < end ? next_poll : end;
-		if (prof) {
-			double t = profiler_tick(prof);
-			if (t >= 0 && now_mono() + t < wake)
-				wake = now_mono() + t;
-		}
+		double t = session_tick(ss);
+		if (t >= 0 && now_mono() + t < wake)
+			wake = now_mono() + t;
 		sleep_until(wake);
 		double now = now_mono();
 		if (now >= next_poll || now >= end) {
-			int rc = observer_poll(o, err, sizeof(err));
+			int rc = session_poll(ss, err, sizeof(err));
 			if (rc != CDTOP_EXIT_OK) {
 				fprintf(stderr, "cdtop: %s; no snapshot written\n", err);
 				return rc;
@@ -127,11 +124,7 @@ static int run_headless(struct observer *o, struct profiler *prof, const char *m
 			next_poll += 1.0;
 		}
 	}
-	struct snapshot *s = observer_snapshot(o, OBS_WINDOW_ALL);
-	if (prof)
-		profiler_fill(prof, s, mode);
-	else
-		snapshot_add_error(s, "stacks", "%s", stacks_off_reason);
+	struct snapshot *s = session_snapshot(ss, OBS_WINDOW_ALL, mode);
 	int rc = strcmp(path, "-") == 0 ? output_write_stdout(s, fmt, err, sizeof(err))
 					: output_write_snapshot(s, path, fmt, err, sizeof(err));
 	snapshot_free(s);
@@ -277,39 +270,31 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	struct observer *o;
-	int rc = observer_open(&o, (int)pid, err, sizeof(err));
+	struct session *ss;
+	struct session_opts so = {.pid = (int)pid, .hz = hz, .mode = mode, .no_stacks = no_stacks};
+	int rc = session_open(&ss, &so, err, sizeof(err));
 	if (rc != CDTOP_EXIT_OK) {
 		fprintf(stderr, "cdtop: %s\n", err);
 		return rc;
 	}
-	for (const char *const *w = observer_warnings(o); snap_path && *w; w++)
+	for (const char *const *w = session_warnings(ss); snap_path && *w; w++)
 		fprintf(stderr, "cdtop: warning: %s\n", *w);
-	struct profiler *prof = NULL;
-	if (!no_stacks) {
-		prof = profiler_new((int)pid, observer_piddir(o), hz, stacks_off_reason,
-				    sizeof(stacks_off_reason));
-		if (!prof && stacks_once) {
-			fprintf(stderr, "cdtop: %s\n", stacks_off_reason);
-			observer_free(o);
-			return CDTOP_EXIT_PERMISSION;
-		}
-		if (!prof && snap_path)
-			fprintf(stderr, "cdtop: warning: %s\n", stacks_off_reason);
-	}
+	if (!no_stacks && session_stacks_off(ss) && snap_path)
+		fprintf(stderr, "cdtop: warning: %s\n", session_stacks_off(ss));
 	if (stacks_once) {
-		rc = profiler_write_stacks(prof, stdout) < 0 ? CDTOP_EXIT_OUTPUT : CDTOP_EXIT_OK;
+		if (session_write_stacks(ss, stdout, err, sizeof(err)) < 0) {
+			fprintf(stderr, "cdtop: %s\n", err);
+			rc = session_stacks_off(ss) ? CDTOP_EXIT_PERMISSION : CDTOP_EXIT_OUTPUT;
+		}
 	} else if (snap_path) {
-		rc = run_headless(o, prof, mode, snap_path, (enum out_format)fmt, duration);
+		rc = run_headless(ss, mode, snap_path, (enum out_format)fmt, duration);
 	} else {
-		struct tui_opts topts = {.delay = delay, .mode = mode,
-					 .stacks_off = prof ? NULL : stacks_off_reason};
-		rc = tui_run(o, prof, &topts, err, sizeof(err));
+		struct tui_opts topts = {.delay = delay, .mode = mode};
+		rc = tui_run(ss, &topts, err, sizeof(err));
 		if (rc != CDTOP_EXIT_OK)
 			fprintf(stderr, "cdtop: %s\n", err);
 	}
-	profiler_free(prof);
-	observer_free(o);
+	session_free(ss);
 	process_collector_fini();
 	return rc;
 }

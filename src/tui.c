@@ -14,7 +14,6 @@
 #include "tui.h"
 #include "cdtop.h"
 #include "profile.h"
-#include "profiler.h"
 #include "util.h"
 
 #include <curses.h>
@@ -28,8 +27,7 @@ enum sort_key { SORT_CPU, SORT_BLOCKED, SORT_TID, SORT_STATE };
 enum pane { PANE_THREADS, PANE_FUNCS };
 
 struct tui {
-	struct observer *obs;
-	struct profiler *prof;
+	struct session *ss;
 	struct snapshot *snap;
 	double delay;
 	enum pane pane;
@@ -447,9 +445,7 @@ static void apply_view(struct tui *t)
 static void refresh_snapshot(struct tui *t)
 {
 	snapshot_free(t->snap);
-	t->snap = observer_snapshot(t->obs, OBS_WINDOW_LAST);
-	if (t->prof)
-		profiler_fill(t->prof, t->snap, t->mode);
+	t->snap = session_snapshot(t->ss, OBS_WINDOW_LAST, t->mode);
 	/* Keep the thread list in the order shown (cursor stays put). */
 	cur_sort = t->sort;
 	if (t->snap->threads)
@@ -466,8 +462,7 @@ static void move_by(struct tui *t, int d)
 		t->scroll += d;
 }
 
-int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *opts,
-	    char *err, size_t errlen)
+int tui_run(struct session *ss, const struct tui_opts *opts, char *err, size_t errlen)
 {
 	double delay = opts->delay;
 	SCREEN *scr = newterm(NULL, stdout, stdin);
@@ -491,8 +486,8 @@ int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *op
 	curs_set(0);
 	timeout(100);
 
-	struct tui t = {.obs = o, .prof = prof, .delay = delay, .mode = opts->mode,
-			.stacks_off = opts->stacks_off};
+	struct tui t = {.ss = ss, .delay = delay, .mode = opts->mode,
+			.stacks_off = session_stacks_off(ss)};
 	const char *cs = nl_langinfo(CODESET);
 	t.utf8 = cs && strcmp(cs, "UTF-8") == 0;
 	t.color = has_colors() && !getenv("NO_COLOR");
@@ -504,7 +499,7 @@ int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *op
 		init_pair(3, COLOR_RED, -1);
 		init_pair(4, COLOR_GREEN, -1);
 	}
-	const char *const *w = observer_warnings(o);
+	const char *const *w = session_warnings(ss);
 	if (w[0])
 		snprintf(t.status, sizeof(t.status), "%s", w[0]);
 
@@ -516,8 +511,8 @@ int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *op
 	while (!cdtop_interrupted()) {
 		/* Wait for a key at most until the next sampling round. */
 		int wait_ms = 100;
-		if (prof && !t.exited) {
-			double due = profiler_tick(prof);
+		if (!t.exited) {
+			double due = session_tick(ss);
 			if (due >= 0 && due * 1000 < wait_ms)
 				wait_ms = due > 0 ? (int)(due * 1000) + 1 : 0;
 		}
@@ -571,8 +566,8 @@ int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *op
 			}
 			break;
 		case 'z':
-			if (prof) {
-				profiler_reset(prof);
+			if (!t.stacks_off) {
+				session_reset_profile(ss);
 				refresh_snapshot(&t);
 				redraw = true;
 			}
@@ -581,7 +576,7 @@ int tui_run(struct observer *o, struct profiler *prof, const struct tui_opts *op
 		}
 		if (!t.exited && now_mono() >= next) {
 			char perr[CDTOP_ERRLEN];
-			int prc = observer_poll(o, perr, sizeof(perr));
+			int prc = session_poll(ss, perr, sizeof(perr));
 			if (prc == CDTOP_EXIT_EXITED) {
 				t.exited = true;
 				snprintf(t.status, sizeof(t.status), "%s; showing its last state. q quits", perr);
