@@ -12,6 +12,7 @@
 #include "profiler.h"
 #include "session.h"
 #include "snapshot.h"
+#include "triage.h"
 #include "tui.h"
 #include "util.h"
 
@@ -41,6 +42,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: cdtop -p PID [-d SECS] [-F HZ] [--mode cpu|wall|auto] [--no-stacks]\n"
 "       cdtop -p PID --snapshot FILE [--duration SECS] [--format json|text|folded]\n"
+"             [--fail-on alert|warn]\n"
 "       cdtop -p PID --stacks\n"
 "\n"
 "Show where a live process spends its time and what is stuck, from outside,\n"
@@ -57,6 +59,8 @@ static void usage(FILE *f)
 "                         lowered automatically to keep stops under 1%%)\n"
 "      --mode MODE        top functions of cpu (running threads), wall (all\n"
 "                         threads) or auto (cpu when busy; default)\n"
+"      --fail-on LEVEL    with --snapshot: exit 11 when the triage checklist has an\n"
+"                         item at LEVEL or worse (alert, or warn = warn or alert)\n"
 "      --no-stacks        do not sample stacks (no ptrace): /proc figures only\n"
 "      --stacks           print every thread's current stack once and exit\n"
 "  -h, --help             show this help and exit\n"
@@ -64,7 +68,8 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 ok, 1 internal error, 2 usage, 3 no such process,\n"
 "4 permission denied, 5 process exited during observation, 6 kernel thread,\n"
-"7 zombie, 8 output not writable, 9 no usable terminal.\n"
+"7 zombie, 8 output not writable, 9 no usable terminal, 11 --fail-on level\n"
+"reached (the snapshot was written).\n"
 "See cdtop(1).\n");
 }
 
@@ -100,8 +105,26 @@ static void sleep_until(double t)
 	}
 }
 
-static int run_headless(struct session *ss, const char *mode,
-			const char *path, enum out_format fmt, double duration)
+/* The checklist items at `level` ("alert" or "warn") or worse, as
+ * "cpu-user, hot-function" into buf; returns how many. */
+static int triage_reached(const struct snapshot *s, const char *level, char *buf, size_t n)
+{
+	int count = 0;
+	buf[0] = '\0';
+	for (int i = 0; s->checklist && i < s->nchecks; i++) {
+		const char *st = s->checklist[i].status;
+		if (strcmp(st, "alert") != 0 && !(strcmp(level, "warn") == 0 && strcmp(st, "warn") == 0))
+			continue;
+		size_t used = strlen(buf);
+		if (used + 2 < n)
+			snprintf(buf + used, n - used, "%s%s", count ? ", " : "", s->checklist[i].id);
+		count++;
+	}
+	return count;
+}
+
+static int run_headless(struct session *ss, const char *mode, const char *path,
+			enum out_format fmt, double duration, const char *fail_on)
 {
 	char err[CDTOP_ERRLEN];
 	double start = now_mono(), end = start + duration;
@@ -127,17 +150,24 @@ static int run_headless(struct session *ss, const char *mode,
 	struct snapshot *s = session_snapshot(ss, OBS_WINDOW_ALL, mode);
 	int rc = strcmp(path, "-") == 0 ? output_write_stdout(s, fmt, err, sizeof(err))
 					: output_write_snapshot(s, path, fmt, err, sizeof(err));
+	char items[CDTOP_ERRLEN];
+	int reached = fail_on ? triage_reached(s, fail_on, items, sizeof(items)) : 0;
+	const char *worst = triage_worst(s);
 	snapshot_free(s);
 	if (rc < 0) {
 		fprintf(stderr, "cdtop: %s\n", err);
 		return CDTOP_EXIT_OUTPUT;
+	}
+	if (reached) {
+		fprintf(stderr, "cdtop: checklist %s: %s (--fail-on %s)\n", worst, items, fail_on);
+		return CDTOP_EXIT_TRIAGE;
 	}
 	return CDTOP_EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
-	enum { OPT_DURATION = 256, OPT_FORMAT, OPT_MODE, OPT_NO_STACKS, OPT_STACKS };
+	enum { OPT_DURATION = 256, OPT_FORMAT, OPT_MODE, OPT_NO_STACKS, OPT_STACKS, OPT_FAIL_ON };
 	static const struct option opts[] = {
 		{"pid", required_argument, NULL, 'p'},
 		{"delay", required_argument, NULL, 'd'},
@@ -148,6 +178,7 @@ int main(int argc, char **argv)
 		{"mode", required_argument, NULL, OPT_MODE},
 		{"no-stacks", no_argument, NULL, OPT_NO_STACKS},
 		{"stacks", no_argument, NULL, OPT_STACKS},
+		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -159,6 +190,7 @@ int main(int argc, char **argv)
 	double hz = PROFILER_DEFAULT_HZ;
 	const char *mode = "auto";
 	bool no_stacks = false, stacks_once = false;
+	const char *fail_on = NULL;
 	int c;
 
 	setlocale(LC_ALL, "");
@@ -211,6 +243,11 @@ int main(int argc, char **argv)
 		case OPT_STACKS:
 			stacks_once = true;
 			break;
+		case OPT_FAIL_ON:
+			if (strcmp(optarg, "alert") && strcmp(optarg, "warn"))
+				return usage_error("invalid --fail-on level '%s': expected alert or warn", optarg);
+			fail_on = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CDTOP_EXIT_OK;
@@ -240,6 +277,8 @@ int main(int argc, char **argv)
 
 	if (stacks_once && (snap_path || no_stacks))
 		return usage_error("%s", "--stacks cannot be combined with --snapshot or --no-stacks");
+	if (fail_on && !snap_path)
+		return usage_error("%s", "--fail-on needs --snapshot (it sets the exit status of a headless run)");
 
 	char err[CDTOP_ERRLEN];
 	if (stacks_once) {
@@ -287,7 +326,7 @@ int main(int argc, char **argv)
 			rc = session_stacks_off(ss) ? CDTOP_EXIT_PERMISSION : CDTOP_EXIT_OUTPUT;
 		}
 	} else if (snap_path) {
-		rc = run_headless(ss, mode, snap_path, (enum out_format)fmt, duration);
+		rc = run_headless(ss, mode, snap_path, (enum out_format)fmt, duration, fail_on);
 	} else {
 		struct tui_opts topts = {.delay = delay, .mode = mode};
 		rc = tui_run(ss, &topts, err, sizeof(err));

@@ -61,6 +61,7 @@ struct observer {
 	struct fd_reading fds;
 	struct snap_tcp tcp;
 	char tcp_err[256];
+	int64_t netns_tw;               /* TIME_WAIT in the process's netns, -1 unknown */
 	int threads_err;
 	/* history ring */
 	struct snap_hist hist[HIST_MAX];
@@ -299,6 +300,11 @@ int observer_poll(struct observer *o, char *err, size_t errlen)
 			  o->tcp_err, sizeof(o->tcp_err));
 	else
 		memset(&o->tcp, 0, sizeof(o->tcp));
+	/* TIME_WAIT sockets have no owner: count the namespace's (the
+	 * text file shows the target's namespace, no setns needed). */
+	char sockstat[1024];
+	o->netns_tw = read_file_at(o->piddir, "net/sockstat", sockstat, sizeof(sockstat)) > 0
+		      ? parse_sockstat_tw(sockstat) : -1;
 
 	/* exec keeps the pid and start time but changes the program:
 	 * re-read exe and cmdline when the name changes. */
@@ -435,6 +441,7 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 				   strerror(-o->fds.err), grant_hint());
 	}
 	p->tcp = o->tcp;
+	p->netns_time_wait = o->netns_tw;
 	if (o->tcp_err[0])
 		snapshot_add_error(s, "tcp", "%s", o->tcp_err);
 	else if (o->fds.err)

@@ -4,6 +4,7 @@
  * laid out for a person, widest-impact first. Unknown figures print "-".
  */
 #include "report.h"
+#include "triage.h"
 #include "util.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #define MAX_THREAD_ROWS 40
+#define REPORT_WIDTH 78           /* wrap the checklist text for a ticket */
 
 static const char *fnum(char *buf, size_t n, double v, const char *fmt)
 {
@@ -70,8 +72,13 @@ int report_text_write(const struct snapshot *s, FILE *f)
 		s->cdtop_version, fint(pidb, sizeof(pidb), p->pid), comm,
 		s->host.hostname[0] ? s->host.hostname : "-", s->host.kernel[0] ? s->host.kernel : "-",
 		fint(ncpub, sizeof(ncpub), s->host.ncpu));
-	fprintf(f, "taken %s over a %s s window\n\n", ts, fnum(a, sizeof(a), s->window_s, "%.1f"));
+	fprintf(f, "taken %s over a %s s window%s\n\n", ts, fnum(a, sizeof(a), s->window_s, "%.1f"),
+		s->replay ? " (replayed from a file)" : "");
 	free(comm);
+	if (s->checklist) {
+		triage_write_summary(s, f, REPORT_WIDTH);
+		fputc('\n', f);
+	}
 
 	fprintf(f, "Process\n");
 	if (p->exe) {
@@ -175,6 +182,11 @@ int report_text_write(const struct snapshot *s, FILE *f)
 				(long long)t->cum, t->cum_pct, fn, mod ? mod + 1 : pr->frames[t->frame].module);
 			free(fn);
 		}
+	}
+
+	if (s->checklist) {
+		fputc('\n', f);
+		triage_write_checklist(s, f, REPORT_WIDTH);
 	}
 
 	if (s->nerrors) {

@@ -8,6 +8,7 @@
 #include "cdtop.h"
 #include "collect.h"
 #include "profiler.h"
+#include "triage.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -18,6 +19,7 @@ struct session {
 	struct observer *obs;
 	struct profiler *prof;
 	char stacks_off[CDTOP_ERRLEN];
+	struct triage_answers answers;  /* the engineer's answers to the manual items */
 };
 
 int session_open(struct session **out, const struct session_opts *o, char *err, size_t errlen)
@@ -70,7 +72,13 @@ struct snapshot *session_snapshot(struct session *s, enum obs_window w, const ch
 		profiler_fill(s->prof, snap, mode ? mode : s->opts.mode);
 	else
 		snapshot_add_error(snap, "stacks", "%s", s->stacks_off);
+	triage_evaluate(snap, &s->answers);
 	return snap;
+}
+
+struct triage_answers *session_answers(struct session *s)
+{
+	return &s->answers;
 }
 
 void session_reset_profile(struct session *s)
