@@ -411,6 +411,31 @@ static bool in_list(const char *s, const char *const *list)
 	return false;
 }
 
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The most frequent of n strings (sorted in place); *count gets how
+ * often it occurs. NULL when n is 0. O(n log n). */
+static const char *most_common(const char **keys, int n, int *count)
+{
+	qsort(keys, (size_t)n, sizeof(*keys), cmp_strp);
+	const char *best = NULL;
+	*count = 0;
+	for (int i = 0; i < n;) {
+		int k = i;
+		while (k < n && strcmp(keys[k], keys[i]) == 0)
+			k++;
+		if (k - i > *count) {
+			*count = k - i;
+			best = keys[i];
+		}
+		i = k;
+	}
+	return best;
+}
+
 /* ---- the rules ---------------------------------------------------------- */
 
 static void rule_cpu_user(const struct snapshot *s, struct verdict *v)
@@ -629,25 +654,16 @@ static void rule_close_wait(const struct snapshot *s, struct verdict *v)
 	   (long long)cw, cw == 1 ? "" : "s", (long long)all, (long long)t->count[TCP_ST_ESTABLISHED],
 	   (long long)t->count[TCP_ST_LISTEN]);
 	/* Name the peer most of them came from, when the sockets are known. */
-	if (cw > 0 && s->sockets) {
-		const char *peer = NULL;
-		int best = 0;
-		for (int i = 0; i < s->nsockets; i++) {
-			if (s->sockets[i].state != TCP_ST_CLOSE_WAIT)
-				continue;
-			int n = 0;
-			for (int k = 0; k < s->nsockets; k++)
-				n += s->sockets[k].state == TCP_ST_CLOSE_WAIT &&
-				     strcmp(s->sockets[k].local, s->sockets[i].local) == 0;
-			if (n > best) {
-				best = n;
-				peer = s->sockets[i].local;
-			}
-			if (n > 100)
-				break;
-		}
-		if (peer)
-			EV(v, "; %d of them on local %s", best, peer);
+	if (cw > 0 && s->sockets && s->nsockets > 0) {
+		const char **keys = xmalloc(sizeof(*keys) * (size_t)s->nsockets);
+		int n = 0, best;
+		for (int i = 0; i < s->nsockets; i++)
+			if (s->sockets[i].state == TCP_ST_CLOSE_WAIT)
+				keys[n++] = s->sockets[i].local;
+		const char *local = most_common(keys, n, &best);
+		if (local)
+			EV(v, "; %d of them on local %s", best, local);
+		free(keys);
 	}
 	v->st = cw >= CLOSE_WAIT_ALERT ? ST_ALERT : cw >= CLOSE_WAIT_WARN ? ST_WARN : ST_OK;
 }
@@ -726,6 +742,9 @@ static void rule_hot_function(const struct snapshot *s, struct verdict *v)
 	}
 	/* Recount in cpu mode whatever mode the table was computed in. */
 	int64_t *flat = xcalloc((size_t)p->nframes + 1, sizeof(int64_t));
+	bool *is_alloc = xcalloc((size_t)p->nframes + 1, sizeof(bool));
+	for (int i = 0; i < p->nframes; i++)
+		is_alloc[i] = stack_has(s, &i, 1, alloc_fns);
 	int64_t total = 0, alloc = 0;
 	for (int i = 0; i < p->nstacks; i++) {
 		const struct snap_stack *st = &p->stacks[i];
@@ -733,9 +752,13 @@ static void rule_hot_function(const struct snapshot *s, struct verdict *v)
 			continue;
 		total += st->count;
 		flat[st->frames[0]] += st->count;
-		if (stack_has(s, st->frames, st->nframes, alloc_fns))
-			alloc += st->count;
+		for (int k = 0; k < st->nframes; k++)
+			if (is_alloc[st->frames[k]]) {
+				alloc += st->count;
+				break;
+			}
 	}
+	free(is_alloc);
 	int best = -1;
 	for (int i = 0; i < p->nframes; i++)
 		if (flat[i] > 0 && (best < 0 || flat[i] > flat[best]))
@@ -788,11 +811,25 @@ static int cmp_stack_frames(const void *a, const void *b)
 	return memcmp(x->frames, y->frames, sizeof(int) * (size_t)x->nframes);
 }
 
-static const struct snap_thread *thread_by_tid(const struct snapshot *s, int tid)
+static int cmp_thread_tid(const void *a, const void *b)
 {
-	for (int i = 0; s->threads && i < s->nthreads; i++)
-		if (s->threads[i].tid == tid)
-			return &s->threads[i];
+	int x = (*(const struct snap_thread *const *)a)->tid, y = (*(const struct snap_thread *const *)b)->tid;
+	return (x > y) - (x < y);
+}
+
+/* Thread tid in `byid` (s->threads sorted by tid), or NULL. */
+static const struct snap_thread *thread_by_tid(const struct snap_thread **byid, int n, int tid)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (byid[mid]->tid == tid)
+			return byid[mid];
+		if (byid[mid]->tid < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -812,13 +849,18 @@ static bool wall_place(const struct snapshot *s, struct place *out, int64_t *tot
 			v[n++] = &p->stacks[i];
 	}
 	qsort(v, (size_t)n, sizeof(*v), cmp_stack_frames);
+	int nt = s->threads ? s->nthreads : 0;
+	const struct snap_thread **byid = xmalloc(sizeof(*byid) * (size_t)(nt + 1));
+	for (int i = 0; i < nt; i++)
+		byid[i] = &s->threads[i];
+	qsort(byid, (size_t)nt, sizeof(*byid), cmp_thread_tid);
 	for (int i = 0; i < n;) {
 		struct place g = {.st = v[i]};
 		int k = i;
 		for (; k < n && cmp_stack_frames(&v[k], &v[i]) == 0; k++) {
 			g.count += v[k]->count;
 			g.nthreads++;   /* stacks are merged per thread: one entry each */
-			const struct snap_thread *t = thread_by_tid(s, v[k]->tid);
+			const struct snap_thread *t = thread_by_tid(byid, nt, v[k]->tid);
 			if (t)
 				g.max_wait_s = fmax(g.max_wait_s, nz(t->blocked_s));
 		}
@@ -826,36 +868,42 @@ static bool wall_place(const struct snapshot *s, struct place *out, int64_t *tot
 			*out = g;
 		i = k;
 	}
+	free(byid);
 	free(v);
 	return out->count > 0;
 }
 
-/* Without a profile: the largest group of blocked threads by syscall and wchan. */
+/* Without a profile: the largest group of blocked threads by syscall and
+ * wchan. Returns its size; *best_idx a thread of it, *max_wait the
+ * longest wait in it. */
 static int syscall_place(const struct snapshot *s, int *best_idx, double *max_wait)
 {
-	int bestn = 0;
-	*best_idx = -1;
-	*max_wait = 0;
+	int n = 0, bestn = 0;
+	char (*keys)[112] = xmalloc(sizeof(*keys) * (size_t)(s->nthreads + 1));
+	const char **kp = xmalloc(sizeof(*kp) * (size_t)(s->nthreads + 1));
 	for (int i = 0; i < s->nthreads; i++) {
 		const struct snap_thread *t = &s->threads[i];
 		if (t->state == 'R' || t->state == 'Z' || t->state == 'X')
 			continue;
-		int n = 0;
-		double w = 0;
-		for (int k = 0; k < s->nthreads; k++) {
-			const struct snap_thread *u = &s->threads[k];
-			if (u->state != 'R' && u->state != 'Z' && u->state != 'X' &&
-			    strcmp(u->syscall, t->syscall) == 0 && strcmp(u->wchan, t->wchan) == 0) {
-				n++;
-				w = fmax(w, nz(u->blocked_s));
-			}
-		}
-		if (n > bestn) {
-			bestn = n;
-			*best_idx = i;
-			*max_wait = w;
+		snprintf(keys[n], sizeof(keys[n]), "%s\x1f%s", t->syscall, t->wchan);
+		kp[n] = keys[n];
+		n++;
+	}
+	const char *best = most_common(kp, n, &bestn);
+	*best_idx = -1;
+	*max_wait = 0;
+	for (int i = 0, k = 0; best && i < s->nthreads; i++) {
+		const struct snap_thread *t = &s->threads[i];
+		if (t->state == 'R' || t->state == 'Z' || t->state == 'X')
+			continue;
+		if (strcmp(keys[k++], best) == 0) {
+			if (*best_idx < 0)
+				*best_idx = i;
+			*max_wait = fmax(*max_wait, nz(t->blocked_s));
 		}
 	}
+	free(kp);
+	free(keys);
 	return bestn;
 }
 

@@ -502,6 +502,8 @@ static void test_d_state(void)
 	EXPECT(s, "threads-d-state", "ok", "1 of 4 threads in D");
 	t[1].state = t[3].state = 'D';
 	EXPECT(s, "threads-d-state", "alert", "3 of 4");
+	for (int i = 0; i < s->nthreads; i++)
+		free(s->threads[i].stack);
 	free(s->threads);
 	s->threads = NULL;
 	s->nthreads = 0;
