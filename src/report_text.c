@@ -123,12 +123,17 @@ int report_text_write(const struct snapshot *s, FILE *f)
 	fputc('\n', f);
 	fprintf(f, "\nTCP sockets of the process");
 	if (p->tcp.known) {
-		fprintf(f, " (from %s)\n ", p->tcp.source);
+		if (p->tcp.source[0])
+			fprintf(f, " (from %s)", p->tcp.source);
+		fprintf(f, "\n ");
 		for (int st = 1; st < TCP_ST_MAX; st++)
 			if (p->tcp.count[st] || st == TCP_ST_ESTABLISHED || st == TCP_ST_LISTEN ||
 			    st == TCP_ST_CLOSE_WAIT || st == TCP_ST_TIME_WAIT)
 				fprintf(f, " %s %lld", tcp_state_name(st), (long long)p->tcp.count[st]);
 		fputc('\n', f);
+		if (p->netns_time_wait >= 0)
+			fprintf(f, "  TIME_WAIT in the process's network namespace (no owner): %lld\n",
+				(long long)p->netns_time_wait);
 	} else {
 		fprintf(f, "\n  unknown\n");
 	}
