@@ -3,8 +3,8 @@
  * checklist: a server whose handler never closes connections that the
  * client has closed.
  *
- * A listener on 127.0.0.1 (ephemeral port); every 50 ms (20 per second) a
- * client connects and closes at once, and serve_client accepts the
+ * A listener on 127.0.0.1 (ephemeral port); 20 times per second of
+ * wall-clock time (catching up after a late wake-up) a client connects and closes at once, and serve_client accepts the
  * connection, reads the EOF and "forgets" to close it, so the accepted
  * socket stays in CLOSE_WAIT. The client's end becomes an orphan
  * (FIN_WAIT2, no descriptor), not this process's socket. Stops at 1000
@@ -24,6 +24,14 @@
 
 static int lfd;
 static struct sockaddr_in addr;
+
+/* Seconds on the monotonic clock. */
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* Accept one connection and read until the peer's FIN; then return
  * without close(): the leak. */
@@ -64,11 +72,13 @@ int main(void)
 	}
 	printf("port=%d\nready\n", ntohs(addr.sin_port));
 	fflush(stdout);
-	for (int n = 0;; n++) {
-		if (n < 1000 && (client_hangs_up() < 0 || serve_client() < 0)) {
-			perror("conn_leak: connection");
-			return 1;
-		}
+	double t0 = now();
+	for (int n = 0;; ) {
+		for (; n < 1000 && n < (int)((now() - t0) * 20) + 1; n++)
+			if (client_hangs_up() < 0 || serve_client() < 0) {
+				perror("conn_leak: connection");
+				return 1;
+			}
 		nanosleep(&tick, NULL);
 	}
 }
