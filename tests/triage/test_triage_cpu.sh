@@ -26,7 +26,7 @@ check_snapshot_common "$snap" "$TARGET_PID" 6
 read -r truth _ <<<"$(cpu_truth "$CPU_MARK0" "$CPU_MARK1")"
 user=$(jq_num "$snap" .process.cpu.user_pct)
 say "user CPU: cdtop $user%, /proc truth $truth%"
-assert_cmp "target got enough CPU for the test (busy machine?)" "$truth" '>=' 25
+assert_cmp "target got at least 20% of a CPU, the busy bar of hot-function (busy machine?)" "$truth" '>=' 20
 
 expect_item "$snap" hot-function alert "burn_cpu (cpu_burn) in" "on-CPU samples (flat)"
 if fcmp "$user" '>=' 90; then want=alert; elif fcmp "$user" '>=' 50; then want=warn; else want=ok; fi
