@@ -502,15 +502,29 @@ static char *frame_name(const struct snapshot *s, int frame)
 }
 
 /* Where a waiting thread waits: its first program frame, but only when
- * its latest stack was taken inside a library call (the wait itself).
- * Samples and /proc readings are not simultaneous: a thread of a busy
- * lock may have been sampled running its own code a moment before it
- * went to sleep, and that stack says nothing about the wait. */
+ * its latest stack was taken inside the futex wait: a lock function of
+ * the patterns, or a frame named after futex or the raw syscall()
+ * below the program's code. Samples and /proc readings are not
+ * simultaneous: a thread of a busy lock may have been sampled running its
+ * own code (or in clock_gettime) a moment before it went to sleep, and
+ * that stack says nothing about the wait. */
 static char *wait_function(const struct snapshot *s, const struct snap_thread *t)
 {
-	if (!s->profile || !t->stack || top_pos(s->profile, t->stack, t->nstack) == 0)
+	const struct snap_profile *p = s->profile;
+	if (!p || !t->stack)
 		return NULL;
-	return frame_name(s, t->top_frame);
+	int end = top_pos(p, t->stack, t->nstack);
+	for (int i = 0; i < end; i++) {
+		if (t->stack[i] < 0 || t->stack[i] >= p->nframes)
+			continue;
+		const char *fn = p->frames[t->stack[i]].function;
+		bool waits = strstr(fn, "futex") || strcmp(fn, "syscall") == 0;
+		for (const struct pat *q = pats; q->sub && !waits; q++)
+			waits = strstr(fn, q->sub) != NULL;
+		if (waits)
+			return frame_name(s, t->top_frame);
+	}
+	return NULL;
 }
 
 /* "name" or "name+16" for a lock at address inside the symbol of f. */

@@ -58,6 +58,10 @@ struct waits {
 	bool sock_index_built;
 	struct { int fd; char text[160]; } fdc[MAX_FD_CACHE];
 	int nfdc;
+	/* futex words already read in this fill (an idle pool of 1,000
+	 * threads on one condvar costs one read): open addressing */
+	struct { uint64_t addr; const struct snap_futex *f; } *fxc;
+	size_t fxc_cap;
 };
 
 static const char *const fd_syscalls[] = {
@@ -107,6 +111,7 @@ void waits_free(struct waits *w)
 	procmap_free(w->pm);
 	free(w->fd_nrs);
 	free(w->sock_by_ino);
+	free(w->fxc);
 	free(w);
 }
 
@@ -168,6 +173,15 @@ static const char *data_symbol(struct waits *w, uint64_t addr, uint64_t *start, 
 	return NULL;
 }
 
+/* The slot of addr in the fill's futex cache. */
+static size_t fxc_slot(const struct waits *w, uint64_t addr)
+{
+	size_t h = (size_t)((addr >> 2) * 0x9e3779b97f4a7c15ULL) & (w->fxc_cap - 1);
+	while (w->fxc[h].f && w->fxc[h].addr != addr)
+		h = (h + 1) & (w->fxc_cap - 1);
+	return h;
+}
+
 /* Fill t->futex for a wait on the futex word addr. */
 static void futex_details(struct waits *w, struct snap_thread *t, uint64_t addr, int op,
 			  bool priv, uint32_t val)
@@ -180,6 +194,21 @@ static void futex_details(struct waits *w, struct snap_thread *t, uint64_t addr,
 	f->op = op;
 	f->private_op = priv;
 	f->val = val;
+	size_t slot = fxc_slot(w, addr);
+	const struct snap_futex *seen = w->fxc[slot].f;
+	if (seen) {
+		f->mem_base = seen->mem_base;
+		f->mem_ok = seen->mem_ok;
+		memcpy(f->mem, seen->mem, sizeof(f->mem));
+		if (seen->symbol) {
+			f->symbol = xstrdup(seen->symbol);
+			f->symbol_addr = seen->symbol_addr;
+			f->symbol_size = seen->symbol_size;
+		}
+		return;
+	}
+	w->fxc[slot].addr = addr;
+	w->fxc[slot].f = f;
 	f->mem_base = (addr - 32) & ~3ULL;
 	if (addr >= 32)
 		f->mem_ok = read_mem(w->pid, f->mem_base, f->mem, sizeof(f->mem)) == sizeof(f->mem);
@@ -239,27 +268,41 @@ static const struct snap_socket *socket_by_ino(struct waits *w, const struct sna
 	return NULL;
 }
 
-/* The fds an epoll instance watches, from fdinfo ("tfd: 7 events: ..."). */
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The fds an epoll instance watches, from fdinfo ("tfd: 7 events: ..."),
+ * the lowest first. */
 static void epoll_text(struct waits *w, int fd, char *buf, size_t n)
 {
-	char path[64], info[8192];
+	char path[64];
 	snprintf(path, sizeof(path), "fdinfo/%d", fd);
-	if (read_file_at(w->piddir, path, info, sizeof(info)) <= 0) {
+	char *info = read_file_alloc_at(w->piddir, path, NULL);
+	if (!info) {
 		snprintf(buf, n, "epoll");
 		return;
 	}
-	int count = 0;
+	int count = 0, cap = 64, *tfds = xmalloc(sizeof(int) * (size_t)cap);
+	for (char *p = strstr(info, "tfd:"); p; p = strstr(p + 4, "tfd:")) {
+		if (count == cap) {
+			cap *= 2;
+			tfds = xrealloc(tfds, sizeof(int) * (size_t)cap);
+		}
+		tfds[count++] = atoi(p + 4);
+	}
+	free(info);
+	qsort(tfds, (size_t)count, sizeof(int), cmp_int);
 	char list[64] = "";
 	size_t used = 0;
-	for (char *p = strstr(info, "tfd:"); p; p = strstr(p + 4, "tfd:")) {
-		int tfd = atoi(p + 4);
-		if (count < 4 && used < sizeof(list)) {
-			int k = snprintf(list + used, sizeof(list) - used, "%s%d", count ? " " : "", tfd);
-			if (k > 0)
-				used += (size_t)k;
-		}
-		count++;
+	for (int i = 0; i < count && i < 4; i++) {
+		int k = snprintf(list + used, sizeof(list) - used, "%s%d", i ? " " : "", tfds[i]);
+		if (k > 0 && (size_t)k < sizeof(list) - used)
+			used += (size_t)k;
 	}
+	free(tfds);
 	if (count == 0)
 		snprintf(buf, n, "epoll watching no fd");
 	else
@@ -391,6 +434,12 @@ void waits_fill(struct waits *w, struct snapshot *s, const struct thread_wait *t
 	w->nfdc = 0;
 	if (!s->threads)
 		return;
+	size_t cap = 16;
+	while (cap < 2 * (size_t)nw + 2)
+		cap *= 2;
+	free(w->fxc);
+	w->fxc = xcalloc(cap, sizeof(*w->fxc));
+	w->fxc_cap = cap;
 	int j = 0;
 	for (int i = 0; i < s->nthreads; i++) {
 		struct snap_thread *t = &s->threads[i];
@@ -400,6 +449,10 @@ void waits_fill(struct waits *w, struct snapshot *s, const struct thread_wait *t
 			continue;
 		describe(w, s, t, &tw[j]);
 	}
+	/* The cache points into s: drop it with the fill. */
+	free(w->fxc);
+	w->fxc = NULL;
+	w->fxc_cap = 0;
 }
 
 /* True for the futex commands that sleep (WAIT, WAIT_BITSET, LOCK_PI,

@@ -268,6 +268,13 @@ static void test_abba(void)
 	CHECK(s->ndeadlocks == 1 && s->deadlocks[0].functions[0] == NULL &&
 	      strcmp(s->deadlocks[0].functions[1], "transfer_ba") == 0);
 	CHECK_STR(s->profile->frames[s->threads[0].top_frame].function, "compute_fee");
+	/* Same with a library frame innermost that is not the wait (a sample
+	 * taken in clock_gettime on the way). */
+	fx_stack(s, &s->threads[0], "__vdso_clock_gettime", "[vdso]", "spin_us", PROG, "transfer_ab", PROG, NULL);
+	locks_analyse(s, NULL);
+	lb = find_lock(s, LOCK_B);
+	CHECK(lb && lb->waiters[0].function == NULL);
+	CHECK_STR(s->profile->frames[s->threads[0].top_frame].function, "spin_us");
 	snapshot_free(s);
 }
 
