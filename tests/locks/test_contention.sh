@@ -30,7 +30,7 @@ assert_eq "locks[0].in_deadlock" "$(jq -r '.locks[0].in_deadlock' "$f")" false
 npolls=$(jq '.locks[0].waiters_history | length' "$f")
 assert_cmp "polls in waiters_history" "$npolls" '>=' 3
 peak=$(jq '.locks[0].waiters_history | max' "$f")
-assert_cmp "most waiters at one poll" "$peak" '>=' 4
+assert_cmp "most waiters at one poll" "$peak" '>=' 3
 many=$(jq '[.locks[0].waiters_history[] | select(. >= 3)] | length' "$f")
 assert_cmp "polls with 3 or more waiters (of $npolls)" "$many" '>=' 2
 now=$(jq '.locks[0].waiters | length' "$f")
