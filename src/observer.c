@@ -219,10 +219,13 @@ static void merge_threads(struct observer *o, struct thread_reading *rd, int n, 
 		bool in_sys = r->sc_ok && r->sc.kind == SYSCALL_IN && r->st.state != 'R';
 		if (in_sys) {
 			/* A sleep interrupted by a stop (ours: the stack sampler)
-			 * resumes as restart_syscall: still the same wait. Our
+			 * resumes as restart_syscall: still the same wait, and the
+			 * argument registers are still the original call's (a
+			 * restart of a different, later wait has other ones). Our
 			 * interrupt also makes the thread run for microseconds,
 			 * so "has not run" allows RUN_SLACK_NS between polls. */
-			bool restarted = r->sc.nr == SYS_RESTART_SYSCALL && old && old->blocked;
+			bool restarted = r->sc.nr == SYS_RESTART_SYSCALL && old && old->blocked &&
+					 r->sc.args[0] == old->sc_args[0] && r->sc.args[1] == old->sc_args[1];
 			bool same = old && old->blocked && old->cur.run_ns >= 0 && r->run_ns >= 0 &&
 				    r->run_ns - old->cur.run_ns <= RUN_SLACK_NS &&
 				    (restarted || (old->sc_nr == r->sc.nr && old->sc_arg0 == r->sc.args[0]));

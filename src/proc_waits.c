@@ -22,6 +22,7 @@
  * thread moved on, the page vanished) leaves the field unknown.
  */
 #include "collect.h"
+#include "locks.h"
 #include "maps.h"
 #include "symbols.h"
 #include "util.h"
@@ -49,7 +50,7 @@ struct waits {
 	bool pm_fresh;                  /* maps re-read in this fill */
 	/* syscall numbers looked up by name once */
 	long nr_futex, nr_futex_waitv, nr_poll, nr_ppoll, nr_nanosleep, nr_clock_nanosleep;
-	long nr_wait4, nr_waitid, nr_sendfile, nr_splice, nr_epoll[3];
+	long nr_wait4, nr_waitid, nr_sendfile, nr_splice, nr_epoll[3], nr_restart;
 	long *fd_nrs;                   /* syscalls whose first argument is an fd */
 	int nfd_nrs;
 	/* per fill */
@@ -92,6 +93,7 @@ struct waits *waits_new(int pid, int piddir)
 	w->nr_epoll[0] = syscall_nr("epoll_wait");
 	w->nr_epoll[1] = syscall_nr("epoll_pwait");
 	w->nr_epoll[2] = syscall_nr("epoll_pwait2");
+	w->nr_restart = syscall_nr("restart_syscall");
 	int n = 0;
 	while (fd_syscalls[n])
 		n++;
@@ -357,12 +359,67 @@ static bool is_fd_syscall(const struct waits *w, long nr)
 	return false;
 }
 
+/* Could these be the arguments of a glibc futex wait with a timeout (the
+ * only futex waits that continue as restart_syscall)? */
+static bool futex_timed_args(const uint64_t *a)
+{
+	if (a[0] < 4096 || (a[0] & 3) || (a[1] & ~0x1ffULL))
+		return false;
+	int cmd = (int)(a[1] & FUTEX_CMD_MASK_);
+	if (cmd == 9)
+		return (uint32_t)a[5] != 0;     /* WAIT_BITSET: the bitset is never 0 */
+	return cmd == 0 && a[3] != 0;       /* WAIT with a timeout */
+}
+
+/* The system call a restart_syscall continues. A sleep with a timeout
+ * that was interrupted (by our own first stack sample, often) goes on as
+ * restart_syscall, which keeps the original call's argument registers
+ * but not its number: the library frames of the thread's stack name it
+ * (__futex_abstimed_wait_common, clock_nanosleep, poll), or, without a
+ * stack, the arguments look like a timed futex wait. -1 when unknown. */
+static long restarted_nr(const struct waits *w, const struct snapshot *s, const struct snap_thread *t,
+			 const uint64_t *a)
+{
+	const struct snap_profile *p = s ? s->profile : NULL;
+	if (p && t && t->stack) {
+		int top = locks_top_frame(p, t->stack, t->nstack);
+		for (int i = 0; i < t->nstack && t->stack[i] != top; i++) {
+			if (t->stack[i] < 0 || t->stack[i] >= p->nframes)
+				continue;
+			const char *fn = p->frames[t->stack[i]].function;
+			if (strstr(fn, "futex"))
+				return w->nr_futex;
+			if (strstr(fn, "clock_nanosleep"))
+				return w->nr_clock_nanosleep;
+			if (strstr(fn, "nanosleep"))
+				return w->nr_nanosleep;
+			if (strstr(fn, "ppoll"))
+				return w->nr_ppoll;
+			if (strstr(fn, "poll") && !strstr(fn, "epoll"))
+				return w->nr_poll;
+		}
+	}
+	return futex_timed_args(a) ? w->nr_futex : -1;
+}
+
 /* Describe one wait into t (syscall_arg, futex). */
 static void describe(struct waits *w, struct snapshot *s, struct snap_thread *t,
-		     const struct thread_wait *tw)
+		     const struct thread_wait *tw0)
 {
 	char *out = t->syscall_arg, sym[96];
 	size_t n = sizeof(t->syscall_arg);
+	struct thread_wait restarted;
+	const struct thread_wait *tw = tw0;
+	if (tw0->nr == w->nr_restart) {
+		long nr = restarted_nr(w, s, t, tw0->args);
+		if (nr >= 0) {
+			restarted = *tw0;
+			restarted.nr = nr;
+			tw = &restarted;
+			if (strcmp(t->syscall, "restart_syscall") == 0 && syscall_name(nr))
+				str_copy(t->syscall, syscall_name(nr), sizeof(t->syscall));
+		}
+	}
 	const uint64_t *a = tw->args;
 	out[0] = '\0';
 	if (tw->nr == w->nr_futex) {
@@ -470,6 +527,8 @@ int waits_futex_words(struct waits *w, const struct thread_wait *tw, int nw, uin
 		if (tw[i].state == 'D')
 			continue;
 		if (tw[i].nr == w->nr_futex && futex_cmd_waits((int)(tw[i].args[1] & FUTEX_CMD_MASK_))) {
+			(*out)[n++] = tw[i].args[0];
+		} else if (tw[i].nr == w->nr_restart && restarted_nr(w, NULL, NULL, tw[i].args) == w->nr_futex) {
 			(*out)[n++] = tw[i].args[0];
 		} else if (tw[i].nr == w->nr_futex_waitv) {
 			uint64_t fw[2];

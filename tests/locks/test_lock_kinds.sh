@@ -7,7 +7,13 @@
 #   - _IO_stdfile_1_lock (stdout's FILE lock, inside libc): internal,
 #     the printer waiting in print_status, owner unknown;
 #   - pi_lock: pi_mutex, owner pi-owner (from the futex word);
-#   - slots: semaphore, sem-waiter waiting in wait_slot.
+#   - slots: semaphore, sem-waiter waiting in wait_slot;
+#   - tick_cond: condvar with timed-poller, whose timed wait begins 1.5 s
+#     after ready, while cdtop watches: the stack sample that interrupts
+#     it makes it go on as restart_syscall, and it must still read as a
+#     futex wait on tick_cond;
+#   - futex_waitv on waitv_a and waitv_b: thread waitv's futex is the
+#     first word (op -1), named, an "unknown" lock.
 # No deadlock; nothing here is a lock edge that forms a cycle.
 set -eu
 # shellcheck source=tests/lib.sh
@@ -59,6 +65,22 @@ assert_eq "pi-waiter futex op (FUTEX_LOCK_PI)" "$(thread_get "$f" "${TID[pi-wait
 # semaphore
 assert_eq "slots kind" "$(lock_get "$f" slots .kind)" semaphore
 assert_eq "slots waiters" "$(lock_get "$f" slots '.waiters | tostring')" "[${TID[sem-waiter]}]"
+
+# Timed condvar waits (restart_syscall after a stack sample)
+say "timed-poller: $(jq -c --argjson t "${TID[timed-poller]}" '.threads[] | select(.tid == $t) | del(.stack)' "$f")"
+assert_eq "timed-poller syscall" "$(thread_get "$f" "${TID[timed-poller]}" .syscall)" futex
+assert_eq "tick_cond kind" "$(lock_get "$f" tick_cond .kind)" condvar
+assert_eq "tick_cond address" "$(lock_get "$f" tick_cond .address)" "${ADDR[tick_cond]}"
+assert_eq "tick_cond waiters" "$(lock_get "$f" tick_cond '.waiters | tostring')" "[${TID[timed-poller]}]"
+
+# futex_waitv
+w=${TID[waitv]}
+assert_eq "waitv syscall" "$(thread_get "$f" "$w" .syscall)" futex_waitv
+assert_eq "waitv futex.op" "$(thread_get "$f" "$w" .futex.op)" -1
+assert_eq "waitv futex.addr" "$(thread_get "$f" "$w" .futex.addr)" "${ADDR[waitv_a]}"
+assert_eq "waitv syscall_arg" "$(thread_get "$f" "$w" .syscall_arg)" "futex_waitv 2 futexes, first ${ADDR[waitv_a]} (waitv_a)"
+assert_eq "waitv_a kind" "$(lock_get "$f" waitv_a .kind)" unknown
+assert_eq "waitv_a waiters" "$(lock_get "$f" waitv_a '.waiters | tostring')" "[$w]"
 
 # Locks with holders before event waits.
 jq_check "locks (mutex, rwlock, pi, internal) come before condvar/semaphore/join" "$f" \

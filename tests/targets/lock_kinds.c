@@ -11,28 +11,39 @@
  *     print_status, inside __lll_lock_wait_private;
  *   - PI mutex: thread "pi-owner" holds pi_lock (PTHREAD_PRIO_INHERIT) and
  *     sleeps; thread "pi-waiter" waits for it in take_pi (FUTEX_LOCK_PI);
- *   - semaphore: thread "sem-waiter" waits in sem_wait on slots (0).
+ *   - semaphore: thread "sem-waiter" waits in sem_wait on slots (0);
+ *   - a timed condvar wait that starts while cdtop watches: thread
+ *     "timed-poller" sleeps 1.5 s after "ready", then waits on tick_cond
+ *     with a 100 s deadline (pthread_cond_timedwait), so the stack
+ *     sample that interrupts it makes it continue as restart_syscall;
+ *   - futex_waitv: thread "waitv" sleeps on the two words waitv_a and
+ *     waitv_b at once (raw syscall, Linux 5.16+).
  * Output never goes through stdio (stdout's lock is held): "tids
  * NAME=TID ...", "addrs VAR=0xADDR ...", then "ready" once every wait is
  * in place. The main thread then sleeps. Ends after alarm(60).
  */
 #include "lock_common.h"
 
+#include <linux/futex.h>
 #include <semaphore.h>
+#include <stdint.h>
 
 pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
 pthread_mutex_t queue_mutex = PTHREAD_MUTEX_INITIALIZER;
 pthread_cond_t queue_cond = PTHREAD_COND_INITIALIZER;
 pthread_mutex_t pi_lock;
 sem_t slots;
+pthread_mutex_t tick_mutex = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t tick_cond = PTHREAD_COND_INITIALIZER;
+uint32_t waitv_a, waitv_b;
 
-enum { R1, R2, R3, WRITER, C1, C2, LOGGER, PRINTER, PIOWN, PIWAIT, SEMW, NT };
+enum { R1, R2, R3, WRITER, C1, C2, LOGGER, PRINTER, PIOWN, PIWAIT, SEMW, TIMED, WAITV, NT };
 static const char *const names[NT] = {
 	"reader-1", "reader-2", "reader-3", "writer", "consumer-1", "consumer-2", "logger",
-	"printer", "pi-owner", "pi-waiter", "sem-waiter"
+	"printer", "pi-owner", "pi-waiter", "sem-waiter", "timed-poller", "waitv"
 };
 static volatile int tids[NT];
-static volatile int readers_in, logger_has_stdout, pi_owned, job;
+static volatile int readers_in, logger_has_stdout, pi_owned, job, ready_said;
 static volatile long table_version, served;
 
 static NOINLINE void read_table(int me)
@@ -94,6 +105,28 @@ static NOINLINE void wait_slot(void)
 	served++;
 }
 
+static NOINLINE void tick_wait(void)
+{
+	struct timespec ts;
+	pthread_mutex_lock(&tick_mutex);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 100;
+	pthread_cond_timedwait(&tick_cond, &tick_mutex, &ts);
+	pthread_mutex_unlock(&tick_mutex);
+}
+
+static NOINLINE void wait_both(void)
+{
+	struct futex_waitv v[2];
+	memset(v, 0, sizeof(v));
+	v[0].uaddr = (uintptr_t)&waitv_a;
+	v[1].uaddr = (uintptr_t)&waitv_b;
+	v[0].flags = v[1].flags = FUTEX_32 | FUTEX_PRIVATE_FLAG;
+	while (syscall(SYS_futex_waitv, v, 2, 0, NULL, CLOCK_MONOTONIC) < 0)
+		;
+	served++;
+}
+
 static void *run(void *arg)
 {
 	int me = (int)(long)arg;
@@ -132,6 +165,15 @@ static void *run(void *arg)
 	case SEMW:
 		wait_slot();
 		break;
+	case TIMED:
+		while (!ready_said)
+			lc_sleep_ms(1);
+		lc_sleep_ms(1500);
+		for (;;)
+			tick_wait();
+	case WAITV:
+		wait_both();
+		break;
 	}
 	return NULL;
 }
@@ -155,12 +197,15 @@ int main(void)
 	int waiters[] = {WRITER, C1, C2, PRINTER, PIWAIT, SEMW};
 	for (unsigned i = 0; i < sizeof(waiters) / sizeof(waiters[0]); i++)
 		lc_wait_futex(tids[waiters[i]]);
+	lc_wait_syscall(tids[WAITV], SYS_futex_waitv, 'S');
 	char line[1024];
 	int n = snprintf(line, sizeof(line), "tids");
 	for (int i = 0; i < NT; i++)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%d", names[i], tids[i]);
-	lc_say("%s\naddrs table_lock=%p queue_cond=%p pi_lock=%p slots=%p\nready\n", line,
-	       (void *)&table_lock, (void *)&queue_cond, (void *)&pi_lock, (void *)&slots);
+	lc_say("%s\naddrs table_lock=%p queue_cond=%p pi_lock=%p slots=%p tick_cond=%p waitv_a=%p\nready\n",
+	       line, (void *)&table_lock, (void *)&queue_cond, (void *)&pi_lock, (void *)&slots,
+	       (void *)&tick_cond, (void *)&waitv_a);
+	ready_said = 1;
 	for (;;)
 		lc_sleep_ms(1000);
 }
