@@ -476,6 +476,22 @@ static void resolve_rwlocks(struct decoded *d, int n, const struct snap_thread *
 
 /* ---- building the locks ------------------------------------------------ */
 
+/* A decoded wait's grouping key. */
+struct gkey {
+	uint64_t address;
+	const char *kind;
+	int i;                          /* index of the decoded wait */
+};
+
+/* By lock address, then kind. */
+static int cmp_group(const void *a, const void *b)
+{
+	const struct gkey *x = a, *y = b;
+	if (x->address != y->address)
+		return x->address < y->address ? -1 : 1;
+	return strcmp(x->kind, y->kind);
+}
+
 /* Thread index by tid: pairs sorted by tid. */
 struct tidx {
 	int tid, idx;
@@ -596,8 +612,11 @@ static void owner_details(const struct snapshot *s, const struct tidx *order, st
 	}
 }
 
+static bool event_wait(const struct snap_lock *l);
+
 /* Contention: at least half of the last LOCKS_CONTENDED_WINDOW polls (and
- * at least two) had LOCKS_CONTENDED_WAITERS or more sleepers. */
+ * at least two) had LOCKS_CONTENDED_WAITERS or more sleepers. Only for
+ * locks with holders: many threads parked on a condvar is an idle pool. */
 static bool contended(const int *h, int n)
 {
 	int from = n > LOCKS_CONTENDED_WINDOW ? n - LOCKS_CONTENDED_WINDOW : 0, many = 0;
@@ -759,50 +778,51 @@ void locks_analyse(struct snapshot *s, const struct lock_tracker *tr)
 	}
 	resolve_rwlocks(d, nd, who);
 
-	/* Group by (address, kind). */
+	/* Group by (address, kind): sort the waits, then take runs. */
 	struct edge *e = xmalloc(sizeof(*e) * (size_t)(n + 1));
 	for (int i = 0; i < n; i++)
 		e[i] = (struct edge){.to = -1, .lock = -1};
-	int cap = 0;
-	for (int i = 0; i < nd; i++) {
-		int li = -1;
-		for (int k = 0; k < s->nlocks; k++)
-			if (s->locks[k].address == d[i].address && strcmp(s->locks[k].kind, d[i].kind) == 0)
-				li = k;
-		if (li < 0) {
-			if (s->nlocks == cap) {
-				cap = cap ? cap * 2 : 16;
-				s->locks = xrealloc(s->locks, sizeof(*s->locks) * (size_t)cap);
-			}
-			li = s->nlocks++;
-			struct snap_lock *l = &s->locks[li];
-			memset(l, 0, sizeof(*l));
-			l->address = d[i].address;
-			l->size = d[i].size;
-			l->symbol = lock_symbol(&who[i]->futex, d[i].address);
-			str_copy(l->kind, d[i].kind, sizeof(l->kind));
-			l->owner_tid = SNAP_UNKNOWN;
-			l->readers = d[i].readers;
-			l->max_wait_s = NAN;
+	struct gkey *ord = xmalloc(sizeof(*ord) * (size_t)(nd + 1));
+	for (int i = 0; i < nd; i++)
+		ord[i] = (struct gkey){.address = d[i].address, .kind = d[i].kind, .i = i};
+	qsort(ord, (size_t)nd, sizeof(*ord), cmp_group);
+	free(s->locks);
+	s->locks = xcalloc((size_t)nd + 1, sizeof(*s->locks));
+	for (int g = 0; g < nd;) {
+		int end = g + 1;
+		while (end < nd && cmp_group(&ord[g], &ord[end]) == 0)
+			end++;
+		int first = ord[g].i;
+		struct snap_lock *l = &s->locks[s->nlocks++];
+		l->address = d[first].address;
+		l->size = d[first].size;
+		l->symbol = lock_symbol(&who[first]->futex, d[first].address);
+		str_copy(l->kind, d[first].kind, sizeof(l->kind));
+		l->owner_tid = SNAP_UNKNOWN;
+		l->readers = SNAP_UNKNOWN;
+		l->max_wait_s = NAN;
+		l->waiters = xcalloc((size_t)(end - g), sizeof(*l->waiters));
+		for (int k = g; k < end; k++) {
+			int i = ord[k].i;
+			int li = s->nlocks - 1;
+			if (l->owner_tid == SNAP_UNKNOWN && d[i].owner > 0)
+				l->owner_tid = d[i].owner;
+			if (l->readers == SNAP_UNKNOWN)
+				l->readers = d[i].readers;
+			struct snap_lock_waiter *w = &l->waiters[l->nwaiters++];
+			w->tid = who[i]->tid;
+			w->wait_s = who[i]->blocked_s;
+			w->futex = who[i]->futex.addr;
+			str_copy(w->mode, d[i].mode, sizeof(w->mode));
+			w->function = wait_function(s, who[i]);
+			if (!isnan(w->wait_s) && (isnan(l->max_wait_s) || w->wait_s > l->max_wait_s))
+				l->max_wait_s = w->wait_s;
+			s->threads[tix[i]].lock_addr = l->address;
+			e[tix[i]].lock = li;
 		}
-		struct snap_lock *l = &s->locks[li];
-		if (l->owner_tid == SNAP_UNKNOWN && d[i].owner > 0)
-			l->owner_tid = d[i].owner;
-		if (l->readers == SNAP_UNKNOWN)
-			l->readers = d[i].readers;
-		l->waiters = xrealloc(l->waiters, sizeof(*l->waiters) * (size_t)(l->nwaiters + 1));
-		struct snap_lock_waiter *w = &l->waiters[l->nwaiters++];
-		memset(w, 0, sizeof(*w));
-		w->tid = who[i]->tid;
-		w->wait_s = who[i]->blocked_s;
-		w->futex = who[i]->futex.addr;
-		str_copy(w->mode, d[i].mode, sizeof(w->mode));
-		w->function = wait_function(s, who[i]);
-		if (!isnan(w->wait_s) && (isnan(l->max_wait_s) || w->wait_s > l->max_wait_s))
-			l->max_wait_s = w->wait_s;
-		s->threads[tix[i]].lock_addr = l->address;
-		e[tix[i]].lock = li;
+		g = end;
 	}
+	free(ord);
 
 	/* Owners, history, edges. */
 	int polls = lock_tracker_polls(tr);
@@ -813,7 +833,7 @@ void locks_analyse(struct snapshot *s, const struct lock_tracker *tr)
 		l->waiters_history = xcalloc((size_t)polls + 1, sizeof(int));
 		l->nwaiters_history = lock_tracker_history(tr, l->address, l->address + (l->size ? l->size : 4),
 							   l->waiters_history);
-		l->contended = contended(l->waiters_history, l->nwaiters_history);
+		l->contended = !event_wait(l) && contended(l->waiters_history, l->nwaiters_history);
 	}
 	for (int i = 0; i < nd; i++) {
 		struct snap_lock *l = &s->locks[e[tix[i]].lock];

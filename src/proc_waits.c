@@ -48,6 +48,9 @@ struct waits {
 	char root[64];
 	struct procmap *pm;
 	bool pm_fresh;                  /* maps re-read in this fill */
+	struct { struct module *mod; uint64_t bias; } *mods;   /* distinct modules of pm */
+	int nmods;
+	const struct procmap *mods_of;  /* the procmap mods was built from */
 	/* syscall numbers looked up by name once */
 	long nr_futex, nr_futex_waitv, nr_poll, nr_ppoll, nr_nanosleep, nr_clock_nanosleep;
 	long nr_wait4, nr_waitid, nr_sendfile, nr_splice, nr_epoll[3], nr_restart;
@@ -111,6 +114,7 @@ void waits_free(struct waits *w)
 	if (!w)
 		return;
 	procmap_free(w->pm);
+	free(w->mods);
 	free(w->fd_nrs);
 	free(w->sock_by_ino);
 	free(w->fxc);
@@ -151,23 +155,39 @@ static const char *data_symbol(struct waits *w, uint64_t addr, uint64_t *start, 
 	}
 	if (!w->pm)
 		return NULL;
-	const struct module *last = NULL;
-	for (int i = 0; i < w->pm->nmaps; i++) {
-		const struct mapping *m = &w->pm->maps[i];
-		if (!m->mod || m->mod == last || addr < m->bias)
+	if (w->mods_of != w->pm) {
+		/* One entry per module (a process with 10,000 threads has
+		 * 20,000 mappings, a few dozen of them modules). */
+		free(w->mods);
+		w->mods = xcalloc((size_t)w->pm->nmaps + 1, sizeof(*w->mods));
+		w->nmods = 0;
+		for (int i = 0; i < w->pm->nmaps; i++) {
+			const struct mapping *m = &w->pm->maps[i];
+			bool seen = false;
+			for (int k = 0; m->mod && k < w->nmods && !seen; k++)
+				seen = w->mods[k].mod == m->mod;
+			if (m->mod && !seen) {
+				w->mods[w->nmods].mod = m->mod;
+				w->mods[w->nmods++].bias = m->bias;
+			}
+		}
+		w->mods_of = w->pm;
+	}
+	for (int i = 0; i < w->nmods; i++) {
+		struct module *mod = w->mods[i].mod;
+		if (addr < w->mods[i].bias)
 			continue;
-		last = m->mod;
-		uint64_t vaddr = addr - m->bias;
-		for (int k = 0; k < m->mod->nsegs; k++) {
-			const struct segment *sg = &m->mod->segs[k];
+		uint64_t vaddr = addr - w->mods[i].bias;
+		for (int k = 0; k < mod->nsegs; k++) {
+			const struct segment *sg = &mod->segs[k];
 			if (vaddr < sg->vaddr || vaddr >= sg->vaddr + sg->memsz)
 				continue;
-			symbols_load(m->mod, w->root);
+			symbols_load(mod, w->root);
 			uint64_t st, sz;
-			const char *name = symbols_data_range(m->mod, vaddr, &st, &sz);
+			const char *name = symbols_data_range(mod, vaddr, &st, &sz);
 			if (!name)
 				return NULL;
-			*start = st + m->bias;
+			*start = st + w->mods[i].bias;
 			*size = sz;
 			return name;
 		}

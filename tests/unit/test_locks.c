@@ -632,6 +632,26 @@ static void test_tracker(void)
 		CHECK_EQ_INT(s->locks[0].owner_tid, TID0 + 7);
 		CHECK(s->locks[0].owner_state == 'R');
 	}
+	/* Many threads parked on a condvar at every poll: not contention. */
+	{
+		uint64_t cv = BASE + 0x200;
+		struct memimg ci = {.base = BASE};
+		memcpy(&ci.w[(cv - BASE) / 4], cond_3waiters, sizeof(cond_3waiters));
+		struct snapshot *c = fx_new(4);
+		for (int i = 0; i < 4; i++) {
+			fx_futex(&c->threads[i], &ci, cv + 40, 9, 0);
+			fx_symbol(&c->threads[i], "pool_cond", cv, 48);
+		}
+		struct lock_tracker *ct = lock_tracker_new();
+		uint64_t four[4] = {cv + 40, cv + 40, cv + 40, cv + 40};
+		for (int k = 0; k < 3; k++)
+			lock_tracker_add(ct, four, 4);
+		locks_analyse(c, ct);
+		CHECK(c->nlocks == 1 && strcmp(c->locks[0].kind, "condvar") == 0 && !c->locks[0].contended &&
+		      c->locks[0].nwaiters_history == 3 && c->locks[0].waiters_history[2] == 4);
+		lock_tracker_free(ct);
+		snapshot_free(c);
+	}
 	/* Without history nothing is contended and more waiters come first. */
 	locks_analyse(s, NULL);
 	CHECK(s->nlocks == 2 && s->locks[0].address == LOCK_B && !s->locks[0].contended &&
