@@ -1022,10 +1022,21 @@ static void rule_lock_contention(const struct snapshot *s, struct verdict *v)
 		return;
 	}
 	const struct snap_lock *worst = NULL;
-	int with_waiters = 0;
+	int with_waiters = 0, in_cycle = 0, events = 0;
 	for (int i = 0; i < s->nlocks; i++) {
 		const struct snap_lock *l = &s->locks[i];
-		if (strcmp(l->kind, "condvar") == 0 || l->in_deadlock || l->nwaiters == 0)
+		/* Event waits (an idle pool on a condvar, a semaphore, a join)
+		 * are not contention; deadlocked locks have their own item. */
+		if (l->in_deadlock) {
+			in_cycle++;
+			continue;
+		}
+		if (strcmp(l->kind, "condvar") == 0 || strcmp(l->kind, "semaphore") == 0 ||
+		    strcmp(l->kind, "join") == 0) {
+			events++;
+			continue;
+		}
+		if (l->nwaiters == 0)
 			continue;
 		with_waiters++;
 		if (!worst || l->nwaiters > worst->nwaiters ||
@@ -1034,7 +1045,11 @@ static void rule_lock_contention(const struct snapshot *s, struct verdict *v)
 	}
 	v->st = ST_OK;
 	if (!worst) {
-		EV(v, "no thread waits on a lock (%d lock%s seen)", s->nlocks, s->nlocks == 1 ? "" : "s");
+		EV(v, "no thread waits on a lock");
+		if (in_cycle || events)
+			EV(v, " outside %s%s%s", in_cycle ? "a deadlock" : "", in_cycle && events ? " and " : "",
+			   events ? "event waits (condvar, semaphore, join)" : "");
+		EV(v, " (%d lock%s seen)", s->nlocks, s->nlocks == 1 ? "" : "s");
 	} else {
 		if (worst->symbol)
 			EV(v, "%s (%s at 0x%llx)", worst->symbol, worst->kind,
@@ -1089,18 +1104,20 @@ static void rule_deadlock(const struct snapshot *s, struct verdict *v)
 			EV(v, "%sthreads", i ? "; " : "");
 			for (int k = 0; k < d->ntids; k++)
 				EV(v, " %d ->", d->tids[k]);
-			EV(v, " %d wait on each other's locks", d->ntids ? d->tids[0] : 0);
-			for (int k = 0; k < d->nlocks; k++) {
-				EV(v, "%s", k ? ", " : " (");
+			EV(v, " %d wait on each other's locks:", d->ntids ? d->tids[0] : 0);
+			for (int k = 0; k < d->ntids && k < d->nlocks; k++) {
+				EV(v, "%s thread %d", k ? ";" : "", d->tids[k]);
+				if (d->functions && d->functions[k])
+					EV(v, " in %s", d->functions[k]);
+				EV(v, " waits for ");
 				if (d->symbols && d->symbols[k])
 					EV(v, "%s", d->symbols[k]);
 				else
 					EV(v, "0x%llx", (unsigned long long)d->locks[k]);
+				EV(v, " held by %d", d->tids[(k + 1) % d->ntids]);
 			}
-			if (d->nlocks)
-				EV(v, ")");
 			if (!isnan(d->stalled_s))
-				EV(v, ", no progress for %.0f s", d->stalled_s);
+				EV(v, "; no progress for %.0f s", d->stalled_s);
 		}
 		if (s->ndeadlocks > 3)
 			EV(v, "; %d cycles in all", s->ndeadlocks);

@@ -24,8 +24,10 @@ EXTRA_DIST += \
 	tests/fixtures/snapshots/README \
 	tests/fixtures/snapshots/conn_leak.json \
 	tests/fixtures/snapshots/cpu_burn.json \
+	tests/fixtures/snapshots/deadlock_abba.json \
 	tests/fixtures/snapshots/fd_leak.json \
 	tests/fixtures/snapshots/fd_tcp.json \
+	tests/fixtures/snapshots/lock_contention.json \
 	tests/fixtures/snapshots/rss_grow.json \
 	tests/fixtures/snapshots/sleep_idle.json \
 	tests/fixtures/snapshots/thread_leak.json \

@@ -644,6 +644,7 @@ static void test_locks(void)
 	cv->nwaiters = 7;
 	cv->waiters = xcalloc(7, sizeof(*cv->waiters));
 	cv->max_wait_s = 100;
+	cv->contended = true;
 	EXPECT(s, "lock-contention", "alert", "ledger_lock (mutex at 0x5600aa10): 5 waiters, longest wait 2.5 s",
 	       "held by thread 1003 in post_ledger (blocked in write)", "waiters per poll: 4 5 5",
 	       "contended across polls");
@@ -653,7 +654,7 @@ static void test_locks(void)
 	l->max_wait_s = 0.1;
 	EXPECT(s, "lock-contention", "ok", "2 waiters");
 	l->nwaiters = 0;
-	EXPECT(s, "lock-contention", "ok", "no thread waits on a lock (2 locks seen)");
+	EXPECT(s, "lock-contention", "ok", "no thread waits on a lock outside event waits (condvar, semaphore, join) (2 locks seen)");
 
 	s->ndeadlocks = 1;
 	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
@@ -668,8 +669,12 @@ static void test_locks(void)
 	d->symbols = xcalloc(2, sizeof(char *));
 	d->symbols[0] = xstrdup("ledger_lock");
 	d->stalled_s = 7;
-	EXPECT(s, "deadlock", "alert", "threads 1001 -> 1002 -> 1001 wait on each other's locks "
-	       "(ledger_lock, 0x5600aa38), no progress for 7 s");
+	EXPECT(s, "deadlock", "alert", "threads 1001 -> 1002 -> 1001 wait on each other's locks: thread 1001 "
+	       "waits for ledger_lock held by 1002; thread 1002 waits for 0x5600aa38 held by 1001; no "
+	       "progress for 7 s");
+	d->functions = xcalloc(2, sizeof(char *));
+	d->functions[0] = xstrdup("transfer");
+	EXPECT(s, "deadlock", "alert", "thread 1001 in transfer waits for ledger_lock held by 1002");
 	CHECK_STR(triage_worst(s), "alert");
 	snapshot_free(s);
 }
@@ -844,7 +849,7 @@ static void test_fixtures(void)
 	}
 	s = fixture("rss_grow.json");
 	if (s) {
-		EXPECT(s, "rss-growth", "alert", "RSS 3.3 MiB -> 120 MiB over 6 s", "never fell");
+		EXPECT(s, "rss-growth", "alert", "RSS 5.3 MiB -> 124 MiB over 6 s", "never fell");
 		EXPECT(s, "threads-growth", "ok");
 		snapshot_free(s);
 	}
@@ -865,20 +870,38 @@ static void test_fixtures(void)
 	if (s) {
 		EXPECT(s, "threads-growth", "alert", "threads 2 -> 31 over 6 s");
 		EXPECT(s, "blocked-same-place", "alert", "30 threads waited in post_ledger", "they wait for a lock");
+		EXPECT(s, "lock-contention", "alert", "ledger_lock (mutex at 0x", "30 waiters",
+		       "waiters per poll: 1 6 11 16 21 26 30");
+		EXPECT(s, "deadlock", "ok");
 		EXPECT(s, "cpu-user", "ok");
 		snapshot_free(s);
 	}
 	s = fixture("conn_leak.json");
 	if (s) {
-		EXPECT(s, "tcp-close-wait", "alert", "116 sockets in CLOSE_WAIT of 117 TCP sockets");
-		EXPECT(s, "fd-growth", "alert", "fds 7 -> 122 over 6 s");
+		EXPECT(s, "tcp-close-wait", "alert", "123 sockets in CLOSE_WAIT of 124 TCP sockets",
+		       "123 of them on local 127.0.0.1:43177");
+		EXPECT(s, "fd-growth", "alert", "fds 10 -> 129 over 6 s");
 		snapshot_free(s);
 	}
 	s = fixture("fd_leak.json");
 	if (s) {
-		EXPECT(s, "fd-limit", "alert", "151 fds open", "of a limit of 180 (84%)");
+		EXPECT(s, "fd-limit", "alert", "156 fds open", "of a limit of 180 (87%)");
 		EXPECT(s, "fd-growth", "alert", "the limit of 180 is reached in 1 s");
 		EXPECT(s, "tcp-close-wait", "ok");
+		snapshot_free(s);
+	}
+	s = fixture("deadlock_abba.json");
+	if (s) {
+		EXPECT(s, "deadlock", "alert", "thread 4600 in transfer waits for audit_lock held by 4601",
+		       "thread 4601 in audit waits for accounts_lock held by 4600");
+		EXPECT(s, "lock-contention", "ok", "outside a deadlock");
+		snapshot_free(s);
+	}
+	s = fixture("lock_contention.json");
+	if (s) {
+		EXPECT(s, "lock-contention", "alert", "stats_lock (mutex at 0x", "7 waiters", "in update_stats",
+		       "contended across polls");
+		EXPECT(s, "deadlock", "ok");
 		snapshot_free(s);
 	}
 }
