@@ -65,6 +65,7 @@ struct observer {
 	/* history ring */
 	struct snap_hist hist[HIST_MAX];
 	int hist_len, hist_head;
+	int hist_added;                 /* npolls when the newest point was added */
 	double hist_t0;
 	struct process_reading hist_prev;
 	const char *warnings[MAX_WARN + 1];
@@ -267,6 +268,18 @@ static void history_add(struct observer *o)
 	}
 	o->hist[idx] = h;
 	o->hist_prev = *c;
+	o->hist_added = o->npolls;
+}
+
+void observer_set_goroutines(struct observer *o, int64_t n)
+{
+	if (o->hist_len && o->hist_added == o->npolls)
+		o->hist[(o->hist_head + o->hist_len - 1) % HIST_MAX].goroutines = n;
+}
+
+const char *observer_runtime(const struct observer *o)
+{
+	return o->ident.runtime;
 }
 
 int observer_poll(struct observer *o, char *err, size_t errlen)

@@ -7,18 +7,89 @@
 #include "session.h"
 #include "cdtop.h"
 #include "collect.h"
+#include "golang.h"
+#include "goroutines.h"
 #include "profiler.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#define GO_REOPEN_S 10.0      /* retry opening the goroutine reader at most this often */
+
 struct session {
 	struct session_opts opts;
 	struct observer *obs;
 	struct profiler *prof;
 	char stacks_off[CDTOP_ERRLEN];
+	/* Go targets: the goroutine reader and its progress tracker. */
+	struct golang *go;
+	struct gr_tracker *gtrack;
+	char go_err[CDTOP_ERRLEN];      /* why goroutines are not read, "" when they are */
+	double go_tried;                /* now_mono() of the last golang_open */
+	bool go_seen;                   /* the target is a Go program */
 };
+
+/* Keep the goroutine reader in step with the program: open it for a Go
+ * program (again after an exec or a failed read, at most every
+ * GO_REOPEN_S), drop it for a native one. */
+static void go_sync(struct session *s)
+{
+	s->go_seen = strcmp(observer_runtime(s->obs), "go") == 0;
+	if (!s->go_seen) {
+		golang_free(s->go);
+		s->go = NULL;
+		s->go_err[0] = '\0';
+		return;
+	}
+	if (s->go || now_mono() - s->go_tried < GO_REOPEN_S)
+		return;
+	s->go_tried = now_mono();
+	s->go = golang_open(s->opts.pid, observer_piddir(s->obs), s->go_err, sizeof(s->go_err));
+	if (s->go)
+		s->go_err[0] = '\0';
+	gr_tracker_reset(s->gtrack);
+}
+
+/* The goroutine count at a poll: g structs only, no stacks (with stacks
+ * at the first poll, so the tracker can compare stack bytes later). */
+static void go_poll(struct session *s, bool stacks)
+{
+	go_sync(s);
+	if (!s->go)
+		return;
+	struct go_read r;
+	if (golang_read(s->go, stacks, &r, s->go_err, sizeof(s->go_err)) < 0) {
+		golang_free(s->go);
+		s->go = NULL;
+		return;
+	}
+	observer_set_goroutines(s->obs, goroutines_count(&r));
+	gr_tracker_update(s->gtrack, &r);
+	go_read_fini(&r);
+}
+
+/* The goroutines section of snap: a full read with stacks. */
+static void go_fill(struct session *s, struct snapshot *snap)
+{
+	if (!s->go_seen)
+		return;
+	if (s->go) {
+		struct go_read r;
+		if (golang_read(s->go, true, &r, s->go_err, sizeof(s->go_err)) == 0) {
+			gr_tracker_update(s->gtrack, &r);
+			snap->goroutines = goroutines_build(&r, s->gtrack, snap, snap->window_s,
+							    golang_version(s->go), golang_layout_source(s->go));
+			go_read_fini(&r);
+			if (golang_note(s->go))
+				snapshot_add_error(snap, "goroutines", "%s", golang_note(s->go));
+			return;
+		}
+		golang_free(s->go);
+		s->go = NULL;
+	}
+	snapshot_add_error(snap, "goroutines", "goroutines not read: %s", s->go_err);
+}
 
 int session_open(struct session **out, const struct session_opts *o, char *err, size_t errlen)
 {
@@ -31,6 +102,9 @@ int session_open(struct session **out, const struct session_opts *o, char *err, 
 	s->opts = *o;
 	s->opts.mode = o->mode ? o->mode : "auto";
 	s->obs = obs;
+	s->gtrack = gr_tracker_new();
+	s->go_tried = -GO_REOPEN_S;
+	go_poll(s, true);
 	if (o->no_stacks) {
 		str_copy(s->stacks_off, "stack sampling disabled (--no-stacks)", sizeof(s->stacks_off));
 	} else {
@@ -60,7 +134,10 @@ double session_tick(struct session *s)
 
 int session_poll(struct session *s, char *err, size_t errlen)
 {
-	return observer_poll(s->obs, err, errlen);
+	int rc = observer_poll(s->obs, err, errlen);
+	if (rc == CDTOP_EXIT_OK)
+		go_poll(s, false);
+	return rc;
 }
 
 struct snapshot *session_snapshot(struct session *s, enum obs_window w, const char *mode)
@@ -70,6 +147,7 @@ struct snapshot *session_snapshot(struct session *s, enum obs_window w, const ch
 		profiler_fill(s->prof, snap, mode ? mode : s->opts.mode);
 	else
 		snapshot_add_error(snap, "stacks", "%s", s->stacks_off);
+	go_fill(s, snap);
 	return snap;
 }
 
@@ -97,6 +175,8 @@ void session_free(struct session *s)
 	if (!s)
 		return;
 	profiler_free(s->prof);
+	golang_free(s->go);
+	gr_tracker_free(s->gtrack);
 	observer_free(s->obs);
 	free(s);
 }
