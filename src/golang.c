@@ -94,6 +94,9 @@ struct golang {
 	struct start_ent *starts; size_t starts_cap, starts_used;
 	char **funcs; int nfuncs, funcs_cap;
 	uint8_t *gbuf;                  /* G_CHUNK * lay.read_len */
+	uint8_t *stage;                 /* gather_readv's staging buffer, kept: fresh pages would
+					   fault on every read */
+	size_t stage_cap;
 	struct iovec *liov, *riov;
 	bool *iov_ok;
 	size_t iov_cap;
@@ -165,6 +168,113 @@ static int mem_readv(int pid, struct iovec *l, struct iovec *r, int n, bool *ok)
 		i = k;
 	}
 	return 0;
+}
+
+/* A request of gather_readv, sorted by address. */
+struct greq {
+	uint64_t addr;
+	int idx;
+};
+
+static int cmp_greq(const void *a, const void *b)
+{
+	const struct greq *x = a, *y = b;
+	return (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+/*
+ * mem_readv for many small ranges: the kernel pins the pages of every
+ * remote iovec separately, so 100,000 g structs of 320 bytes cost far
+ * more as 100,000 iovecs than as the few thousand heap spans they sit
+ * in. Requests are sorted by address and merged when less than
+ * GATHER_GAP apart (the gap bytes are read and dropped), each merged run
+ * is read into a staging buffer and copied out. A run that cannot be read
+ * (it crossed an unmapped page) is retried request by request.
+ */
+#define GATHER_GAP 4096
+#define GATHER_RUN_MAX (1u << 20)
+static int gather_readv(struct golang *g, struct iovec *l, struct iovec *r, int n, bool *ok, int gap)
+{
+	int pid = g->pid;
+	if (n < 16)
+		return mem_readv(pid, l, r, n, ok);
+	struct greq *q = xmalloc(sizeof(*q) * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		q[i].addr = (uint64_t)(uintptr_t)r[i].iov_base;
+		q[i].idx = i;
+	}
+	qsort(q, (size_t)n, sizeof(*q), cmp_greq);
+	/* runs: [start, end), requests q[first .. first+count) */
+	uint64_t *rs = xmalloc(sizeof(uint64_t) * (size_t)n), *re = xmalloc(sizeof(uint64_t) * (size_t)n);
+	int *rfirst = xmalloc(sizeof(int) * ((size_t)n + 1)), nr = 0;
+	size_t total = 0;
+	for (int i = 0; i < n; i++) {
+		uint64_t a = q[i].addr, e = a + r[q[i].idx].iov_len;
+		if (nr && a <= re[nr - 1] + (uint64_t)gap && e - rs[nr - 1] <= GATHER_RUN_MAX) {
+			if (e > re[nr - 1]) {
+				total += e - re[nr - 1];
+				re[nr - 1] = e;
+			}
+			continue;
+		}
+		rs[nr] = a;
+		re[nr] = e;
+		rfirst[nr++] = i;
+		total += e - a;
+	}
+	rfirst[nr] = n;
+	if (total > g->stage_cap) {
+		free(g->stage);
+		g->stage_cap = total + total / 4;
+		g->stage = xmalloc(g->stage_cap);
+	}
+	uint8_t *stage = g->stage;
+	struct iovec *sl = xmalloc(sizeof(*sl) * (size_t)nr), *sr = xmalloc(sizeof(*sr) * (size_t)nr);
+	bool *sok = xmalloc(sizeof(bool) * (size_t)nr);
+	size_t off = 0;
+	for (int k = 0; k < nr; k++) {
+		sl[k].iov_base = stage + off;
+		sr[k].iov_base = (void *)(uintptr_t)rs[k];
+		sl[k].iov_len = sr[k].iov_len = re[k] - rs[k];
+		off += re[k] - rs[k];
+	}
+	int rc = mem_readv(pid, sl, sr, nr, sok);
+	int nfail = 0;
+	for (int k = 0; rc == 0 && k < nr; k++) {
+		for (int i = rfirst[k]; i < rfirst[k + 1]; i++) {
+			int x = q[i].idx;
+			if (sok[k]) {
+				memcpy(l[x].iov_base, (uint8_t *)sl[k].iov_base + (q[i].addr - rs[k]), l[x].iov_len);
+				ok[x] = true;
+			} else {
+				q[nfail++].idx = x;     /* q[i] is no longer needed */
+			}
+		}
+	}
+	if (rc == 0 && nfail) {
+		struct iovec *fl = xmalloc(sizeof(*fl) * (size_t)nfail), *fr = xmalloc(sizeof(*fr) * (size_t)nfail);
+		bool *fok = xmalloc(sizeof(bool) * (size_t)nfail);
+		for (int i = 0; i < nfail; i++) {
+			fl[i] = l[q[i].idx];
+			fr[i] = r[q[i].idx];
+		}
+		rc = mem_readv(pid, fl, fr, nfail, fok);
+		for (int i = 0; i < nfail; i++)
+			ok[q[i].idx] = rc == 0 && fok[i];
+		free(fl);
+		free(fr);
+		free(fok);
+	}
+	if (rc < 0)
+		memset(ok, 0, sizeof(bool) * (size_t)n);
+	free(sl);
+	free(sr);
+	free(sok);
+	free(rs);
+	free(re);
+	free(rfirst);
+	free(q);
+	return rc;
 }
 
 static void iov_reserve(struct golang *g, size_t n)
@@ -944,7 +1054,7 @@ static void read_stacks(struct golang *g, struct go_read *r, const int *idx, int
 			sl[q].iov_base = buf + off;
 			off += sl[q].iov_len;
 		}
-		if (mem_readv(g->pid, sl, sr, k, sok) < 0)
+		if (gather_readv(g, sl, sr, k, sok, GATHER_GAP) < 0)
 			memset(sok, 0, sizeof(bool) * (size_t)k);
 		/* The g structs again, to see which ran meanwhile. */
 		for (int q = i; q < j; q++) {
@@ -952,7 +1062,7 @@ static void read_stacks(struct golang *g, struct go_read *r, const int *idx, int
 			gr[q - i].iov_len = gl[q - i].iov_len = rl;
 			gl[q - i].iov_base = again + (size_t)q * rl;
 		}
-		if (mem_readv(g->pid, gl, gr, j - i, gok) < 0)
+		if (gather_readv(g, gl, gr, j - i, gok, GATHER_GAP) < 0)
 			memset(gok, 0, sizeof(bool) * (size_t)(j - i));
 		for (int x = i; x < j; x++) {
 			struct go_g *gg = &r->g[idx[x]];
@@ -1071,7 +1181,7 @@ int golang_read(struct golang *g, bool stacks, struct go_read *r, char *err, siz
 			g->liov[k].iov_len = l->read_len;
 			map[k++] = i;
 		}
-		int rc = mem_readv(g->pid, g->liov, g->riov, k, g->iov_ok);
+		int rc = gather_readv(g, g->liov, g->riov, k, g->iov_ok, GATHER_GAP);
 		if (rc < 0) {
 			snprintf(err, errlen, "cannot read the goroutines: %s", strerror(-rc));
 			free(ptrs);
@@ -1173,6 +1283,7 @@ void golang_free(struct golang *g)
 	free(g->pcs);
 	free(g->starts);
 	free(g->gbuf);
+	free(g->stage);
 	free(g->liov);
 	free(g->riov);
 	free(g->iov_ok);
