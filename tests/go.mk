@@ -41,6 +41,5 @@ tests/targets/go_gr_stripped: $(srcdir)/tests/targets/go_gr.go
 CLEANFILES += $(GO_TARGETS)
 clean-local: clean-local-go
 clean-local-go:
-	-chmod -R u+w tests/.gocache tests/.gopath 2>/dev/null
 	-rm -rf tests/.gocache tests/.gopath
 .PHONY: clean-local-go
