@@ -44,6 +44,10 @@ void observer_set_goroutines(struct observer *o, int64_t n);
  * after an exec). */
 const char *observer_runtime(const struct observer *o);
 
+/* How many times the process was seen to exec another program (its
+ * memory is then a different program's). */
+int observer_execs(const struct observer *o);
+
 /* The observed process's /proc directory, open for other collectors. */
 int observer_piddir(const struct observer *o);
 

@@ -66,6 +66,7 @@ struct observer {
 	struct snap_hist hist[HIST_MAX];
 	int hist_len, hist_head;
 	int hist_added;                 /* npolls when the newest point was added */
+	int execs;                      /* exec's seen (identity re-read) */
 	double hist_t0;
 	struct process_reading hist_prev;
 	const char *warnings[MAX_WARN + 1];
@@ -282,6 +283,11 @@ const char *observer_runtime(const struct observer *o)
 	return o->ident.runtime;
 }
 
+int observer_execs(const struct observer *o)
+{
+	return o->execs;
+}
+
 int observer_poll(struct observer *o, char *err, size_t errlen)
 {
 	struct process_reading r;
@@ -319,6 +325,7 @@ int observer_poll(struct observer *o, char *err, size_t errlen)
 		snap_process_free_strings(&o->ident);
 		process_read_identity(o->piddir, &o->ident);
 		str_copy(o->ident.runtime, runtime_detect(o->piddir), sizeof(o->ident.runtime));
+		o->execs++;
 	}
 	if (!o->npolls)
 		o->first = r;

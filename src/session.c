@@ -27,6 +27,7 @@ struct session {
 	struct gr_tracker *gtrack;
 	char go_err[CDTOP_ERRLEN];      /* why goroutines are not read, "" when they are */
 	double go_tried;                /* now_mono() of the last golang_open */
+	int go_execs;                   /* observer_execs() when the reader was opened */
 	bool go_seen;                   /* the target is a Go program */
 };
 
@@ -36,6 +37,11 @@ struct session {
 static void go_sync(struct session *s)
 {
 	s->go_seen = strcmp(observer_runtime(s->obs), "go") == 0;
+	if (s->go && observer_execs(s->obs) != s->go_execs) {
+		golang_free(s->go);             /* another program now: its globals are elsewhere */
+		s->go = NULL;
+		s->go_tried = -GO_REOPEN_S;
+	}
 	if (!s->go_seen) {
 		golang_free(s->go);
 		s->go = NULL;
@@ -45,6 +51,7 @@ static void go_sync(struct session *s)
 	if (s->go || now_mono() - s->go_tried < GO_REOPEN_S)
 		return;
 	s->go_tried = now_mono();
+	s->go_execs = observer_execs(s->obs);
 	s->go = golang_open(s->opts.pid, observer_piddir(s->obs), s->go_err, sizeof(s->go_err));
 	if (s->go)
 		s->go_err[0] = '\0';

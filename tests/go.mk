@@ -14,7 +14,8 @@ GO_TESTS = \
 	tests/go/test_go_deadlock.sh \
 	tests/go/test_go_hot.sh \
 	tests/go/test_go_iowait.sh \
-	tests/go/test_go_sleep.sh
+	tests/go/test_go_sleep.sh \
+	tests/go/test_go_version.sh
 
 GOROUTINE_UNIT_TESTS = tests/unit/test_goroutines
 check_PROGRAMS += $(GOROUTINE_UNIT_TESTS)
