@@ -94,9 +94,11 @@ struct golang {
 	struct start_ent *starts; size_t starts_cap, starts_used;
 	char **funcs; int nfuncs, funcs_cap;
 	uint8_t *gbuf;                  /* G_CHUNK * lay.read_len */
-	uint8_t *stage;                 /* gather_readv's staging buffer, kept: fresh pages would
-					   fault on every read */
-	size_t stage_cap;
+	/* gather_readv's buffers, kept from read to read (scratch()) */
+	uint8_t *stage, *fb;
+	size_t stage_cap, fb_cap;
+	void *gq, *grs, *gre, *grf, *gsl, *gsr, *gsok, *sws, *sagain;
+	size_t gq_cap, grs_cap, gre_cap, grf_cap, gsl_cap, gsr_cap, gsok_cap, sws_cap, sagain_cap;
 	struct iovec *liov, *riov;
 	bool *iov_ok;
 	size_t iov_cap;
@@ -186,27 +188,52 @@ static int cmp_greq(const void *a, const void *b)
  * mem_readv for many small ranges: the kernel pins the pages of every
  * remote iovec separately, so 100,000 g structs of 320 bytes cost far
  * more as 100,000 iovecs than as the few thousand heap spans they sit
- * in. Requests are sorted by address and merged when less than
- * GATHER_GAP apart (the gap bytes are read and dropped), each merged run
- * is read into a staging buffer and copied out. A run that cannot be read
- * (it crossed an unmapped page) is retried request by request.
+ * in. Requests are sorted by address (allgs is mostly sorted already)
+ * and merged when less than `gap` bytes apart (the gap bytes are read and
+ * dropped); each merged run is read into a staging buffer and copied out,
+ * or used in place. A run that cannot be read (it crossed an unmapped
+ * page) is retried request by request. Stacks use a small gap: merging
+ * them would also copy the unused bottom of every stack (three times the
+ * bytes for a 2 KiB stack), which measured slower than one iovec each.
  */
 #define GATHER_GAP 4096
+#define STACK_GATHER_GAP 64      /* stacks: not the unused bottom of the next one */
 #define GATHER_RUN_MAX (1u << 20)
-static int gather_readv(struct golang *g, struct iovec *l, struct iovec *r, int n, bool *ok, int gap)
+
+/* Grow a scratch buffer kept across reads (fresh pages would fault every
+ * time). Returns *p. */
+static void *scratch(void **p, size_t *cap, size_t need)
+{
+	if (need > *cap) {
+		free(*p);
+		*cap = need + need / 4;
+		*p = xmalloc(*cap);
+	}
+	return *p;
+}
+
+/* Copy mode (where == NULL): request i lands in l[i]. Zero-copy mode:
+ * where[i] points at its bytes in a buffer of g (valid until the next
+ * call; l is not used), NULL when unreadable. */
+static int gather_readv(struct golang *g, struct iovec *l, struct iovec *r, int n, bool *ok, int gap,
+			const uint8_t **where)
 {
 	int pid = g->pid;
-	if (n < 16)
+	if (n < 16 && !where)
 		return mem_readv(pid, l, r, n, ok);
-	struct greq *q = xmalloc(sizeof(*q) * (size_t)n);
+	struct greq *q = scratch(&g->gq, &g->gq_cap, sizeof(*q) * ((size_t)n + 1));
+	bool sorted = true;
 	for (int i = 0; i < n; i++) {
 		q[i].addr = (uint64_t)(uintptr_t)r[i].iov_base;
 		q[i].idx = i;
+		sorted = sorted && (i == 0 || q[i].addr >= q[i - 1].addr);
 	}
-	qsort(q, (size_t)n, sizeof(*q), cmp_greq);
-	/* runs: [start, end), requests q[first .. first+count) */
-	uint64_t *rs = xmalloc(sizeof(uint64_t) * (size_t)n), *re = xmalloc(sizeof(uint64_t) * (size_t)n);
-	int *rfirst = xmalloc(sizeof(int) * ((size_t)n + 1)), nr = 0;
+	if (!sorted)                    /* allgs is mostly in address order already */
+		qsort(q, (size_t)n, sizeof(*q), cmp_greq);
+	/* runs: [rs, re), requests q[rfirst[k] .. rfirst[k+1]) */
+	uint64_t *rs = scratch(&g->grs, &g->grs_cap, sizeof(uint64_t) * ((size_t)n + 1));
+	uint64_t *re = scratch(&g->gre, &g->gre_cap, sizeof(uint64_t) * ((size_t)n + 1));
+	int *rfirst = scratch(&g->grf, &g->grf_cap, sizeof(int) * ((size_t)n + 1)), nr = 0;
 	size_t total = 0;
 	for (int i = 0; i < n; i++) {
 		uint64_t a = q[i].addr, e = a + r[q[i].idx].iov_len;
@@ -223,14 +250,10 @@ static int gather_readv(struct golang *g, struct iovec *l, struct iovec *r, int 
 		total += e - a;
 	}
 	rfirst[nr] = n;
-	if (total > g->stage_cap) {
-		free(g->stage);
-		g->stage_cap = total + total / 4;
-		g->stage = xmalloc(g->stage_cap);
-	}
-	uint8_t *stage = g->stage;
-	struct iovec *sl = xmalloc(sizeof(*sl) * (size_t)nr), *sr = xmalloc(sizeof(*sr) * (size_t)nr);
-	bool *sok = xmalloc(sizeof(bool) * (size_t)nr);
+	uint8_t *stage = scratch((void **)&g->stage, &g->stage_cap, total + 1);
+	struct iovec *sl = scratch(&g->gsl, &g->gsl_cap, sizeof(*sl) * ((size_t)nr + 1));
+	struct iovec *sr = scratch(&g->gsr, &g->gsr_cap, sizeof(*sr) * ((size_t)nr + 1));
+	bool *sok = scratch(&g->gsok, &g->gsok_cap, sizeof(bool) * ((size_t)nr + 1));
 	size_t off = 0;
 	for (int k = 0; k < nr; k++) {
 		sl[k].iov_base = stage + off;
@@ -240,40 +263,54 @@ static int gather_readv(struct golang *g, struct iovec *l, struct iovec *r, int 
 	}
 	int rc = mem_readv(pid, sl, sr, nr, sok);
 	int nfail = 0;
+	size_t fail_bytes = 0;
 	for (int k = 0; rc == 0 && k < nr; k++) {
 		for (int i = rfirst[k]; i < rfirst[k + 1]; i++) {
 			int x = q[i].idx;
-			if (sok[k]) {
-				memcpy(l[x].iov_base, (uint8_t *)sl[k].iov_base + (q[i].addr - rs[k]), l[x].iov_len);
+			const uint8_t *src = (const uint8_t *)sl[k].iov_base + (q[i].addr - rs[k]);
+			if (!sok[k]) {
+				q[nfail++].idx = x;     /* q[i] is no longer needed */
+				fail_bytes += r[x].iov_len;
+			} else if (where) {
+				where[x] = src;
 				ok[x] = true;
 			} else {
-				q[nfail++].idx = x;     /* q[i] is no longer needed */
+				memcpy(l[x].iov_base, src, l[x].iov_len);
+				ok[x] = true;
 			}
 		}
 	}
 	if (rc == 0 && nfail) {
+		/* Runs that crossed something unreadable: request by request. */
 		struct iovec *fl = xmalloc(sizeof(*fl) * (size_t)nfail), *fr = xmalloc(sizeof(*fr) * (size_t)nfail);
 		bool *fok = xmalloc(sizeof(bool) * (size_t)nfail);
+		uint8_t *fb = where ? scratch((void **)&g->fb, &g->fb_cap, fail_bytes + 1) : NULL;
+		size_t fo = 0;
 		for (int i = 0; i < nfail; i++) {
-			fl[i] = l[q[i].idx];
 			fr[i] = r[q[i].idx];
+			if (where) {
+				fl[i].iov_base = fb + fo;
+				fl[i].iov_len = fr[i].iov_len;
+				fo += fr[i].iov_len;
+			} else {
+				fl[i] = l[q[i].idx];
+			}
 		}
 		rc = mem_readv(pid, fl, fr, nfail, fok);
-		for (int i = 0; i < nfail; i++)
+		for (int i = 0; i < nfail; i++) {
 			ok[q[i].idx] = rc == 0 && fok[i];
+			if (where)
+				where[q[i].idx] = ok[q[i].idx] ? fl[i].iov_base : NULL;
+		}
 		free(fl);
 		free(fr);
 		free(fok);
 	}
-	if (rc < 0)
+	if (rc < 0) {
 		memset(ok, 0, sizeof(bool) * (size_t)n);
-	free(sl);
-	free(sr);
-	free(sok);
-	free(rs);
-	free(re);
-	free(rfirst);
-	free(q);
+		if (where)
+			memset(where, 0, sizeof(*where) * (size_t)n);
+	}
 	return rc;
 }
 
@@ -993,20 +1030,25 @@ static bool walk_start(const struct go_layout *l, const uint8_t *b, uint32_t st,
 	return w->pc && w->sp >= w->lo && w->sp < w->hi && w->hi - w->lo <= (1ULL << 30);
 }
 
-/* Hash of a stack copy, 8 bytes at a time (not cryptographic; never 0). */
+/* Hash of a stack copy (not cryptographic; never 0): four independent
+ * lanes of 8-byte words, so the multiplies overlap. */
 static uint64_t stack_hash(const uint8_t *p, size_t len)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
+	uint64_t h[4] = { 0x9e3779b97f4a7c15ULL ^ len, 0xc2b2ae3d27d4eb4fULL, 0x165667b19e3779f9ULL,
+			  0x27d4eb2f165667c5ULL };
 	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 29;
+	for (; i + 32 <= len; i += 32) {
+		for (int k = 0; k < 4; k++) {
+			uint64_t w;
+			memcpy(&w, p + i + 8 * k, 8);
+			h[k] = (h[k] ^ w) * 0xff51afd7ed558ccdULL;
+			h[k] ^= h[k] >> 29;
+		}
 	}
+	uint64_t x = h[0] ^ (h[1] * 3) ^ (h[2] * 5) ^ (h[3] * 7);
 	for (; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h | 1;
+		x = (x ^ p[i]) * 0x100000001b3ULL;
+	return x | 1;
 }
 
 /* Fields of the g that say whether it ran since it was read. */
@@ -1024,12 +1066,13 @@ static void read_stacks(struct golang *g, struct go_read *r, const int *idx, int
 {
 	const struct go_layout *l = &g->lay;
 	size_t rl = l->read_len;
-	struct walk_start *ws = xcalloc((size_t)n + 1, sizeof(*ws));
-	struct iovec *sl = xmalloc(sizeof(*sl) * ((size_t)n + 1)), *sr = xmalloc(sizeof(*sr) * ((size_t)n + 1));
+	struct walk_start *ws = scratch(&g->sws, &g->sws_cap, sizeof(*ws) * ((size_t)n + 1));
+	uint8_t *again = scratch(&g->sagain, &g->sagain_cap, (size_t)n * rl + 1);
+	const uint8_t **where = xmalloc(sizeof(*where) * ((size_t)n + 1));
+	struct iovec *sr = xmalloc(sizeof(*sr) * ((size_t)n + 1));
 	struct iovec *gl = xmalloc(sizeof(*gl) * ((size_t)n + 1)), *gr = xmalloc(sizeof(*gr) * ((size_t)n + 1));
 	bool *sok = xcalloc((size_t)n + 1, sizeof(bool)), *gok = xcalloc((size_t)n + 1, sizeof(bool));
 	int *slot = xmalloc(sizeof(int) * ((size_t)n + 1));
-	uint8_t *again = xmalloc((size_t)n * rl + 1);
 	int i = 0;
 	while (i < n) {
 		/* One round: as many stacks as fit in STACK_CHUNK_BYTES. */
@@ -1044,38 +1087,35 @@ static void read_stacks(struct golang *g, struct go_read *r, const int *idx, int
 			if (want > STACK_COPY_MAX)
 				want = STACK_COPY_MAX;
 			sr[k].iov_base = (void *)(uintptr_t)ws[j].sp;
-			sr[k].iov_len = sl[k].iov_len = want;
+			sr[k].iov_len = want;
 			total += want;
 			slot[j] = k++;
 		}
-		uint8_t *buf = xmalloc(total ? total : 1);
-		size_t off = 0;
-		for (int q = 0; q < k; q++) {
-			sl[q].iov_base = buf + off;
-			off += sl[q].iov_len;
-		}
-		if (gather_readv(g, sl, sr, k, sok, GATHER_GAP) < 0)
+		/* Stacks straight from the staging buffer, unwound at once: the
+		 * next gather reuses that buffer. */
+		if (gather_readv(g, NULL, sr, k, sok, STACK_GATHER_GAP, where) < 0)
 			memset(sok, 0, sizeof(bool) * (size_t)k);
+		for (int x = i; x < j; x++) {
+			struct go_g *gg = &r->g[idx[x]];
+			int q = slot[x];
+			if (q < 0 || !sok[q])
+				continue;
+			gg->frame0 = fv->n;
+			walk(g, &ws[x], where[q], ws[x].sp, sr[q].iov_len, fv, &gg->nframes);
+			gg->stack_hash = stack_hash(where[q], sr[q].iov_len);
+		}
 		/* The g structs again, to see which ran meanwhile. */
 		for (int q = i; q < j; q++) {
 			gr[q - i].iov_base = (void *)(uintptr_t)r->g[idx[q]].addr;
 			gr[q - i].iov_len = gl[q - i].iov_len = rl;
 			gl[q - i].iov_base = again + (size_t)q * rl;
 		}
-		if (gather_readv(g, gl, gr, j - i, gok, GATHER_GAP) < 0)
+		if (gather_readv(g, gl, gr, j - i, gok, GATHER_GAP, NULL) < 0)
 			memset(gok, 0, sizeof(bool) * (size_t)(j - i));
-		for (int x = i; x < j; x++) {
-			struct go_g *gg = &r->g[idx[x]];
-			if (slot[x] < 0)
-				continue;
-			gg->moved = !gok[x - i] || !same_g(l, gb + (size_t)x * rl, again + (size_t)x * rl);
-			if (!sok[slot[x]])
-				continue;
-			gg->frame0 = fv->n;
-			walk(g, &ws[x], sl[slot[x]].iov_base, ws[x].sp, sl[slot[x]].iov_len, fv, &gg->nframes);
-			gg->stack_hash = stack_hash(sl[slot[x]].iov_base, sl[slot[x]].iov_len);
-		}
-		free(buf);
+		for (int x = i; x < j; x++)
+			if (slot[x] >= 0)
+				r->g[idx[x]].moved = !gok[x - i] ||
+						     !same_g(l, gb + (size_t)x * rl, again + (size_t)x * rl);
 		i = j;
 	}
 	/* Goroutines that ran while their stack was copied: once more, alone,
@@ -1107,15 +1147,13 @@ static void read_stacks(struct golang *g, struct go_read *r, const int *idx, int
 			r->moved++;
 	}
 	free(b2);
-	free(again);
 	free(slot);
 	free(sok);
 	free(gok);
-	free(sl);
+	free(where);
 	free(sr);
 	free(gl);
 	free(gr);
-	free(ws);
 }
 
 /* Thread ids of the Ms running goroutines, one read per distinct m. */
@@ -1181,7 +1219,7 @@ int golang_read(struct golang *g, bool stacks, struct go_read *r, char *err, siz
 			g->liov[k].iov_len = l->read_len;
 			map[k++] = i;
 		}
-		int rc = gather_readv(g, g->liov, g->riov, k, g->iov_ok, GATHER_GAP);
+		int rc = gather_readv(g, g->liov, g->riov, k, g->iov_ok, GATHER_GAP, NULL);
 		if (rc < 0) {
 			snprintf(err, errlen, "cannot read the goroutines: %s", strerror(-rc));
 			free(ptrs);
@@ -1284,6 +1322,16 @@ void golang_free(struct golang *g)
 	free(g->starts);
 	free(g->gbuf);
 	free(g->stage);
+	free(g->fb);
+	free(g->gq);
+	free(g->grs);
+	free(g->gre);
+	free(g->grf);
+	free(g->gsl);
+	free(g->gsr);
+	free(g->gsok);
+	free(g->sws);
+	free(g->sagain);
 	free(g->liov);
 	free(g->riov);
 	free(g->iov_ok);
