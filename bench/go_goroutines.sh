@@ -35,12 +35,16 @@ done
 command -v jq >/dev/null || { echo "$PROG: needs jq (apt-get install -y jq)" >&2; exit 2; }
 command -v "$GO" >/dev/null || { echo "$PROG: needs go (apt-get install -y golang-go)" >&2; exit 2; }
 
-WORK=$(mktemp -d /tmp/cdtop-gobench.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/go-goroutines-bench.XXXXXX")
 TPID=
 cleanup() {
 	local rc=$?
+	set +e
 	trap - EXIT INT TERM HUP
-	[ -n "$TPID" ] && kill -KILL "$TPID" 2>/dev/null && wait "$TPID" 2>/dev/null
+	if [ -n "$TPID" ]; then
+		kill -KILL "$TPID" 2>/dev/null
+		wait "$TPID" 2>/dev/null
+	fi
 	if [ "${KEEP:-0}" = 1 ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 	exit $rc
 }
@@ -59,7 +63,8 @@ TPID=$!
 # wait_line PREFIX COUNT: until OUT has COUNT lines starting with PREFIX.
 wait_line() {
 	local i=0
-	while [ "$(grep -c "^$1" "$OUT" || true)" -lt "$2" ]; do
+	local n
+	while n=$(grep -c "^$1" "$OUT" 2>/dev/null || true); [ "${n:-0}" -lt "$2" ]; do
 		kill -0 "$TPID" 2>/dev/null || { echo "$PROG: the target died: $(cat "$WORK/target.err")" >&2; exit 1; }
 		i=$((i + 1))
 		[ "$i" -lt 6000 ] || { echo "$PROG: no '$1' line from the target in 300 s" >&2; exit 1; }
