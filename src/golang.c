@@ -1204,7 +1204,6 @@ int golang_read(struct golang *g, bool stacks, struct go_read *r, char *err, siz
 	int *sidx = stacks ? xmalloc(sizeof(int) * (size_t)(n + 1)) : NULL;
 	uint8_t *sbuf = stacks ? xmalloc((size_t)G_CHUNK * l->read_len) : NULL;
 	struct frame_vec fv = { 0 };
-	int64_t bad = 0;
 	iov_reserve(g, G_CHUNK);
 	for (int64_t base = 0; base < n; base += G_CHUNK) {
 		int cnt = (int)(n - base < G_CHUNK ? n - base : G_CHUNK), k = 0;
@@ -1233,10 +1232,8 @@ int golang_read(struct golang *g, bool stacks, struct go_read *r, char *err, siz
 		int ns = 0;
 		for (int q = 0; q < k; q++) {
 			const uint8_t *b = g->gbuf + (size_t)q * l->read_len;
-			if (!g->iov_ok[q] || !g_plausible(l, b, false)) {
-				bad++;
-				continue;
-			}
+			if (!g->iov_ok[q] || !g_plausible(l, b, false))
+				continue;       /* freed meanwhile, or not a g: skipped */
 			uint32_t st = rd32(b + l->status) & ~(uint32_t)GO_SCAN;
 			if (st == GO_DEAD || st == GO_DEADEXTRA || st == GO_IDLE || st == GO_MORIBUND ||
 			    st == GO_ENQUEUE)
@@ -1269,7 +1266,6 @@ int golang_read(struct golang *g, bool stacks, struct go_read *r, char *err, siz
 	free(ms);
 	free(sidx);
 	free(sbuf);
-	(void)bad;
 	/* g structs allocated while we read. */
 	uint64_t *after;
 	int64_t n2 = read_allgs(g, &after);
