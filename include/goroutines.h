@@ -50,7 +50,8 @@ void gr_tracker_free(struct gr_tracker *t);
 
 /* Is this (wait reason, frames) a wait on a sync.Mutex or sync.RWMutex?
  * Go 1.20+ says so in the reason; Go 1.19 parks them as "semacquire",
- * told apart by a sync.(*Mutex) or sync.(*RWMutex) frame. */
+ * told apart by a sync.(*Mutex) or sync.(*RWMutex) frame (or
+ * internal/sync.(*Mutex), where Go 1.24 moved it). */
 bool goroutines_mutex_wait(const char *reason, char *const *frames, int nframes);
 
 /* Build the goroutines section from full read r: counts by status and

@@ -164,9 +164,12 @@ bool goroutines_mutex_wait(const char *reason, char *const *frames, int nframes)
 		return true;
 	if (strcmp(reason, "semacquire") != 0)
 		return false;
-	for (int i = 0; i < nframes; i++)
-		if (strncmp(frames[i], "sync.(*Mutex).", 14) == 0 || strncmp(frames[i], "sync.(*RWMutex).", 16) == 0)
+	/* sync.(*Mutex).lockSlow; internal/sync.(*Mutex) since Go 1.24 */
+	for (int i = 0; i < nframes; i++) {
+		const char *f = strncmp(frames[i], "internal/", 9) == 0 ? frames[i] + 9 : frames[i];
+		if (strncmp(f, "sync.(*Mutex).", 14) == 0 || strncmp(f, "sync.(*RWMutex).", 16) == 0)
 			return true;
+	}
 	return false;
 }
 

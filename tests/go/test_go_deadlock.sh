@@ -2,7 +2,7 @@
 # test_go_deadlock: an AB-BA deadlock on two sync.Mutex (go_gr deadlock),
 # with and without symbols, no ptrace, over a 4 s window: main.lockAB
 # and main.lockBA each wait on a mutex ("sync.Mutex.Lock" since Go 1.20,
-# "semacquire" in 1.19) through sync.(*Mutex).Lock/lockSlow, in place
+# "semacquire" in 1.19) through sync.(*Mutex).lockSlow, in place
 # for the whole window, so both groups carry the deadlock hint and
 # nothing else does; count = NumGoroutine.
 set -eu
@@ -30,8 +30,8 @@ for exe in go_gr go_gr_stripped; do
 		assert_eq "$exe: $fn status" "$(jq -r .status <<<"$g")" waiting
 		jq_true <(echo "$g") '.wait_reason == "sync.Mutex.Lock" or .wait_reason == "semacquire"' \
 			"$exe: $fn waits on a mutex ($(jq -r .wait_reason <<<"$g"))"
-		jq_true <(echo "$g") '[.frames[] | select(startswith("sync.(*Mutex)."))] | length > 0' \
-			"$exe: $fn stack goes through sync.(*Mutex)"
+		jq_true <(echo "$g") '[.frames[] | select(startswith("sync.(*Mutex).") or startswith("internal/sync.(*Mutex)."))] | length > 0' \
+			"$exe: $fn stack goes through sync.(*Mutex) (internal/sync since Go 1.24)"
 		jq_true <(echo "$g") '.stalled_s >= 3' "$exe: $fn made no progress over the window ($(jq -r .stalled_s <<<"$g") s)"
 		jq_true <(echo "$g") '.deadlock_hint == true' "$exe: $fn group has the deadlock hint"
 	done

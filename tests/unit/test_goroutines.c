@@ -306,12 +306,16 @@ static void test_mutex_wait(void)
 	char *lockslow[] = { "runtime.gopark", "sync.(*Mutex).lockSlow" };
 	char *rlock[] = { "runtime.gopark", "sync.(*RWMutex).RLock" };
 	char *wg[] = { "runtime.gopark", "sync.(*WaitGroup).Wait" };
+	char *internal[] = { "runtime.gopark", "internal/sync.(*Mutex).lockSlow" };
+	char *other[] = { "runtime.gopark", "mysync.(*Mutex).Lock" };
 	CHECK(goroutines_mutex_wait("sync.Mutex.Lock", NULL, 0));
 	CHECK(goroutines_mutex_wait("sync.RWMutex.RLock", NULL, 0));
 	CHECK(goroutines_mutex_wait("sync.RWMutex.Lock", NULL, 0));
 	CHECK(goroutines_mutex_wait("semacquire", lockslow, 2));
 	CHECK(goroutines_mutex_wait("semacquire", rlock, 2));
 	CHECK(!goroutines_mutex_wait("semacquire", wg, 2));
+	CHECK(goroutines_mutex_wait("semacquire", internal, 2));
+	CHECK(!goroutines_mutex_wait("semacquire", other, 2));
 	CHECK(!goroutines_mutex_wait("chan receive", lockslow, 2));
 	CHECK(!goroutines_mutex_wait(NULL, NULL, 0));
 }
