@@ -132,6 +132,9 @@ p2=$(kv "$(grep '^pprof debug=2' "$OUT")" ms)
 # cdtop watching for POLL seconds: a light read (g structs only) every
 # second, full reads at start and end; its own CPU time.
 latency
+sleep "$POLL"
+latency
+idle_lat=$LATLINE
 TIMEFORMAT='%R %U %S'
 cpu=$( { time "$WORK/cdtop" -p "$TPID" --snapshot "$WORK/poll.json" --duration "$POLL" --no-stacks; } 2>&1 )
 latency
@@ -147,4 +150,4 @@ echo "pprof.Lookup(\"goroutine\").WriteTo(debug=1) in the program: $m_pprof ms; 
 echo "ratio cdtop / pprof debug=1: $(awk -v a="$m_cdtop" -v b="$m_pprof" 'BEGIN { printf "%.2f", a / b }')"
 echo "target's worst wake-up delay, median of runs: idle $(cut -d' ' -f4 "$WORK/runs" | median) us, during cdtop $(cut -d' ' -f5 "$WORK/runs" | median) us, during pprof $(cut -d' ' -f6 "$WORK/runs" | median) us"
 read -r wall user sys <<<"$cpu"
-echo "cdtop --duration $POLL (light read every second): wall ${wall}s, CPU user ${user}s + sys ${sys}s = $(awk -v u="$user" -v s="$sys" -v d="$POLL" 'BEGIN { printf "%.1f%% of one CPU", (u + s) / d * 100 }'); target latency meanwhile p99/max $(kv "$poll_lat" p99_us)/$(kv "$poll_lat" max_us) us; history counts $hist"
+echo "cdtop --duration $POLL (light read every second): wall ${wall}s, CPU user ${user}s + sys ${sys}s = $(awk -v u="$user" -v s="$sys" -v d="$POLL" 'BEGIN { printf "%.1f%% of one CPU", (u + s) / d * 100 }'); target latency p99/max meanwhile $(kv "$poll_lat" p99_us)/$(kv "$poll_lat" max_us) us, over $POLL s idle just before $(kv "$idle_lat" p99_us)/$(kv "$idle_lat" max_us) us; history counts $hist"
