@@ -34,6 +34,7 @@
 #define _GNU_SOURCE 1
 #include "golang.h"
 #include "maps.h"
+#include "remote_mem.h"
 #include "symbols.h"
 #include "util.h"
 
@@ -48,7 +49,6 @@
 #include <gelf.h>
 #include <libelf.h>
 
-#define IOV_BATCH 1024                  /* iovecs per process_vm_readv (IOV_MAX) */
 #define G_CHUNK 8192                    /* g structs copied per round */
 #define STACK_COPY_MAX (64 * 1024)      /* bytes of a stack copied at once */
 #define STACK_CHUNK_BYTES (8u << 20)    /* stack bytes copied per round */
@@ -94,11 +94,9 @@ struct golang {
 	struct start_ent *starts; size_t starts_cap, starts_used;
 	char **funcs; int nfuncs, funcs_cap;
 	uint8_t *gbuf;                  /* G_CHUNK * lay.read_len */
-	/* gather_readv's buffers, kept from read to read (scratch()) */
-	uint8_t *stage, *fb;
-	size_t stage_cap, fb_cap;
-	void *gq, *grs, *gre, *grf, *gsl, *gsr, *gsok, *sws, *sagain;
-	size_t gq_cap, grs_cap, gre_cap, grf_cap, gsl_cap, gsr_cap, gsok_cap, sws_cap, sagain_cap;
+	struct rmem rm;                 /* batched reads of the target, with their buffers */
+	void *sws, *sagain;             /* read_stacks' buffers, kept from read to read */
+	size_t sws_cap, sagain_cap;
 	struct iovec *liov, *riov;
 	bool *iov_ok;
 	size_t iov_cap;
@@ -128,191 +126,9 @@ static uint64_t hash64(uint64_t x)
 	return x;
 }
 
-/* ---- reading the target ------------------------------------------------ */
-
-/* One contiguous read. Returns 0, or -errno (a partial read is -EFAULT). */
-static int mem_read(int pid, uint64_t addr, void *buf, size_t len)
-{
-	struct iovec l = { buf, len }, r = { (void *)(uintptr_t)addr, len };
-	ssize_t n = process_vm_readv(pid, &l, 1, &r, 1, 0);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -EFAULT;
-}
-
-/* Read n (local, remote) pairs of equal lengths, IOV_BATCH per syscall.
- * ok[i] tells which were read (the kernel never splits an element).
- * Returns 0, or -errno when the process cannot be read at all. */
-static int mem_readv(int pid, struct iovec *l, struct iovec *r, int n, bool *ok)
-{
-	int i = 0;
-	while (i < n) {
-		int cnt = n - i > IOV_BATCH ? IOV_BATCH : n - i;
-		ssize_t got = process_vm_readv(pid, l + i, (unsigned long)cnt, r + i, (unsigned long)cnt, 0);
-		if (got < 0) {
-			if (errno == EFAULT) {          /* the first element is unreadable */
-				ok[i++] = false;
-				continue;
-			}
-			int e = errno;
-			for (; i < n; i++)
-				ok[i] = false;
-			return -e;
-		}
-		size_t left = (size_t)got;
-		int k = i;
-		while (k < i + cnt && left >= r[k].iov_len) {
-			left -= r[k].iov_len;
-			ok[k++] = true;
-		}
-		if (k < i + cnt)
-			ok[k++] = false;                /* stopped here: unreadable */
-		i = k;
-	}
-	return 0;
-}
-
-/* A request of gather_readv, sorted by address. */
-struct greq {
-	uint64_t addr;
-	int idx;
-};
-
-static int cmp_greq(const void *a, const void *b)
-{
-	const struct greq *x = a, *y = b;
-	return (x->addr > y->addr) - (x->addr < y->addr);
-}
-
-/*
- * mem_readv for many small ranges: the kernel pins the pages of every
- * remote iovec separately, so 100,000 g structs of 320 bytes cost far
- * more as 100,000 iovecs than as the few thousand heap spans they sit
- * in. Requests are sorted by address (allgs is mostly sorted already)
- * and merged when less than `gap` bytes apart (the gap bytes are read and
- * dropped); each merged run is read into a staging buffer and copied out,
- * or used in place. A run that cannot be read (it crossed an unmapped
- * page) is retried request by request. Stacks use a small gap: merging
- * them would also copy the unused bottom of every stack (three times the
- * bytes for a 2 KiB stack), which measured slower than one iovec each.
- */
-#define GATHER_GAP 4096
-#define STACK_GATHER_GAP 64      /* stacks: not the unused bottom of the next one */
-#define GATHER_RUN_MAX (1u << 20)
-
-/* Grow a scratch buffer kept across reads (fresh pages would fault every
- * time). Returns *p. */
-static void *scratch(void **p, size_t *cap, size_t need)
-{
-	if (need > *cap) {
-		free(*p);
-		*cap = need + need / 4;
-		*p = xmalloc(*cap);
-	}
-	return *p;
-}
-
-/* Copy mode (where == NULL): request i lands in l[i]. Zero-copy mode:
- * where[i] points at its bytes in a buffer of g (valid until the next
- * call; l is not used), NULL when unreadable. */
-static int gather_readv(struct golang *g, struct iovec *l, struct iovec *r, int n, bool *ok, int gap,
-			const uint8_t **where)
-{
-	int pid = g->pid;
-	if (n < 16 && !where)
-		return mem_readv(pid, l, r, n, ok);
-	struct greq *q = scratch(&g->gq, &g->gq_cap, sizeof(*q) * ((size_t)n + 1));
-	bool sorted = true;
-	for (int i = 0; i < n; i++) {
-		q[i].addr = (uint64_t)(uintptr_t)r[i].iov_base;
-		q[i].idx = i;
-		sorted = sorted && (i == 0 || q[i].addr >= q[i - 1].addr);
-	}
-	if (!sorted)                    /* allgs is mostly in address order already */
-		qsort(q, (size_t)n, sizeof(*q), cmp_greq);
-	/* runs: [rs, re), requests q[rfirst[k] .. rfirst[k+1]) */
-	uint64_t *rs = scratch(&g->grs, &g->grs_cap, sizeof(uint64_t) * ((size_t)n + 1));
-	uint64_t *re = scratch(&g->gre, &g->gre_cap, sizeof(uint64_t) * ((size_t)n + 1));
-	int *rfirst = scratch(&g->grf, &g->grf_cap, sizeof(int) * ((size_t)n + 1)), nr = 0;
-	size_t total = 0;
-	for (int i = 0; i < n; i++) {
-		uint64_t a = q[i].addr, e = a + r[q[i].idx].iov_len;
-		if (nr && a <= re[nr - 1] + (uint64_t)gap && e - rs[nr - 1] <= GATHER_RUN_MAX) {
-			if (e > re[nr - 1]) {
-				total += e - re[nr - 1];
-				re[nr - 1] = e;
-			}
-			continue;
-		}
-		rs[nr] = a;
-		re[nr] = e;
-		rfirst[nr++] = i;
-		total += e - a;
-	}
-	rfirst[nr] = n;
-	uint8_t *stage = scratch((void **)&g->stage, &g->stage_cap, total + 1);
-	struct iovec *sl = scratch(&g->gsl, &g->gsl_cap, sizeof(*sl) * ((size_t)nr + 1));
-	struct iovec *sr = scratch(&g->gsr, &g->gsr_cap, sizeof(*sr) * ((size_t)nr + 1));
-	bool *sok = scratch(&g->gsok, &g->gsok_cap, sizeof(bool) * ((size_t)nr + 1));
-	size_t off = 0;
-	for (int k = 0; k < nr; k++) {
-		sl[k].iov_base = stage + off;
-		sr[k].iov_base = (void *)(uintptr_t)rs[k];
-		sl[k].iov_len = sr[k].iov_len = re[k] - rs[k];
-		off += re[k] - rs[k];
-	}
-	int rc = mem_readv(pid, sl, sr, nr, sok);
-	int nfail = 0;
-	size_t fail_bytes = 0;
-	for (int k = 0; rc == 0 && k < nr; k++) {
-		for (int i = rfirst[k]; i < rfirst[k + 1]; i++) {
-			int x = q[i].idx;
-			const uint8_t *src = (const uint8_t *)sl[k].iov_base + (q[i].addr - rs[k]);
-			if (!sok[k]) {
-				q[nfail++].idx = x;     /* q[i] is no longer needed */
-				fail_bytes += r[x].iov_len;
-			} else if (where) {
-				where[x] = src;
-				ok[x] = true;
-			} else {
-				memcpy(l[x].iov_base, src, l[x].iov_len);
-				ok[x] = true;
-			}
-		}
-	}
-	if (rc == 0 && nfail) {
-		/* Runs that crossed something unreadable: request by request. */
-		struct iovec *fl = xmalloc(sizeof(*fl) * (size_t)nfail), *fr = xmalloc(sizeof(*fr) * (size_t)nfail);
-		bool *fok = xmalloc(sizeof(bool) * (size_t)nfail);
-		uint8_t *fb = where ? scratch((void **)&g->fb, &g->fb_cap, fail_bytes + 1) : NULL;
-		size_t fo = 0;
-		for (int i = 0; i < nfail; i++) {
-			fr[i] = r[q[i].idx];
-			if (where) {
-				fl[i].iov_base = fb + fo;
-				fl[i].iov_len = fr[i].iov_len;
-				fo += fr[i].iov_len;
-			} else {
-				fl[i] = l[q[i].idx];
-			}
-		}
-		rc = mem_readv(pid, fl, fr, nfail, fok);
-		for (int i = 0; i < nfail; i++) {
-			ok[q[i].idx] = rc == 0 && fok[i];
-			if (where)
-				where[q[i].idx] = ok[q[i].idx] ? fl[i].iov_base : NULL;
-		}
-		free(fl);
-		free(fr);
-		free(fok);
-	}
-	if (rc < 0) {
-		memset(ok, 0, sizeof(bool) * (size_t)n);
-		if (where)
-			memset(where, 0, sizeof(*where) * (size_t)n);
-	}
-	return rc;
-}
+#define GATHER_GAP 4096          /* g structs: merge across other heap objects */
+#define STACK_GATHER_GAP 64      /* stacks: not across the unused bottom of the next one
+				    (three times the bytes for a 2 KiB stack: measured slower) */
 
 static void iov_reserve(struct golang *g, size_t n)
 {
@@ -529,11 +345,11 @@ static int score_allgs(struct golang *g, uint64_t p, uint64_t n)
 {
 	uint64_t ptrs[16];
 	int k = n < 16 ? (int)n : 16, good = 0;
-	if (mem_read(g->pid, p, ptrs, (size_t)k * 8) < 0)
+	if (rmem_read(g->pid, p, ptrs, (size_t)k * 8) < 0)
 		return -1;
 	uint8_t *b = xmalloc(g->lay.read_len);
 	for (int i = 0; i < k; i++) {
-		if (!ptrs[i] || (ptrs[i] & 7) || mem_read(g->pid, ptrs[i], b, g->lay.read_len) < 0 ||
+		if (!ptrs[i] || (ptrs[i] & 7) || rmem_read(g->pid, ptrs[i], b, g->lay.read_len) < 0 ||
 		    !g_plausible(&g->lay, b, false)) {
 			good = -1;
 			break;
@@ -557,7 +373,7 @@ static int scan_allgs(struct golang *g)
 		return -1;
 	size_t nw = g->bss.size / 8;
 	uint64_t *w = xmalloc(nw * 8);
-	if (mem_read(g->pid, g->bss.va + g->bias, w, nw * 8) < 0) {
+	if (rmem_read(g->pid, g->bss.va + g->bias, w, nw * 8) < 0) {
 		free(w);
 		return -1;
 	}
@@ -597,7 +413,7 @@ static int scan_allgs(struct golang *g)
 	w = xmalloc(nw * 8);
 	int nlen = 0;
 	uint64_t lcand = 0;
-	if (mem_read(g->pid, g->noptrbss.va + g->bias, w, nw * 8) == 0) {
+	if (rmem_read(g->pid, g->noptrbss.va + g->bias, w, nw * 8) == 0) {
 		for (size_t i = 0; i < nw; i++) {
 			if (w[i] == len) {
 				nlen++;
@@ -632,7 +448,7 @@ static int64_t read_allgs(struct golang *g, uint64_t **out)
 			len = hdr[0];
 			ptr = hdr[1];
 		} else {
-			if ((rc = mem_read(g->pid, g->allgs, hdr, 24)) < 0)
+			if ((rc = rmem_read(g->pid, g->allgs, hdr, 24)) < 0)
 				return rc;
 			ptr = hdr[0];
 			len = hdr[1];
@@ -644,7 +460,7 @@ static int64_t read_allgs(struct golang *g, uint64_t **out)
 		if (!ptr || len > MAX_ALLGLEN)
 			return -EINVAL;
 		uint64_t *a = xmalloc(len * 8);
-		if ((rc = mem_read(g->pid, ptr, a, len * 8)) < 0) {
+		if ((rc = rmem_read(g->pid, ptr, a, len * 8)) < 0) {
 			free(a);
 			if (rc == -EFAULT)
 				continue;               /* the array moved (append) */
@@ -652,7 +468,7 @@ static int64_t read_allgs(struct golang *g, uint64_t **out)
 		}
 		if (!(g->allglen && g->allgptr)) {
 			uint64_t again[3];
-			if ((rc = mem_read(g->pid, g->allgs, again, 24)) < 0) {
+			if ((rc = rmem_read(g->pid, g->allgs, again, 24)) < 0) {
 				free(a);
 				return rc;
 			}
@@ -837,6 +653,7 @@ struct golang *golang_open(int pid, int piddir, char *err, size_t errlen)
 	struct golang *g = xcalloc(1, sizeof(*g));
 	g->pid = pid;
 	g->piddir = piddir;
+	rmem_init(&g->rm, pid);
 	g->pm = procmap_read(pid, piddir);
 	if (!g->pm) {
 		snprintf(err, errlen, "cannot read /proc/%d/maps: %s", pid, strerror(errno));
@@ -905,7 +722,7 @@ struct golang *golang_open(int pid, int piddir, char *err, size_t errlen)
 		goto fail;
 	}
 	uint64_t hdr[3];
-	if (n > 0 && mem_read(pid, g->allgs, hdr, 24) == 0 && score_allgs(g, hdr[0], hdr[1]) < 0 &&
+	if (n > 0 && rmem_read(pid, g->allgs, hdr, 24) == 0 && score_allgs(g, hdr[0], hdr[1]) < 0 &&
 	    score_allgs(g, hdr[0], hdr[1]) < 0) {
 		free(ptrs);
 		snprintf(err, errlen, "the goroutines of %s do not match the %s layout of runtime.g: "
@@ -965,7 +782,7 @@ static bool stack_word(int pid, const uint8_t *copy, uint64_t base, size_t len, 
 		memcpy(v, copy + (addr - base), 8);
 		return true;
 	}
-	return mem_read(pid, addr, v, 8) == 0;
+	return rmem_read(pid, addr, v, 8) == 0;
 }
 
 /* Unwind one goroutine from the copy of [base, base+len) of its stack. */
@@ -1066,8 +883,8 @@ static void read_stacks(struct golang *g, struct go_read *r, const int *idx, int
 {
 	const struct go_layout *l = &g->lay;
 	size_t rl = l->read_len;
-	struct walk_start *ws = scratch(&g->sws, &g->sws_cap, sizeof(*ws) * ((size_t)n + 1));
-	uint8_t *again = scratch(&g->sagain, &g->sagain_cap, (size_t)n * rl + 1);
+	struct walk_start *ws = rmem_scratch(&g->sws, &g->sws_cap, sizeof(*ws) * ((size_t)n + 1));
+	uint8_t *again = rmem_scratch(&g->sagain, &g->sagain_cap, (size_t)n * rl + 1);
 	const uint8_t **where = xmalloc(sizeof(*where) * ((size_t)n + 1));
 	struct iovec *sr = xmalloc(sizeof(*sr) * ((size_t)n + 1));
 	struct iovec *gl = xmalloc(sizeof(*gl) * ((size_t)n + 1)), *gr = xmalloc(sizeof(*gr) * ((size_t)n + 1));
@@ -1093,7 +910,7 @@ static void read_stacks(struct golang *g, struct go_read *r, const int *idx, int
 		}
 		/* Stacks straight from the staging buffer, unwound at once: the
 		 * next gather reuses that buffer. */
-		if (gather_readv(g, NULL, sr, k, sok, STACK_GATHER_GAP, where) < 0)
+		if (rmem_gather(&g->rm, NULL, sr, k, sok, STACK_GATHER_GAP, where) < 0)
 			memset(sok, 0, sizeof(bool) * (size_t)k);
 		for (int x = i; x < j; x++) {
 			struct go_g *gg = &r->g[idx[x]];
@@ -1110,7 +927,7 @@ static void read_stacks(struct golang *g, struct go_read *r, const int *idx, int
 			gr[q - i].iov_len = gl[q - i].iov_len = rl;
 			gl[q - i].iov_base = again + (size_t)q * rl;
 		}
-		if (gather_readv(g, gl, gr, j - i, gok, GATHER_GAP, NULL) < 0)
+		if (rmem_gather(&g->rm, gl, gr, j - i, gok, GATHER_GAP, NULL) < 0)
 			memset(gok, 0, sizeof(bool) * (size_t)(j - i));
 		for (int x = i; x < j; x++)
 			if (slot[x] >= 0)
@@ -1132,7 +949,7 @@ static void read_stacks(struct golang *g, struct go_read *r, const int *idx, int
 		if (st == gg->status && rd64(b + l->goid) == gg->goid && walk_start(l, b, st, gg->startpc, &w)) {
 			size_t want = w.hi - w.sp > STACK_COPY_MAX ? STACK_COPY_MAX : w.hi - w.sp;
 			uint8_t *copy = xmalloc(want);
-			if (mem_read(g->pid, w.sp, copy, want) == 0 && mem_read(g->pid, gg->addr, b2, rl) == 0 &&
+			if (rmem_read(g->pid, w.sp, copy, want) == 0 && rmem_read(g->pid, gg->addr, b2, rl) == 0 &&
 			    same_g(l, b, b2)) {
 				gg->frame0 = fv->n;
 				walk(g, &w, copy, w.sp, want, fv, &gg->nframes);
@@ -1174,7 +991,7 @@ static void read_tids(struct golang *g, struct go_read *r, const uint64_t *ms)
 		if (!tab[h].m) {
 			uint64_t procid;
 			tab[h].m = ms[i];
-			tab[h].tid = mem_read(g->pid, ms[i] + g->lay.m_procid, &procid, 8) == 0 &&
+			tab[h].tid = rmem_read(g->pid, ms[i] + g->lay.m_procid, &procid, 8) == 0 &&
 				     procid > 0 && procid < (1u << 30) ? (int)procid : -1;
 		}
 		r->g[i].tid = tab[h].tid;
@@ -1218,7 +1035,7 @@ int golang_read(struct golang *g, bool stacks, struct go_read *r, char *err, siz
 			g->liov[k].iov_len = l->read_len;
 			map[k++] = i;
 		}
-		int rc = gather_readv(g, g->liov, g->riov, k, g->iov_ok, GATHER_GAP, NULL);
+		int rc = rmem_gather(&g->rm, g->liov, g->riov, k, g->iov_ok, GATHER_GAP, NULL);
 		if (rc < 0) {
 			snprintf(err, errlen, "cannot read the goroutines: %s", strerror(-rc));
 			free(ptrs);
@@ -1317,15 +1134,7 @@ void golang_free(struct golang *g)
 	free(g->pcs);
 	free(g->starts);
 	free(g->gbuf);
-	free(g->stage);
-	free(g->fb);
-	free(g->gq);
-	free(g->grs);
-	free(g->gre);
-	free(g->grf);
-	free(g->gsl);
-	free(g->gsr);
-	free(g->gsok);
+	rmem_fini(&g->rm);
 	free(g->sws);
 	free(g->sagain);
 	free(g->liov);
