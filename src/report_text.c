@@ -191,9 +191,13 @@ int report_text_write(const struct snapshot *s, FILE *f)
 			s->nhistory, hn->t - h0->t, fkb(a, sizeof(a), h0->rss_kb), fkb(b, sizeof(b), hn->rss_kb),
 			fint(c, sizeof(c), h0->threads), fint(d, sizeof(d), hn->threads),
 			fint(e, sizeof(e), h0->fds), fint(g, sizeof(g), hn->fds));
-		if (h0->goroutines >= 0 || hn->goroutines >= 0)
-			fprintf(f, "  goroutines %s -> %s\n", fint(a, sizeof(a), h0->goroutines),
+		if (h0->goroutines >= 0 || hn->goroutines >= 0) {
+			fprintf(f, "  goroutines %s -> %s", fint(a, sizeof(a), h0->goroutines),
 				fint(b, sizeof(b), hn->goroutines));
+			if (h0->goroutines >= 0 && hn->goroutines >= 0 && hn->t > h0->t)
+				fprintf(f, " (%+.1f/s)", (double)(hn->goroutines - h0->goroutines) / (hn->t - h0->t));
+			fputc('\n', f);
+		}
 	}
 
 	if (s->goroutines)

@@ -202,7 +202,13 @@ static void test_grouping(void)
 	json_decref(root);
 	free(buf);
 
-	/* ... and the text report names the groups. */
+	/* ... and the text report names the groups and the count's slope. */
+	s->nhistory = 2;
+	s->history = xcalloc(2, sizeof(*s->history));
+	s->history[0].goroutines = 10;
+	s->history[1].t = 2.0;
+	s->history[1].goroutines = 30;
+	s->history[0].rss_kb = s->history[1].rss_kb = -1;
 	buf = NULL;
 	f = open_memstream(&buf, &len);
 	CHECK_EQ_INT(report_text_write(s, f), 0);
@@ -211,6 +217,7 @@ static void test_grouping(void)
 	CHECK(strstr(buf, "by status: waiting 6, ") != NULL);
 	CHECK(strstr(buf, "     3 waiting, chan receive\n") != NULL);
 	CHECK(strstr(buf, "on thread 4242") != NULL);
+	CHECK(strstr(buf, "  goroutines 10 -> 30 (+10.0/s)\n") != NULL);
 	free(buf);
 	snapshot_free(s);
 	go_read_fini(&x.r);
