@@ -907,6 +907,24 @@ static int syscall_place(const struct snapshot *s, int *best_idx, double *max_wa
 	return bestn;
 }
 
+/* The lock thread tid waits for (s->locks), or NULL. */
+static const struct snap_lock *lock_of_thread(const struct snapshot *s, int tid)
+{
+	for (int i = 0; s->locks && i < s->nlocks; i++)
+		for (int k = 0; k < s->locks[i].nwaiters; k++)
+			if (s->locks[i].waiters[k].tid == tid)
+				return &s->locks[i];
+	return NULL;
+}
+
+/* Waiting for an event (work to arrive, a thread to end), not for a lock
+ * somebody holds. */
+static bool is_event_wait(const char *kind)
+{
+	return strcmp(kind, "condvar") == 0 || strcmp(kind, "semaphore") == 0 ||
+	       strcmp(kind, "join") == 0;
+}
+
 static void rule_blocked_same_place(const struct snapshot *s, struct verdict *v)
 {
 	if (!s->threads || s->nthreads == 0) {
@@ -953,6 +971,14 @@ static void rule_blocked_same_place(const struct snapshot *s, struct verdict *v)
 		if (maxw > 0)
 			EV(v, "; longest wait %.1f s", maxw);
 		idle = in_list(t->syscall, idle_syscalls);
+		/* A futex wait is named by the lock analysis: a pool parked on
+		 * a condvar or semaphore is idle, a mutex queue is a lock. */
+		const struct snap_lock *l = lock_of_thread(s, t->tid);
+		if (l) {
+			lock = !is_event_wait(l->kind);
+			idle = !lock;
+			EV(v, "; they wait on %s %s", l->kind, l->symbol ? l->symbol : "(heap object)");
+		}
 	}
 	if (nthreads >= SAME_MIN_THREADS && share >= SAME_WARN_PCT) {
 		if (lock) {

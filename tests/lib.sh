@@ -449,6 +449,24 @@ expect_item() {
 	ok "checklist $id = $st: $ev"
 }
 
+# over_words FILE: "over N s" as the checklist writes a span, for the
+# snapshot's window and for its history's span (either may be quoted);
+# a late last reading on a busy machine makes a 6 s window 7 s.
+over_words() {
+	jq -r '"over \(.window_s | round) s", "over \(((.history[-1].t // 0) - (.history[0].t // 0)) | round) s"' "$1" | sort -u
+}
+
+# expect_item_over FILE ID: the item's evidence names the span as
+# over_words gives it (one of them).
+expect_item_over() {
+	local f=$1 id=$2 w ev
+	ev=$(item_field "$f" "$id" evidence)
+	while IFS= read -r w; do
+		case $ev in *"$w"*) ok "checklist $id evidence says '$w'"; return 0 ;; esac
+	done < <(over_words "$f")
+	fail "checklist item $id evidence names none of: $(over_words "$f" | tr '\n' '|') : $ev"
+}
+
 # expect_no_warn FILE: no checklist item is warn or alert.
 expect_no_warn() {
 	local bad
