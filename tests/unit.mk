@@ -3,7 +3,7 @@
 # Fixtures are read from $FIXTURES (AM_TESTS_ENVIRONMENT); temp files go
 # under a mkdtemp() directory in /tmp, so `make distcheck` works.
 
-UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report
+UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report tests/unit/test_ui
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -12,6 +12,9 @@ tests_unit_test_proc_parse_LDADD = libcdtop.a $(CORE_LIBS)
 
 tests_unit_test_report_SOURCES = tests/unit/test_report.c tests/unit/check.h
 tests_unit_test_report_LDADD = libcdtop.a $(CORE_LIBS)
+
+tests_unit_test_ui_SOURCES = tests/unit/test_ui.c tests/unit/check.h
+tests_unit_test_ui_LDADD = libcdtop.a $(CORE_LIBS)
 
 EXTRA_DIST += \
 	tests/fixtures/proc/README \

@@ -1,0 +1,133 @@
+#!/bin/bash
+# bench/tui_keys.sh - how fast the live screen answers a key while it
+# samples a big target, against the same screen on a small target in the
+# same run (and, with PEER=/path/to/cdtop, another cdtop binary on the
+# big target, e.g. a build from before the sampling moved to a thread).
+#
+#   bench/tui_keys.sh [-t THREADS] [-n KEYS]     (default 10000 threads, 40 keys)
+#   BIG_TARGET_SRC=/path/to/big_target.c bench/tui_keys.sh
+#
+# Method: cdtop -p PID runs in a private tmux server (120x40). A key that
+# switches the pane (2 and 3 alternately) is sent with `tmux send-keys`,
+# then capture-pane is polled until the pane title changes; the time from
+# send to the first capture that shows it is one latency. It includes
+# tmux's own work (send, parse, capture: a few ms), so it is an upper
+# bound of cdtop's. Keys are sent at random moments (50-300 ms apart), so
+# they land during sampling rounds as often as their share of the time.
+# Reports median, p90 and max per case and the ratio big/small.
+#
+# Needs root (ptrace), tmux, a C compiler; big_target.c from bench/ (or
+# BIG_TARGET_SRC). Exit status: 0 done, 1 failure, 2 usage/missing tool.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(dirname "$HERE")
+CDTOP=${CDTOP:-$TOP/cdtop}
+PEER=${PEER:-}
+SRC=${BIG_TARGET_SRC:-$HERE/big_target.c}
+THREADS=10000
+NKEYS=40
+PROG=$(basename "$0")
+
+while getopts "t:n:h" o; do
+	case $o in
+	t) THREADS=$OPTARG ;;
+	n) NKEYS=$OPTARG ;;
+	*) sed -n '2,20p' "$0"; exit 2 ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || { echo "$PROG: needs root (ptrace)" >&2; exit 2; }
+command -v tmux >/dev/null || { echo "$PROG: needs tmux" >&2; exit 2; }
+[ -x "$CDTOP" ] || { echo "$PROG: no cdtop at $CDTOP" >&2; exit 2; }
+[ -f "$SRC" ] || { echo "$PROG: no big_target.c at $SRC (set BIG_TARGET_SRC)" >&2; exit 2; }
+[ "${BASH_VERSINFO[0]}" -ge 5 ] || { echo "$PROG: needs bash >= 5 (EPOCHREALTIME)" >&2; exit 2; }
+
+WORK=$(mktemp -d /tmp/cdtop-keys.XXXXXX)
+SOCK=cdtop-keys-$$
+TPIDS=()
+cleanup() {
+	local rc=$? p
+	trap - EXIT INT TERM HUP
+	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	for p in "${TPIDS[@]+"${TPIDS[@]}"}"; do
+		kill -KILL "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$WORK"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+
+cc -O2 -pthread -o "$WORK/big_target" "$SRC"
+cp "$CDTOP" "$WORK/cdtop"
+[ -n "$PEER" ] && cp "$PEER" "$WORK/peer"
+
+# start_target THREADS: sets TPID.
+start_target() {
+	"$WORK/big_target" -t "$1" -f 64 -s 0 -a 900 >"$WORK/t.out" 2>"$WORK/t.err" &
+	TPID=$!
+	TPIDS+=("$TPID")
+	local i=0
+	until grep -q '^ready' "$WORK/t.out"; do
+		kill -0 "$TPID" 2>/dev/null || { cat "$WORK/t.err"; echo "$PROG: target failed" >&2; exit 1; }
+		i=$((i + 1))
+		[ $i -lt 1200 ] || { echo "$PROG: target not ready in 120 s" >&2; exit 1; }
+		sleep 0.1
+	done
+}
+
+now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
+
+# measure NAME BINARY PID: prints "NAME median p90 max" (ms) and keeps
+# the samples in $WORK/NAME.ms.
+measure() {
+	local name=$1 bin=$2 pid=$3 i key want t0 t1
+	tm new-session -d -s "$name" -x 120 -y 40 "env LANG=C.UTF-8 $bin -p $pid; sleep 600"
+	# Ready when the header shows the pid and a first full snapshot.
+	i=0
+	until tm capture-pane -p -t "$name" | grep -q "PID $pid"; do
+		i=$((i + 1))
+		[ $i -lt 600 ] || { tm capture-pane -p -t "$name"; echo "$PROG: $name: no screen in 60 s" >&2; exit 1; }
+		sleep 0.1
+	done
+	sleep 3   # let sampling rounds run
+	: >"$WORK/$name.ms"
+	for i in $(seq 1 "$NKEYS"); do
+		if [ $((i % 2)) = 0 ]; then key=2; want='^ 2 Top functions'; else key=3; want='^ 3 Threads'; fi
+		sleep "0.$((RANDOM % 250 + 50))"
+		t0=$(now_ms)
+		tm send-keys -t "$name" "$key"
+		until tm capture-pane -p -t "$name" | sed -n 5p | grep -qE "$want"; do
+			t1=$(now_ms)
+			[ $((t1 - t0)) -lt 10000 ] || { echo "$PROG: $name: key $key not shown in 10 s" >&2; break; }
+		done
+		t1=$(now_ms)
+		echo $((t1 - t0)) >>"$WORK/$name.ms"
+	done
+	tm send-keys -t "$name" q
+	sort -n "$WORK/$name.ms" | awk -v n="$name" '{ v[NR] = $1 } END {
+		printf "%-28s keys %3d  median %5d ms  p90 %5d ms  max %5d ms\n", n, NR,
+			v[int((NR + 1) / 2)], v[int(NR * 0.9 + 0.5)], v[NR] }'
+}
+
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, cdtop $("$WORK/cdtop" -V)"
+start_target 0
+small=$TPID
+start_target "$THREADS"
+big=$TPID
+echo "# small target: pid $small, $(ls /proc/$small/task | wc -l) threads; big target: pid $big, $(ls /proc/$big/task | wc -l) threads"
+measure small "$WORK/cdtop" "$small"
+measure big "$WORK/cdtop" "$big"
+if [ -n "$PEER" ]; then
+	measure peer-big "$WORK/peer" "$big"
+fi
+ms=$(median "$WORK/small.ms")
+mb=$(median "$WORK/big.ms")
+awk -v a="$mb" -v b="$ms" 'BEGIN { printf "ratio of medians big/small: %.2f\n", (b > 0 ? a / b : 0) }'
+if [ -n "$PEER" ]; then
+	mp=$(median "$WORK/peer-big.ms")
+	awk -v a="$mp" -v b="$mb" 'BEGIN { printf "ratio of medians peer/cdtop on the big target: %.2f\n", (b > 0 ? a / b : 0) }'
+fi
