@@ -13,6 +13,7 @@
 #include "profiler.h"
 #include "session.h"
 #include "snapshot.h"
+#include "snapshot_load.h"
 #include "tui.h"
 #include "util.h"
 
@@ -177,20 +178,11 @@ static int check_out_dir(const char *dir)
 	return 0;
 }
 
-/* Load a saved snapshot. NULL with a one-line message in err when the file
- * is unreadable, not a cdtop snapshot or of an unknown version. */
-static struct snapshot *load_replay(const char *path, char *err, size_t errlen)
-{
-	snprintf(err, errlen, "%s: replay needs the snapshot loader (snapshot_load.c), "
-		 "which is not in this build", path);
-	return NULL;
-}
-
 /* cdtop -r FILE: the saved snapshot in the screen. */
 static int run_replay(const char *path, const char *out_dir)
 {
 	char err[CDTOP_ERRLEN];
-	struct snapshot *s = load_replay(path, err, sizeof(err));
+	struct snapshot *s = snapshot_load(path, err, sizeof(err));
 	if (!s) {
 		fprintf(stderr, "cdtop: %s\n", err);
 		return CDTOP_EXIT_INPUT;

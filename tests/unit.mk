@@ -3,7 +3,7 @@
 # Fixtures are read from $FIXTURES (AM_TESTS_ENVIRONMENT); temp files go
 # under a mkdtemp() directory in /tmp, so `make distcheck` works.
 
-UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report tests/unit/test_ui
+UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report tests/unit/test_snapshot_load tests/unit/test_ui
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -13,10 +13,19 @@ tests_unit_test_proc_parse_LDADD = libcdtop.a $(CORE_LIBS)
 tests_unit_test_report_SOURCES = tests/unit/test_report.c tests/unit/check.h
 tests_unit_test_report_LDADD = libcdtop.a $(CORE_LIBS)
 
+tests_unit_test_snapshot_load_SOURCES = tests/unit/test_snapshot_load.c tests/unit/check.h tests/unit/rich_snapshot.h
+tests_unit_test_snapshot_load_LDADD = libcdtop.a $(CORE_LIBS)
+
 tests_unit_test_ui_SOURCES = tests/unit/test_ui.c tests/unit/check.h
 tests_unit_test_ui_LDADD = libcdtop.a $(CORE_LIBS)
 
 EXTRA_DIST += \
+	tests/fixtures/snapshots/README \
+	tests/fixtures/snapshots/cpu_burn.json \
+	tests/fixtures/snapshots/fd_tcp.json \
+	tests/fixtures/snapshots/rss_grow.json \
+	tests/fixtures/snapshots/sleep_idle.json \
+	tests/fixtures/snapshots/threads_mix.json \
 	tests/fixtures/proc/README \
 	tests/fixtures/proc/comm_paren_stat \
 	tests/fixtures/proc/cpu_stat_v1 \

@@ -9,6 +9,7 @@
 #     both mode 0600; the status line shows the paths; the JSON passes the
 #     common snapshot checks (jq) and its top function is hot_function;
 #     the text report names the pid.
+#     cdtop -r of the saved file shows REPLAY and the same top function.
 #  3. A save into a directory that disappeared shows "NOT SAVED" with the
 #     reason and cdtop keeps running; q exits 0.
 #  4. --out-dir that does not exist fails at start with exit 8.
@@ -83,6 +84,23 @@ ls -A "$TMPD/out" | grep -v -e '\.json$' -e '\.txt$' && fail "temporary files le
 ok "nothing else in the output directory"
 cp "$json" "$TMPD/saved.json"
 tui_quit live
+
+# --- 2b: replay of the saved file ----------------------------------------------------------
+top=$(jq_get "$json" '.profile.top_functions[0].function')
+tui_start replay 100 30 -r "$json"
+tui_wait replay 5 -E "^ cdtop +PID $pid \(prof_hot_fp\).* REPLAY "
+tui_wait replay 3 -F "REPLAY of $json"
+first=$(grep -A1 -m1 'FLAT%' "$TMPD/screen.replay" | tail -1)
+case $first in *" $top"*) ok "replay: the same top function as the file ($top)" ;;
+*) tui_show replay; fail "replay: first function row is not $top: $first" ;; esac
+say "replay of the saved file:"
+tui_show replay
+tui_keys replay s
+tui_wait replay 3 -F "replay: this view is a file already"
+tui_keys replay 3
+tui_wait replay 3 -E "prof_hot_fp +R"
+ok "replay: the threads pane"
+tui_quit replay
 
 # --- 3: a save that fails is shown, not fatal ------------------------------------------
 mkdir "$TMPD/gone"

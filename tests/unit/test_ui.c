@@ -5,13 +5,16 @@
  * (stacks off, no lock analysis, not a Go program, no checklist), the
  * overview at 80x24 and 200x50, and the keys (sort, filter, Enter to a
  * stack, cpu/wall, per-thread functions, freeze, help, Tab, checklist
- * jumps and manual answers, save to files and its failure).
+ * jumps and manual answers, save to files and its failure); and every
+ * real snapshot file of tests/fixtures/snapshots loaded as a replay and
+ * rendered in every pane.
  *
  * Set CDTOP_TEST_SHOW=1 to print every rendered screen.
  */
 #include "canvas.h"
 #include "profile.h"
 #include "snapshot.h"
+#include "snapshot_load.h"
 #include "ui.h"
 #include "util.h"
 #include "check.h"
@@ -894,6 +897,59 @@ static void test_save(void)
 	rmdir(tmpdir);
 }
 
+/* The real snapshot files (taken by cdtop from the test targets), loaded
+ * as cdtop -r does, in every pane at both sizes. */
+static void test_replay_files(void)
+{
+	const char *fx = getenv("FIXTURES");
+	static const char *const files[] = {"cpu_burn", "threads_mix", "fd_tcp", "rss_grow", "sleep_idle"};
+	CHECK(fx != NULL);
+	if (!fx)
+		return;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[1024], err[512], what[128];
+		snprintf(path, sizeof(path), "%s/snapshots/%s.json", fx, files[i]);
+		struct snapshot *s = snapshot_load(path, err, sizeof(err));
+		CHECK(s != NULL);
+		if (!s) {
+			fprintf(stderr, "%s\n", err);
+			continue;
+		}
+		json_error_t je;
+		json_t *root = json_load_file(path, 0, &je);
+		CHECK(root != NULL);
+		const char *top = json_string_value(json_object_get(json_array_get(
+			json_object_get(json_object_get(root, "profile"), "top_functions"), 0), "function"));
+		char pidcomm[128];
+		snprintf(pidcomm, sizeof(pidcomm), "PID %d (%s)", s->proc.pid, s->proc.comm);
+		struct ui u;
+		ui_with(&u, s, true);
+		snprintf(what, sizeof(what), "replay %s", files[i]);
+		render(&u, cv80, what);
+		HAS(cv80, pidcomm);
+		HAS(cv80, "REPLAY");
+		ui_key(&u, '2');
+		render(&u, cv80, what);
+		char buf[512];
+		int y = row_of(cv80, "FUNCTION");
+		CHECK(y > 0 && top && strstr(canvas_row_text(cv80, y + 1, buf, sizeof(buf)), top));
+		for (int k = '1'; k <= '7'; k++) {
+			ui_key(&u, k);
+			render(&u, cv80, what);
+			HAS(cv80, pidcomm);
+			render(&u, cv200, what);
+			HAS(cv200, pidcomm);
+		}
+		ui_key(&u, 'w');
+		ui_key(&u, '3');
+		ui_key(&u, UI_KEY_ENTER);
+		render(&u, cv80, what);
+		HAS(cv80, "stack");
+		json_decref(root);
+		ui_fini(&u);
+	}
+}
+
 int main(void)
 {
 	if (!setlocale(LC_ALL, "C.UTF-8"))
@@ -917,6 +973,7 @@ int main(void)
 	test_overview();
 	test_help_and_keys();
 	test_save();
+	test_replay_files();
 	canvas_free(cv80);
 	canvas_free(cv200);
 	return CHECK_DONE();
