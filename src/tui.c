@@ -223,6 +223,16 @@ static void suspend(struct tui_worker *w)
 	clearok(curscr, TRUE);
 }
 
+/* Render the screen and copy it to the terminal. */
+static void draw(struct ui *u, struct canvas *cv)
+{
+	if (cv->w != COLS || cv->h != LINES)
+		canvas_resize(cv, COLS, LINES);
+	ui_render(u, cv);
+	blit(cv);
+	refresh();
+}
+
 static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 {
 	set_signals(true);
@@ -246,12 +256,17 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 	const char *nc = getenv("NO_COLOR");
 	setup_styles(has_colors() && !(nc && nc[0]));
 	u->opts.utf8 = utf8;
+	/* CDTOP_KEYLOG=FILE: one line per answered key, "read drawn" (UTC
+	 * seconds), for bench/tui_keys.sh. */
+	const char *kl = getenv("CDTOP_KEYLOG");
+	FILE *keylog = kl && kl[0] ? fopen(kl, "ae") : NULL;
 
 	struct canvas *cv = canvas_new(COLS, LINES, utf8);
 	struct snapshot *newest = NULL;     /* published while frozen */
 	int rc = CDTOP_EXIT_OK;
 	bool dirty = true;
 	while (!u->quit && !cdtop_interrupted()) {
+		/* What the worker published: a snapshot, the target's exit. */
 		if (w) {
 			struct tui_worker_event ev;
 			struct snapshot *s = tui_worker_take(w, &ev);
@@ -280,11 +295,7 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 			dirty = true;
 		}
 		if (dirty) {
-			if (cv->w != COLS || cv->h != LINES)
-				canvas_resize(cv, COLS, LINES);
-			ui_render(u, cv);
-			blit(cv);
-			refresh();
+			draw(u, cv);
 			dirty = false;
 		}
 		struct pollfd pf[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
@@ -295,6 +306,7 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 			break;
 		wint_t wc;
 		int r;
+		double t_read = 0;
 		while ((r = get_wch(&wc)) != ERR) {
 			if (r == OK && wc == 12) {      /* Ctrl-L: redraw everything */
 				clearok(curscr, TRUE);
@@ -304,6 +316,8 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 			int key = map_key(r, wc);
 			if (key < 0)
 				continue;
+			if (!t_read)
+				t_read = now_real();
 			ui_key(u, key);
 			dirty = true;
 			if (u->quit)
@@ -312,11 +326,22 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 		if (w && (u->requests & UI_REQ_RESET_PROFILE))
 			tui_worker_reset_profile(w);
 		u->requests = 0;
+		/* Answer keys before looking at new snapshots. */
+		if (dirty && !u->quit) {
+			draw(u, cv);
+			dirty = false;
+			if (keylog && t_read) {
+				fprintf(keylog, "%.6f %.6f\n", t_read, now_real());
+				fflush(keylog);
+			}
+		}
 	}
 	restore_terminal();
 	delscreen(scr);
 	fatal_set_cleanup(NULL);
 	set_signals(false);
+	if (keylog)
+		fclose(keylog);
 	snapshot_free(newest);
 	canvas_free(cv);
 	return rc;

@@ -122,10 +122,9 @@ static void *worker_main(void *arg)
 				watching = false;
 				publish(w, NULL, &ev);
 			}
-			/* Keep the rhythm, but never try to catch up a backlog. */
-			next_poll += w->delay;
-			if (next_poll < now)
-				next_poll = now + w->delay;
+			/* The next reading a full interval after this one, so
+			 * every window on screen is at least -d long. */
+			next_poll = now_mono() + w->delay;
 		}
 		if (snap)
 			publish(w, snap, NULL);

@@ -15,7 +15,6 @@
 #  4. --out-dir that does not exist fails at start with exit 8.
 #  5. NO_COLOR=1 gives a screen without color escapes; without it, the
 #     same terminal gets colors.
-#  6. SIGTERM ends the screen with status 0 and restores the terminal.
 set -eu
 # shellcheck source=tests/lib.sh
 source "$TESTLIB"
@@ -137,20 +136,4 @@ tm capture-pane -e -p -t mono | grep -q $'\e\\[7m' || fail "NO_COLOR=1: no rever
 ok "NO_COLOR=1: no colors, bars in reverse video"
 tui_quit mono
 
-# --- 6: SIGTERM ---------------------------------------------------------------------------
-tui_start term 100 30 -p "$pid" -d 0.5
-tui_wait term 10 -F "hot_function"
-cpid=$(pgrep -f -- "^$CDTOP -p $pid -d 0.5\$" | head -1)
-[ -n "$cpid" ] || fail "cannot find the cdtop process"
-kill -TERM "$cpid"
-i=0
-while [ ! -s "$TMPD/rc.term" ]; do
-	i=$((i + 1))
-	[ $i -lt 60 ] || fail "cdtop still running 3 s after SIGTERM"
-	sleep 0.05
-done
-assert_eq "exit status after SIGTERM" "$(cat "$TMPD/rc.term")" 0
-tui_restored term
-kill -0 "$pid" || fail "the target died"
-ok "the target is still running"
 say "PASS"
