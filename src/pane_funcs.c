@@ -85,6 +85,14 @@ static void funcs_draw(struct ui *u, const struct view *v, bool focused)
 		 (long long)p->samples, p->duration_s, u->func_by_cum ? ", by cum" : "");
 	if (v->h < 2)
 		return;
+	/* The sampler's note (rate lowered, process stopped) first. */
+	struct view table = *v;
+	if (p->status[0] && v->h > 4) {
+		char note[600];
+		view_put(v, 1, 1, CV_WARN, fmt_clean(note, sizeof(note), p->status));
+		table = view_sub(v, 1, 0, v->h - 1, v->w);
+		v = &table;
+	}
 	bool wide = v->w >= 100;
 	char hdr[256];
 	snprintf(hdr, sizeof(hdr), "%6s %6s %7s %7s  %-s", "FLAT%", "CUM%", "FLAT", "CUM",

@@ -168,10 +168,17 @@ static void tcp_stacks_row(struct ui *u, const struct view *v, int row)
 	if (p->tcp.known) {
 		static const int st[] = {TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT, TCP_ST_TIME_WAIT, TCP_ST_LISTEN};
 		static const char *const nm[] = {"ESTAB", "CLOSE_WAIT", "TIME_WAIT", "LISTEN"};
+		static const char *const shortnm[] = {"EST", "CLOSE_W", "TIME_W", "LISTEN"};
+		/* Big counts on a narrow terminal: shorter labels, so the
+		 * sampling figures and the verdict keep their place. */
+		int len = 0;
+		for (int i = 0; i < 4; i++)
+			len += snprintf(a, sizeof(a), " %s %lld", nm[i], (long long)p->tcp.count[st[i]]);
+		const char *const *names = v->w < 120 && len > 43 ? shortnm : nm;
 		for (int i = 0; i < 4; i++) {
 			int64_t n = p->tcp.count[st[i]];
 			int style = st[i] == TCP_ST_CLOSE_WAIT && n > 0 ? CV_ALERT : CV_NORMAL;
-			x = view_printf(v, row, x, style, " %s %lld", nm[i], (long long)n);
+			x = view_printf(v, row, x, style, " %s %lld", names[i], (long long)n);
 		}
 	} else {
 		x = view_put(v, row, x, CV_DIM, " unknown");

@@ -440,6 +440,19 @@ static void test_header(void)
 	HAS(cv80, "STK off");
 	ui_fini(&u);
 
+	/* Big TCP counts on 80 columns: short labels, the verdict still shows. */
+	struct snapshot *big = fixture_full();
+	big->proc.tcp.count[TCP_ST_ESTABLISHED] = 25000;
+	big->proc.tcp.count[TCP_ST_CLOSE_WAIT] = 1200;
+	big->proc.tcp.count[TCP_ST_TIME_WAIT] = 30000;
+	ui_with(&u, big, false);
+	render(&u, cv80, "big TCP counts");
+	HAS(cv80, "TCP EST 25000 CLOSE_W 1200 TIME_W 30000 LISTEN 1");
+	HAS(cv80, "CHECK -");
+	render(&u, cv200, "big TCP counts, wide");
+	HAS(cv200, "TCP ESTAB 25000 CLOSE_WAIT 1200 TIME_WAIT 30000 LISTEN 1");
+	ui_fini(&u);
+
 	ui_with(&u, fixture_bare(), false);
 	render(&u, cv80, "bare");
 	HAS(cv80, "CPU user -");
@@ -486,6 +499,14 @@ static void test_funcs(void)
 	/* 200 columns: the module column. */
 	render(&u, cv200, "functions wide");
 	HAS(cv200, "libc.so.6");
+	/* The sampler's note shows above the table. */
+	str_copy(u.snap->profile->status, "rate lowered to 20 Hz to keep stops under 1%",
+		 sizeof(u.snap->profile->status));
+	render(&u, cv80, "functions with a sampler note");
+	HAS(cv80, "rate lowered to 20 Hz");
+	HAS(cv80, "validate_record");
+	CHECK_EQ_INT(row_of(cv80, "rate lowered"), 5);
+	CHECK_EQ_INT(row_of(cv80, "FLAT%"), 6);
 	ui_fini(&u);
 
 	ui_with(&u, fixture_bare(), false);
