@@ -92,7 +92,7 @@ static void cpu_mem_row(struct ui *u, const struct view *v, int row)
 	if (wide)
 		x = view_printf(v, row, x, CV_NORMAL, " total %-7s", fmt_pct(c, sizeof(c), p->cpu_total_pct));
 	x = view_put(v, row, x + 1, CV_OK, history_spark(u, sp, sizeof(sp), spark_w, false));
-	x = view_put(v, row, (x > 46 ? x : 46) + 1, CV_LABEL, "RSS");
+	x = view_put(v, row, (x + 2 > 47 ? x + 2 : 47), CV_LABEL, "RSS");
 	x = view_printf(v, row, x, CV_NORMAL, " %-6s", fmt_kb(a, sizeof(a), p->rss_kb));
 	x = view_put(v, row, x + 1, CV_OK, history_spark(u, sp, sizeof(sp), spark_w, true));
 	if (wide) {
@@ -157,20 +157,29 @@ static void threads_fds_row(struct ui *u, const struct view *v, int row)
 	}
 }
 
-/* Row 3: TCP states, sampling, worst verdict. */
+/* Row 3: TCP states, sampling, and the worst checklist verdict at the
+ * right edge, where nothing can push it off the screen. */
 static void tcp_stacks_row(struct ui *u, const struct view *v, int row)
 {
 	const struct snapshot *s = u->snap;
 	const struct snap_process *p = &s->proc;
 	const struct snap_profile *pr = s->profile;
 	char a[32], b[32];
-	int x = view_put(v, row, 0, CV_LABEL, "TCP");
+	/* The worst checklist verdict: triage_worst() once the rules are in
+	 * the build; until then "-". */
+	const char *worst = "-";
+	int cw = 6 + (int)strlen(worst);
+	view_put(v, row, v->w - cw, CV_LABEL, "CHECK");
+	view_printf(v, row, v->w - cw + 5, strcmp(worst, "-") ? ui_check_style(worst) : CV_DIM, " %s", worst);
+	struct view left = view_sub(v, row, 0, 1, v->w - cw - 1);
+
+	int x = view_put(&left, 0, 0, CV_LABEL, "TCP");
 	if (p->tcp.known) {
 		static const int st[] = {TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT, TCP_ST_TIME_WAIT, TCP_ST_LISTEN};
 		static const char *const nm[] = {"ESTAB", "CLOSE_WAIT", "TIME_WAIT", "LISTEN"};
 		static const char *const shortnm[] = {"EST", "CLOSE_W", "TIME_W", "LISTEN"};
 		/* Big counts on a narrow terminal: shorter labels, so the
-		 * sampling figures and the verdict keep their place. */
+		 * sampling figures keep their place. */
 		int len = 0;
 		for (int i = 0; i < 4; i++)
 			len += snprintf(a, sizeof(a), " %s %lld", nm[i], (long long)p->tcp.count[st[i]]);
@@ -178,27 +187,26 @@ static void tcp_stacks_row(struct ui *u, const struct view *v, int row)
 		for (int i = 0; i < 4; i++) {
 			int64_t n = p->tcp.count[st[i]];
 			int style = st[i] == TCP_ST_CLOSE_WAIT && n > 0 ? CV_ALERT : CV_NORMAL;
-			x = view_printf(v, row, x, style, " %s %lld", names[i], (long long)n);
+			x = view_printf(&left, 0, x, style, " %s %lld", names[i], (long long)n);
 		}
 	} else {
-		x = view_put(v, row, x, CV_DIM, " unknown");
+		x = view_put(&left, 0, x, CV_DIM, " unknown");
 	}
-	x = view_put(v, row, (x > 46 ? x : 46) + 1, CV_LABEL, "STK");
+	x = view_put(&left, 0, (x + 2 > 47 ? x + 2 : 47), CV_LABEL, "STK");
 	if (pr) {
-		x = view_printf(v, row, x, CV_NORMAL, " %.0fHz", pr->frequency_hz);
-		x = view_printf(v, row, x, CV_NORMAL, " pause %s/%sus",
-				isnan(pr->pause_us_p50) ? "-" : (snprintf(a, sizeof(a), "%.0f", pr->pause_us_p50), a),
-				isnan(pr->pause_us_max) ? "-" : (snprintf(b, sizeof(b), "%.0f", pr->pause_us_max), b));
+		x = view_printf(&left, 0, x, CV_NORMAL, " %.0fHz", pr->frequency_hz);
+		char pause[80];
+		snprintf(pause, sizeof(pause), "%s/%sus",
+			 isnan(pr->pause_us_p50) ? "-" : (snprintf(a, sizeof(a), "%.0f", pr->pause_us_p50), a),
+			 isnan(pr->pause_us_max) ? "-" : (snprintf(b, sizeof(b), "%.0f", pr->pause_us_max), b));
+		/* "pause" only when there is room for it. */
+		bool room = left.w - x >= 8 + (int)strlen(pause);
+		x = view_printf(&left, 0, x, CV_NORMAL, "%s%s", room ? " pause " : " ", pause);
 		if (pr->status[0])
-			x = view_put(v, row, x, CV_WARN, "!");
+			view_put(&left, 0, x, CV_WARN, "!");
 	} else {
-		x = view_put(v, row, x, CV_WARN, " off");
+		view_put(&left, 0, x, CV_WARN, " off");
 	}
-	/* The worst checklist verdict: triage_worst() once the rules are in
-	 * the build; until then "-". */
-	const char *worst = "-";
-	x = view_put(v, row, x + 2, CV_LABEL, "CHECK");
-	view_printf(v, row, x, strcmp(worst, "-") ? ui_check_style(worst) : CV_DIM, " %s", worst);
 }
 
 int ui_header_draw(struct ui *u, const struct view *v)
