@@ -36,6 +36,16 @@ struct tui_worker {
 	bool stop, reset, pause, paused;
 };
 
+/* For builds with --enable-asan: libproc2 keeps two 128 KiB buffers per
+ * thread in __thread variables (readproc.c, src_buffer and dst_buffer)
+ * and never frees them, so LeakSanitizer reports them when this thread
+ * ends. The sanitizer runtime calls this hook; other builds ignore it. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libproc2.so\n";
+}
+
 /* Wake the UI (the pipe is non-blocking: a full pipe already wakes it). */
 static void poke(struct tui_worker *w)
 {
