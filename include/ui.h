@@ -85,7 +85,8 @@ struct ui {
 	/* Threads. */
 	enum ui_thread_sort sort;
 	bool sort_reverse;
-	int sel_tid;                    /* the selected thread, followed across refreshes */
+	int sel_tid;                    /* the thread the user moved to, followed across
+					   refreshes; 0: the cursor stays on its row */
 	int stack_tid;                  /* Enter: this thread's full stack is shown; 0 none */
 	int *thr_rows; int nthr_rows;   /* indices into snap->threads, filtered and sorted */
 

@@ -107,7 +107,8 @@ static void threads_refresh(struct ui *u)
 	sort_rev = u->sort_reverse;
 	qsort(u->thr_rows, (size_t)u->nthr_rows, sizeof(int), cmp_rows);
 	sort_snap = NULL;
-	/* Keep the selected thread selected. */
+	/* A thread the user picked stays selected when the order changes;
+	 * until then the cursor stays on its row (the top: the busiest). */
 	struct ui_pane_state *ps = &u->ps[UI_PANE_THREADS];
 	if (u->sel_tid) {
 		for (int r = 0; r < u->nthr_rows; r++)
@@ -120,7 +121,6 @@ static void threads_refresh(struct ui *u)
 		ps->cursor = u->nthr_rows - 1;
 	if (ps->cursor < 0)
 		ps->cursor = 0;
-	u->sel_tid = u->nthr_rows ? s->threads[u->thr_rows[ps->cursor]].tid : 0;
 }
 
 static int threads_count(const struct ui *u)

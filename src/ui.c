@@ -167,8 +167,9 @@ static void move_cursor(struct ui *u, int d)
 	if (c < 0)
 		c = 0;
 	ps->cursor = (int)c;
+	/* The thread moved to is followed; back at the top, the top row is. */
 	if (u->focus == UI_PANE_THREADS && u->nthr_rows)
-		u->sel_tid = u->snap->threads[u->thr_rows[ps->cursor]].tid;
+		u->sel_tid = c == 0 ? 0 : u->snap->threads[u->thr_rows[ps->cursor]].tid;
 }
 
 static void refresh_focus(struct ui *u)

@@ -29,7 +29,8 @@ utime() { sed 's/.*) //' /proc/"$pid"/stat | awk '{ print $12 }'; }
 mkdir -p "$TMPD/out"
 
 # --- 1: freeze ---------------------------------------------------------------------
-tui_start live 100 30 -p "$pid" -d 0.5 --out-dir "$TMPD/out"
+# --mode cpu: under load the target gets little CPU and auto would pick wall.
+tui_start live 100 30 -p "$pid" -d 0.5 --mode cpu --out-dir "$TMPD/out"
 tui_wait live 10 -F "hot_function"
 tui_screen live >"$TMPD/a"
 sleep 1.5

@@ -29,7 +29,8 @@ blocked_tid=$(kv "$(target_line blocked_tid=)" blocked_tid)
 nfd=$(ls /proc/"$pid"/fd | wc -l)
 
 # --- 1: 80x24 overview ----------------------------------------------------------
-tui_start small 80 24 -p "$pid" -d 0.5
+# --mode cpu: under load the target gets little CPU and auto would pick wall.
+tui_start small 80 24 -p "$pid" -d 0.5 --mode cpu
 tui_wait small 10 -E '^ *[0-9.]+% +[0-9.]+% +[0-9]+ +[0-9]+ +hot_function'
 tui_wait small 5 -E "CPU user [0-9]+\.[0-9]%"
 cpu=$(grep -o -E "CPU user [0-9.]+" "$TMPD/screen.small" | awk '{print $3}')
