@@ -8,6 +8,8 @@
 #define CDTOP_OBSERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include "collect.h"
 #include "snapshot.h"
 
 struct observer;
@@ -37,6 +39,16 @@ const char *const *observer_warnings(const struct observer *o);
 
 /* The observed process's /proc directory, open for other collectors. */
 int observer_piddir(const struct observer *o);
+
+/* Take again the context switch counts and run time of the threads that
+ * were blocked at the last reading (nothing else changes): after
+ * something of ours woke them (the first stack round), so that the next
+ * reading's "no progress" test compares with values after it. */
+void observer_settle(struct observer *o);
+
+/* The threads that were in a system call at the last reading, sorted by
+ * tid, in a malloc'd array *out (caller frees). Returns the count. */
+int observer_waits(const struct observer *o, struct thread_wait **out);
 
 /* Stop observing and free everything. NULL is a no-op. */
 void observer_free(struct observer *o);

@@ -90,4 +90,23 @@ enum fd_type fd_classify(const char *link, uint64_t *ino);
  * fills state and inode, or -1 for a header or malformed line. */
 int parse_net_tcp_line(const char *line, int *state, uint64_t *ino);
 
+/* Everything of one /proc/PID/net/tcp or tcp6 line cdtop shows. */
+struct net_tcp_entry {
+	int family;                     /* 4 or 6 */
+	uint8_t local[16], remote[16];  /* network byte order (IPv4 in the first 4 bytes) */
+	uint16_t lport, rport;
+	int state;                      /* enum tcp_state */
+	int64_t tx_queue, rx_queue;     /* bytes (LISTEN: rx = accept queue) */
+	uint64_t ino;                   /* 0 for TIME_WAIT and orphans */
+};
+
+/* Parse one line of net/tcp or net/tcp6 (hand-written: 50,000-line
+ * tables are read every second). Returns 0, or -1 for a header or
+ * malformed line. */
+int parse_net_tcp_entry(const char *line, struct net_tcp_entry *e);
+
+/* "127.0.0.1:8080" or "[::1]:443" into buf (family 4 or 6, addr in
+ * network byte order). Returns buf. */
+char *format_inet(int family, const uint8_t *addr, uint16_t port, char *buf, size_t n);
+
 #endif

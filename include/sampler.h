@@ -4,7 +4,8 @@
  * possible. The only module that calls ptrace.
  *
  * Per grab: PTRACE_SEIZE -> PTRACE_INTERRUPT -> waitpid -> GETREGS ->
- * process_vm_readv of the stack top -> PTRACE_DETACH. Between grabs the
+ * process_vm_readv of the stack top -> PTRACE_DETACH, for many threads at
+ * once through a sliding window. Between grabs the
  * target is not traced at all, so a crash or kill -9 of cdtop cannot
  * leave it stopped (SEIZE, never ATTACH, never PTRACE_O_EXITKILL).
  */
@@ -37,13 +38,27 @@ struct stack_grab {
 	uint64_t pause_ns;              /* from PTRACE_INTERRUPT to PTRACE_DETACH */
 };
 
-/* Take one grab of thread tid of process pid, copying up to max_stack
- * bytes from its stack pointer. g->stack is (re)allocated as needed and
- * owned by g. Returns g->status. */
-enum grab_status sampler_grab(int pid, int tid, struct stack_grab *g, size_t max_stack);
+#define SAMPLER_WINDOW 64               /* threads interrupted at once at most */
 
-/* Free the buffers of g. */
-void sampler_grab_fini(struct stack_grab *g);
+/* Stack buffers and slots of the grab window. */
+struct sampler_pool;
+
+/* A new window (buffers grow on first use). Never NULL. */
+struct sampler_pool *sampler_pool_new(void);
+
+/* Free a window. NULL is a no-op. */
+void sampler_pool_free(struct sampler_pool *p);
+
+/* Called once per thread with the result of its grab, after the thread
+ * was let go; g is valid only during the call. idx is its index in tids. */
+typedef void (*sampler_done_fn)(void *ctx, int idx, const struct stack_grab *g);
+
+/* Grab the n threads tids of process pid, copying up to max_stack bytes
+ * of each stack: up to SAMPLER_WINDOW interrupted at once, each let go as
+ * soon as its registers and stack are copied, done() called for every
+ * tid. Returns when all are handled. */
+void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int n,
+		       size_t max_stack, sampler_done_fn done, void *ctx);
 
 /* Reap threads left with a pending interrupt by an earlier timeout: those
  * that have stopped since are detached. Call once per round. Returns how

@@ -117,6 +117,7 @@ struct snap_thread {
 	int64_t ctx_vol, ctx_invol;     /* cumulative context switches (task status); -1 unknown */
 	int stalled_polls;              /* consecutive poll intervals in the same wait (same syscall
 					   and first argument) with no context switch at all */
+	uint64_t lock_addr;             /* address of the lock object it waits for (locks.c); 0 none */
 };
 
 /* One TCP socket of the process (for the sockets pane and fd decoding). */
@@ -134,14 +135,17 @@ struct snap_lock_waiter {
 	double wait_s;                  /* how long it has waited (blocked_s); NAN unknown */
 	char mode[8];                   /* "read" / "write" for an rwlock, else "" */
 	char *function;                 /* where it waits: first program frame; NULL unknown */
+	uint64_t futex;                 /* the futex word it sleeps on (rwlock: lock+8 or +12) */
 };
 
 /* One futex address that threads wait on (locks.c). */
 struct snap_lock {
 	uint64_t address;               /* the lock object's address (not always the futex word) */
 	char *symbol;                   /* variable name, "ledger_lock" (or "arena+16"); NULL unknown */
-	char kind[16];                  /* "mutex", "rwlock", "condvar", "pi_mutex", "internal", "unknown" */
-	int owner_tid;                  /* SNAP_UNKNOWN when the lock does not record it */
+	char kind[16];                  /* "mutex", "rwlock", "condvar", "pi_mutex", "internal",
+					   "join", "semaphore", "unknown" */
+	int owner_tid;                  /* SNAP_UNKNOWN when the lock does not record it ("join": the
+					   thread being joined) */
 	char *owner_function;           /* where the owner is now (first program frame); NULL unknown */
 	char owner_state;               /* owner's thread state, '?' unknown */
 	char owner_syscall[32];         /* what the owner is blocked in, "" none/unknown */
@@ -152,6 +156,14 @@ struct snap_lock {
 	int nwaiters_history;
 	bool contended;                 /* many waiters across polls */
 	bool in_deadlock;
+	/* Added with the lock analysis (issue 4). */
+	char owner_syscall_arg[192];    /* the owner's syscall argument decoded (thread.syscall_arg) */
+	double owner_blocked_s;         /* how long the owner has been in that syscall; NAN unknown */
+	int *owner_stack;               /* owner's latest stack: indices into profile->frames,
+					   innermost first; NULL unknown */
+	int nowner_stack;
+	int readers;                    /* rwlock: readers holding it now; SNAP_UNKNOWN otherwise */
+	uint64_t size;                  /* bytes of the lock object (40 mutex, 56 rwlock, ...); 0 unknown */
 };
 
 /* A cycle in the wait-for graph that made no progress (locks.c). */
@@ -160,6 +172,8 @@ struct snap_deadlock {
 	uint64_t *locks; int nlocks;    /* locks[i] is what tids[i] waits for */
 	char **symbols;                 /* name of locks[i] or NULL */
 	double stalled_s;               /* how long the cycle has shown no progress */
+	char **functions;               /* where tids[i] waits (first program frame) or NULL */
+	char **kinds;                   /* kind of locks[i] ("mutex", ...) */
 };
 
 /* Goroutines grouped by identical stack and wait reason (golang.c). */

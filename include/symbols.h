@@ -31,6 +31,10 @@ const char *symbols_func(struct module *mod, uint64_t vaddr, uint64_t *off);
  * *off as above. NULL when none. */
 const char *symbols_data(struct module *mod, uint64_t vaddr, uint64_t *off);
 
+/* Like symbols_data, with the object's bounds: *start (ELF vaddr) and
+ * *size in bytes (a size-0 symbol is given the extent symbols.c gave it). */
+const char *symbols_data_range(struct module *mod, uint64_t vaddr, uint64_t *start, uint64_t *size);
+
 /* Where the symbols came from, for --stacks and diagnostics: ".symtab",
  * ".dynsym", "debuglink:/path", "build-id:/path", "minidebuginfo",
  * ".gopclntab", or "none". */

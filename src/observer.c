@@ -45,6 +45,7 @@ struct thread_track {
 	double blocked_since;
 	long sc_nr;                     /* the syscall it is blocked in, as first seen */
 	uint64_t sc_arg0;
+	uint64_t sc_args[6];            /* its arguments, as first seen (a restart keeps them) */
 	int stalled;                    /* polls in that wait with no context switch */
 };
 
@@ -60,6 +61,8 @@ struct observer {
 	int ntracks;
 	struct fd_reading fds;
 	struct snap_tcp tcp;
+	struct snap_socket *socks;      /* the process's TCP sockets at the last poll, NULL unknown */
+	int nsocks;
 	char tcp_err[256];
 	int threads_err;
 	/* history ring */
@@ -216,10 +219,13 @@ static void merge_threads(struct observer *o, struct thread_reading *rd, int n, 
 		bool in_sys = r->sc_ok && r->sc.kind == SYSCALL_IN && r->st.state != 'R';
 		if (in_sys) {
 			/* A sleep interrupted by a stop (ours: the stack sampler)
-			 * resumes as restart_syscall: still the same wait. Our
+			 * resumes as restart_syscall: still the same wait, and the
+			 * argument registers are still the original call's (a
+			 * restart of a different, later wait has other ones). Our
 			 * interrupt also makes the thread run for microseconds,
 			 * so "has not run" allows RUN_SLACK_NS between polls. */
-			bool restarted = r->sc.nr == SYS_RESTART_SYSCALL && old && old->blocked;
+			bool restarted = r->sc.nr == SYS_RESTART_SYSCALL && old && old->blocked &&
+					 r->sc.args[0] == old->sc_args[0] && r->sc.args[1] == old->sc_args[1];
 			bool same = old && old->blocked && old->cur.run_ns >= 0 && r->run_ns >= 0 &&
 				    r->run_ns - old->cur.run_ns <= RUN_SLACK_NS &&
 				    (restarted || (old->sc_nr == r->sc.nr && old->sc_arg0 == r->sc.args[0]));
@@ -227,6 +233,7 @@ static void merge_threads(struct observer *o, struct thread_reading *rd, int n, 
 			k->blocked_since = same ? old->blocked_since : t;
 			k->sc_nr = same ? old->sc_nr : r->sc.nr;
 			k->sc_arg0 = same ? old->sc_arg0 : r->sc.args[0];
+			memcpy(k->sc_args, same ? old->sc_args : r->sc.args, sizeof(k->sc_args));
 			bool still = same && r->ctx_vol >= 0 && r->ctx_vol == old->cur.ctx_vol &&
 				     r->ctx_invol == old->cur.ctx_invol;
 			k->stalled = still ? old->stalled + 1 : 0;
@@ -294,9 +301,12 @@ int observer_poll(struct observer *o, char *err, size_t errlen)
 	fds_reading_fini(&o->fds);
 	fds_read(o->piddir, &o->fds);
 	o->tcp_err[0] = '\0';
+	free(o->socks);
+	o->socks = NULL;
+	o->nsocks = 0;
 	if (o->fds.err == 0)
-		tcp_count(o->pid, o->piddir, o->fds.sock_inos, o->fds.nsock, &o->tcp,
-			  o->tcp_err, sizeof(o->tcp_err));
+		tcp_count(o->pid, o->piddir, o->fds.sock_inos, o->fds.sock_fds, o->fds.nsock, &o->tcp,
+			  &o->socks, &o->nsocks, o->tcp_err, sizeof(o->tcp_err));
 	else
 		memset(&o->tcp, 0, sizeof(o->tcp));
 
@@ -435,6 +445,11 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 				   strerror(-o->fds.err), grant_hint());
 	}
 	p->tcp = o->tcp;
+	if (o->socks) {
+		s->sockets = xmalloc(sizeof(*s->sockets) * (size_t)(o->nsocks + 1));
+		memcpy(s->sockets, o->socks, sizeof(*s->sockets) * (size_t)o->nsocks);
+		s->nsockets = o->nsocks;
+	}
 	if (o->tcp_err[0])
 		snapshot_add_error(s, "tcp", "%s", o->tcp_err);
 	else if (o->fds.err)
@@ -513,12 +528,40 @@ int observer_piddir(const struct observer *o)
 	return o->piddir;
 }
 
+void observer_settle(struct observer *o)
+{
+	for (int i = 0; i < o->ntracks; i++) {
+		struct thread_track *k = &o->tracks[i];
+		if (k->blocked && k->cur.st.state != 'D')
+			thread_read_progress(o->piddir, k->tid, &k->cur.ctx_vol, &k->cur.ctx_invol,
+					     &k->cur.run_ns);
+	}
+}
+
+int observer_waits(const struct observer *o, struct thread_wait **out)
+{
+	int n = 0;
+	*out = xcalloc((size_t)o->ntracks + 1, sizeof(**out));
+	for (int i = 0; i < o->ntracks; i++) {
+		const struct thread_track *k = &o->tracks[i];
+		if (!k->blocked)
+			continue;
+		struct thread_wait *w = &(*out)[n++];
+		w->tid = k->tid;
+		w->state = k->cur.st.state;
+		w->nr = k->sc_nr;
+		memcpy(w->args, k->sc_args, sizeof(w->args));
+	}
+	return n;
+}
+
 void observer_free(struct observer *o)
 {
 	if (!o)
 		return;
 	close(o->piddir);
 	fds_reading_fini(&o->fds);
+	free(o->socks);
 	free(o->tracks);
 	snap_process_free_strings(&o->ident);
 	free(o);

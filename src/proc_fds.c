@@ -1,7 +1,8 @@
 /*
  * proc_fds.c - open file descriptors of the target: count, count by type
- * and the inodes of its sockets (which proc_tcp.c matches against the
- * namespace's TCP table), plus RLIMIT_NOFILE from /proc/PID/limits.
+ * and the inodes of its sockets with the lowest fd referring to each
+ * (which proc_tcp.c matches against the namespace's TCP table), plus
+ * RLIMIT_NOFILE from /proc/PID/limits.
  *
  * One readlinkat per fd (about 3 us each); on a 100,000-fd process this is
  * the largest cost of a collection, so nothing else is done per fd.
@@ -16,10 +17,17 @@
 #include <string.h>
 #include <unistd.h>
 
-static int cmp_u64(const void *a, const void *b)
+struct sockref {
+	uint64_t ino;
+	int fd;
+};
+
+static int cmp_sockref(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
+	const struct sockref *x = a, *y = b;
+	if (x->ino != y->ino)
+		return (x->ino > y->ino) - (x->ino < y->ino);
+	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
 int fds_read(int piddir, struct fd_reading *r)
@@ -43,8 +51,8 @@ int fds_read(int piddir, struct fd_reading *r)
 		close(fddir);
 		return r->err;
 	}
-	size_t cap = 256;
-	r->sock_inos = xmalloc(cap * sizeof(uint64_t));
+	size_t cap = 256, nref = 0;
+	struct sockref *refs = xmalloc(cap * sizeof(*refs));
 	int64_t open = 0;
 	for (;;) {
 		errno = 0;
@@ -71,29 +79,44 @@ int fds_read(int piddir, struct fd_reading *r)
 		r->by_type[t]++;
 		open++;
 		if (t == FD_SOCKET) {
-			if (r->nsock == cap) {
+			if (nref == cap) {
 				cap *= 2;
-				r->sock_inos = xrealloc(r->sock_inos, cap * sizeof(uint64_t));
+				refs = xrealloc(refs, cap * sizeof(*refs));
 			}
-			r->sock_inos[r->nsock++] = ino;
+			refs[nref].ino = ino;
+			refs[nref++].fd = atoi(de->d_name);
 		}
 	}
 	closedir(d);
 	close(fddir);
 	if (r->err) {
+		free(refs);
 		fds_reading_fini(r);
 		r->open = -1;
 		memset(r->by_type, 0, sizeof(r->by_type));
 		return r->err;
 	}
 	r->open = open;
-	qsort(r->sock_inos, r->nsock, sizeof(uint64_t), cmp_u64);
+	/* Sorted by inode, then fd: the first of each inode is its lowest fd
+	 * (a dup'ed or inherited socket is one socket). */
+	qsort(refs, nref, sizeof(*refs), cmp_sockref);
+	r->sock_inos = xmalloc((nref + 1) * sizeof(uint64_t));
+	r->sock_fds = xmalloc((nref + 1) * sizeof(int));
+	for (size_t i = 0; i < nref; i++) {
+		if (r->nsock && r->sock_inos[r->nsock - 1] == refs[i].ino)
+			continue;
+		r->sock_inos[r->nsock] = refs[i].ino;
+		r->sock_fds[r->nsock++] = refs[i].fd;
+	}
+	free(refs);
 	return 0;
 }
 
 void fds_reading_fini(struct fd_reading *r)
 {
 	free(r->sock_inos);
+	free(r->sock_fds);
 	r->sock_inos = NULL;
+	r->sock_fds = NULL;
 	r->nsock = 0;
 }

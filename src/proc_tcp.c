@@ -1,9 +1,12 @@
 /*
- * proc_tcp.c - TCP sockets of the target process by state.
+ * proc_tcp.c - TCP sockets of the target process: counts by state and
+ * the list of sockets (addresses, queues, the fd that refers to each).
  *
  * The kernel's socket tables are per network namespace, not per process,
  * so we list the namespace's IPv4 and IPv6 TCP sockets and keep those
  * whose inode is one of the process's socket fds (from proc_fds.c).
+ * Only matching entries are formatted, so a namespace of 50,000 sockets
+ * costs one binary search per entry plus the process's own sockets.
  *
  * First choice is netlink NETLINK_SOCK_DIAG (what `ss` uses): a netlink
  * socket answers for the namespace it was created in, so we setns() into
@@ -28,6 +31,7 @@
 #include <linux/sock_diag.h>
 #include <linux/inet_diag.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 static int force_proc;
 
@@ -36,19 +40,69 @@ void tcp_force_proc(int on)
 	force_proc = on;
 }
 
-static bool ino_in(const uint64_t *inos, size_t n, uint64_t ino)
+/* Where matching sockets go. */
+struct tcp_acc {
+	const uint64_t *inos;
+	const int *fds;
+	size_t n;
+	struct snap_tcp *out;
+	struct snap_socket *socks;      /* NULL: counts only */
+	int nsocks, cap;
+	bool want;
+};
+
+/* Index of ino in the sorted inos, or -1. */
+static long ino_find(const uint64_t *inos, size_t n, uint64_t ino)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (inos[mid] == ino)
-			return true;
+			return (long)mid;
 		if (inos[mid] < ino)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	return -1;
+}
+
+/* Count a socket of the namespace if it is the process's; keep it in
+ * the list when asked. */
+static void acc_add(struct tcp_acc *a, uint64_t ino, int state, int family,
+		    const uint8_t *laddr, uint16_t lport, const uint8_t *raddr, uint16_t rport,
+		    int64_t rxq, int64_t txq)
+{
+	/* TIME_WAIT sockets have no inode (0): they belong to no process
+	 * any more, so they never match. */
+	if (!ino || state <= 0 || state >= TCP_ST_MAX)
+		return;
+	long i = ino_find(a->inos, a->n, ino);
+	if (i < 0)
+		return;
+	a->out->count[state]++;
+	if (!a->want)
+		return;
+	if (a->nsocks == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->socks = xrealloc(a->socks, sizeof(*a->socks) * (size_t)a->cap);
+	}
+	struct snap_socket *k = &a->socks[a->nsocks++];
+	k->fd = a->fds ? a->fds[i] : -1;
+	k->inode = ino;
+	k->state = state;
+	format_inet(family, laddr, lport, k->local, sizeof(k->local));
+	format_inet(family, raddr, rport, k->remote, sizeof(k->remote));
+	k->rx_queue = rxq;
+	k->tx_queue = txq;
+}
+
+static int cmp_sock_fd(const void *x, const void *y)
+{
+	const struct snap_socket *a = x, *b = y;
+	if (a->fd != b->fd)
+		return (a->fd > b->fd) - (a->fd < b->fd);
+	return (a->inode > b->inode) - (a->inode < b->inode);
 }
 
 /* A NETLINK_SOCK_DIAG socket in the network namespace of the process
@@ -88,7 +142,7 @@ static int diag_socket_in_ns(int piddir)
 }
 
 /* Dump one address family over netlink and count matching sockets. */
-static int diag_dump(int s, int family, const uint64_t *inos, size_t n, struct snap_tcp *out)
+static int diag_dump(int s, int family, struct tcp_acc *a)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -127,29 +181,27 @@ static int diag_dump(int s, int family, const uint64_t *inos, size_t n, struct s
 			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
 				continue;
 			struct inet_diag_msg *m = NLMSG_DATA(h);
-			/* TIME_WAIT sockets have no inode (0): they belong to
-			 * no process any more, so they never match. */
-			if (m->idiag_inode && ino_in(inos, n, m->idiag_inode) &&
-			    m->idiag_state > 0 && m->idiag_state < TCP_ST_MAX)
-				out->count[m->idiag_state]++;
+			acc_add(a, m->idiag_inode, m->idiag_state, m->idiag_family == AF_INET ? 4 : 6,
+				(const uint8_t *)m->id.idiag_src, ntohs(m->id.idiag_sport),
+				(const uint8_t *)m->id.idiag_dst, ntohs(m->id.idiag_dport),
+				m->idiag_rqueue, m->idiag_wqueue);
 		}
 	}
 }
 
-static int count_netlink(int piddir, const uint64_t *inos, size_t n, struct snap_tcp *out)
+static int count_netlink(int piddir, struct tcp_acc *a)
 {
 	int s = diag_socket_in_ns(piddir);
 	if (s < 0)
 		return s;
-	int rc = diag_dump(s, AF_INET, inos, n, out);
+	int rc = diag_dump(s, AF_INET, a);
 	if (rc == 0)
-		rc = diag_dump(s, AF_INET6, inos, n, out);
+		rc = diag_dump(s, AF_INET6, a);
 	close(s);
 	return rc;
 }
 
-static int count_proc_file(int piddir, const char *path, const uint64_t *inos, size_t n,
-			   struct snap_tcp *out)
+static int count_proc_file(int piddir, const char *path, struct tcp_acc *a)
 {
 	int fd = openat(piddir, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -161,40 +213,69 @@ static int count_proc_file(int piddir, const char *path, const uint64_t *inos, s
 		return -e;
 	}
 	char line[512];
+	struct net_tcp_entry e;
 	while (fgets(line, sizeof(line), f)) {
-		int st;
-		uint64_t ino;
-		if (parse_net_tcp_line(line, &st, &ino) == 0 && ino && ino_in(inos, n, ino) &&
-		    st > 0 && st < TCP_ST_MAX)
-			out->count[st]++;
+		/* A LISTEN socket's backlog is not in the text (its
+		 * tx_queue column is 0): unknown, unlike netlink's. */
+		if (parse_net_tcp_entry(line, &e) == 0)
+			acc_add(a, e.ino, e.state, e.family, e.local, e.lport, e.remote, e.rport,
+				e.rx_queue, e.state == TCP_ST_LISTEN ? SNAP_UNKNOWN : e.tx_queue);
 	}
 	fclose(f);
 	return 0;
 }
 
-int tcp_count(int pid, int piddir, const uint64_t *inos, size_t ninos,
-	      struct snap_tcp *out, char *err, size_t errlen)
+/* Reset the accumulator for a new attempt. */
+static void acc_reset(struct tcp_acc *a)
+{
+	memset(a->out, 0, sizeof(*a->out));
+	a->nsocks = 0;
+}
+
+/* Hand the list to the caller, sorted by fd. */
+static void acc_finish(struct tcp_acc *a, struct snap_socket **socks, int *nsocks)
+{
+	if (!socks)
+		return;
+	if (!a->socks)
+		a->socks = xmalloc(sizeof(*a->socks));
+	qsort(a->socks, (size_t)a->nsocks, sizeof(*a->socks), cmp_sock_fd);
+	*socks = a->socks;
+	*nsocks = a->nsocks;
+}
+
+int tcp_count(int pid, int piddir, const uint64_t *inos, const int *fds, size_t ninos,
+	      struct snap_tcp *out, struct snap_socket **socks, int *nsocks,
+	      char *err, size_t errlen)
 {
 	(void)pid;
-	memset(out, 0, sizeof(*out));
+	struct tcp_acc a = {.inos = inos, .fds = fds, .n = ninos, .out = out, .want = socks != NULL};
+	if (socks) {
+		*socks = NULL;
+		*nsocks = 0;
+	}
+	acc_reset(&a);
 	if (!force_proc) {
-		int rc = count_netlink(piddir, inos, ninos, out);
+		int rc = count_netlink(piddir, &a);
 		if (rc == 0) {
 			out->known = true;
 			str_copy(out->source, "netlink", sizeof(out->source));
+			acc_finish(&a, socks, nsocks);
 			return 0;
 		}
-		memset(out, 0, sizeof(*out));
+		acc_reset(&a);
 	}
-	int rc4 = count_proc_file(piddir, "net/tcp", inos, ninos, out);
-	int rc6 = count_proc_file(piddir, "net/tcp6", inos, ninos, out);
+	int rc4 = count_proc_file(piddir, "net/tcp", &a);
+	int rc6 = count_proc_file(piddir, "net/tcp6", &a);
 	if (rc4 < 0 && rc6 < 0) {
 		memset(out, 0, sizeof(*out));
+		free(a.socks);
 		snprintf(err, errlen, "cannot read the TCP table of the target's network namespace: %s",
 			 strerror(-rc4));
 		return rc4;
 	}
 	out->known = true;
 	str_copy(out->source, "proc", sizeof(out->source));
+	acc_finish(&a, socks, nsocks);
 	return 0;
 }

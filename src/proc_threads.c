@@ -26,6 +26,37 @@ static int cmp_tid(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
+/* Context switches (task status) and run time (schedstat) of one thread;
+ * what cannot be read stays as it was. */
+static void read_progress(int taskdir, int tid, int64_t *vol, int64_t *invol, int64_t *run_ns)
+{
+	char path[64], buf[128], sbuf[4096];
+	/* Context switches are per task: process-wide rates are summed from
+	 * these (the leader's /proc/PID/status counts only itself). */
+	snprintf(path, sizeof(path), "%d/status", tid);
+	if (read_file_at(taskdir, path, sbuf, sizeof(sbuf)) > 0) {
+		char *v = strstr(sbuf, "\nvoluntary_ctxt_switches:");
+		char *nv = strstr(sbuf, "\nnonvoluntary_ctxt_switches:");
+		if (v && nv) {
+			*vol = strtoll(v + 25, NULL, 10);
+			*invol = strtoll(nv + 28, NULL, 10);
+		}
+	}
+	snprintf(path, sizeof(path), "%d/schedstat", tid);
+	if (read_file_at(taskdir, path, buf, sizeof(buf)) > 0)
+		*run_ns = parse_schedstat_run_ns(buf);
+}
+
+int thread_read_progress(int piddir, int tid, int64_t *ctx_vol, int64_t *ctx_invol, int64_t *run_ns)
+{
+	int taskdir = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (taskdir < 0)
+		return -errno;
+	read_progress(taskdir, tid, ctx_vol, ctx_invol, run_ns);
+	close(taskdir);
+	return 0;
+}
+
 /* Read one thread; returns 0, or -1 when it vanished. */
 static int read_one(int taskdir, int tid, struct thread_reading *t)
 {
@@ -56,22 +87,7 @@ static int read_one(int taskdir, int tid, struct thread_reading *t)
 			str_copy(t->wchan, buf, sizeof(t->wchan));
 	}
 
-	/* Context switches are per task: process-wide rates are summed from
-	 * these (the leader's /proc/PID/status counts only itself). */
-	char sbuf[4096];
-	snprintf(path, sizeof(path), "%d/status", tid);
-	if (read_file_at(taskdir, path, sbuf, sizeof(sbuf)) > 0) {
-		char *v = strstr(sbuf, "\nvoluntary_ctxt_switches:");
-		char *nv = strstr(sbuf, "\nnonvoluntary_ctxt_switches:");
-		if (v && nv) {
-			t->ctx_vol = strtoll(v + 25, NULL, 10);
-			t->ctx_invol = strtoll(nv + 28, NULL, 10);
-		}
-	}
-
-	snprintf(path, sizeof(path), "%d/schedstat", tid);
-	if (read_file_at(taskdir, path, buf, sizeof(buf)) > 0)
-		t->run_ns = parse_schedstat_run_ns(buf);
+	read_progress(taskdir, tid, &t->ctx_vol, &t->ctx_invol, &t->run_ns);
 	return 0;
 }
 

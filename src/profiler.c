@@ -73,7 +73,13 @@ struct profiler {
 	struct procmap *pm;
 	double maps_checked;
 	struct unwinder *uw;
-	struct stack_grab g;
+	struct sampler_pool *pool;      /* grab window and stack buffers */
+	struct {                        /* threads to grab this round */
+		int idx;                /* into thr */
+		bool blocked;
+		int64_t run_ns;
+	} *queue;
+	int nqueue, capqueue;
 	struct thr *thr;
 	int nthr;                       /* sorted by tid */
 	int cached_fds;
@@ -99,6 +105,10 @@ struct profiler {
 	double budget_t0, budget_pause_ns, budget_thread_s;
 	char status[512];
 	bool gave_up;
+	int refused;                    /* grabs refused (EPERM) in this round */
+	bool ever_grabbed;              /* a grab has worked since profiler_new */
+	int64_t life_rounds;            /* rounds since profiler_new (not reset) */
+	bool leader_refused;
 };
 
 static uint64_t hash64(uint64_t x)
@@ -277,8 +287,10 @@ static void add_pause(struct profiler *p, uint64_t ns)
 	p->pauses[p->npauses++] = (float)us;
 }
 
-/* Sample one thread. */
-static void sample_thread(struct profiler *p, struct thr *t, char state, int64_t run_ns)
+/* Count a thread's cached stack without stopping it when it is blocked
+ * and has not run since its last sample (or is in D, which is never
+ * interrupted). Returns true when it still needs a grab. */
+static bool reuse_or_queue(struct profiler *p, struct thr *t, char state, int64_t run_ns)
 {
 	bool blocked = state != 'R';
 	if (blocked && t->frames && (state == 'D' || (run_ns >= 0 && t->last_run_ns >= 0 &&
@@ -289,15 +301,20 @@ static void sample_thread(struct profiler *p, struct thr *t, char state, int64_t
 			t->perturbed = false;
 		}
 		record(p, t->tid, false, t->frames, t->nframes);
-		return;
+		return false;
 	}
-	if (state == 'D')
-		return;   /* never interrupt uninterruptible sleep */
-	enum grab_status gs = sampler_grab(p->pid, t->tid, &p->g, STACK_COPY_BYTES);
-	if (gs == GRAB_OK || gs == GRAB_STOPPED)
-		add_pause(p, p->g.pause_ns);
-	switch (gs) {
+	return state != 'D';   /* never interrupt uninterruptible sleep */
+}
+
+/* Unwind, symbolize and record one grab of thread t. */
+static void finish_grab(struct profiler *p, struct thr *t, bool blocked, int64_t run_ns,
+			const struct stack_grab *g)
+{
+	if (g->status == GRAB_OK || g->status == GRAB_STOPPED)
+		add_pause(p, g->pause_ns);
+	switch (g->status) {
 	case GRAB_OK:
+		p->ever_grabbed = true;
 		break;
 	case GRAB_STOPPED:
 		snprintf(p->status, sizeof(p->status), "process %d is stopped (SIGSTOP/SIGTSTP): "
@@ -306,17 +323,16 @@ static void sample_thread(struct profiler *p, struct thr *t, char state, int64_t
 	case GRAB_DENIED:
 	case GRAB_TRACED:
 		sampler_explain_denied(p->pid, p->status, sizeof(p->status));
-		/* Refused from the start: no stacks at all. Refused after
-		 * earlier grabs worked: someone else holds this thread for
-		 * now (a debugger, another cdtop); skip it this round. */
-		if (p->stops == 0)
-			p->gave_up = true;
+		/* Decided at the end of the round (round_once). */
+		p->refused++;
+		if (t->tid == p->pid)
+			p->leader_refused = true;
 		return;
 	default:
 		return;   /* gone, pending: nothing to count */
 	}
 	uint64_t ips[UNWIND_MAX_FRAMES];
-	int n = unwinder_unwind(p->uw, &p->g, ips, UNWIND_MAX_FRAMES);
+	int n = unwinder_unwind(p->uw, g, ips, UNWIND_MAX_FRAMES);
 	const struct mapping *m0 = p->pm ? procmap_find(p->pm, ips[0]) : NULL;
 	if (!m0)
 		refresh_maps(p, true);   /* new code mapped since (dlopen, JIT) */
@@ -333,6 +349,42 @@ static void sample_thread(struct profiler *p, struct thr *t, char state, int64_t
 	t->last_run_ns = run_ns;
 	t->perturbed = blocked;
 	record(p, t->tid, !blocked, fr, n);
+}
+
+static void on_grab(void *ctx, int idx, const struct stack_grab *g)
+{
+	struct profiler *p = ctx;
+	finish_grab(p, &p->thr[p->queue[idx].idx], p->queue[idx].blocked, p->queue[idx].run_ns, g);
+}
+
+/* Grab the queued threads (sampler_grab_many: many at once); each is
+ * unwound while no other stopped thread waits for us. */
+static void grab_queued(struct profiler *p)
+{
+	if (!p->nqueue)
+		return;
+	int *tids = xmalloc(sizeof(int) * (size_t)p->nqueue);
+	for (int i = 0; i < p->nqueue; i++)
+		tids[i] = p->thr[p->queue[i].idx].tid;
+	sampler_grab_many(p->pool, p->pid, tids, p->nqueue, STACK_COPY_BYTES, on_grab, p);
+	free(tids);
+	p->nqueue = 0;
+}
+
+/* Sample one thread: reuse its stack, or queue it for this round's grab. */
+static void sample_thread(struct profiler *p, int idx, char state, int64_t run_ns)
+{
+	struct thr *t = &p->thr[idx];
+	if (!reuse_or_queue(p, t, state, run_ns))
+		return;
+	if (p->nqueue == p->capqueue) {
+		p->capqueue = p->capqueue ? p->capqueue * 2 : 64;
+		p->queue = xrealloc(p->queue, sizeof(*p->queue) * (size_t)p->capqueue);
+	}
+	p->queue[p->nqueue].idx = idx;
+	p->queue[p->nqueue].blocked = state != 'R';
+	p->queue[p->nqueue].run_ns = run_ns;
+	p->nqueue++;
 }
 
 /* State letter of a thread; -1 when gone. (run_ns is left unknown.) */
@@ -460,6 +512,7 @@ static void relist(struct profiler *p)
 static void round_once(struct profiler *p)
 {
 	p->rounds++;
+	p->life_rounds++;
 	refresh_maps(p, false);
 	sampler_reap_pending();
 	if (!p->thr || now_mono() - p->listed >= RELIST_S)
@@ -514,8 +567,17 @@ static void round_once(struct profiler *p)
 			stopped_seen = true;   /* stopped before us: leave it alone */
 			continue;
 		}
-		sample_thread(p, t, state, run_ns);
+		sample_thread(p, i, state, run_ns);
 	}
+	grab_queued(p);
+	/* Refused with no grab ever working (no permission, a debugger on
+	 * every thread), or the main thread refused at the first round (a
+	 * debugger attached to it): no stacks at all. Otherwise someone else
+	 * held a thread for a moment (another cdtop): skipped this round. */
+	if (p->refused && (!p->ever_grabbed || (p->leader_refused && p->life_rounds == 1)))
+		p->gave_up = true;
+	p->refused = 0;
+	p->leader_refused = false;
 	if (stopped_seen && !p->gave_up)
 		snprintf(p->status, sizeof(p->status), "process %d is stopped (state T): left stopped, "
 			 "not sampled; `kill -CONT %d` resumes it", p->pid, p->pid);
@@ -554,6 +616,7 @@ struct profiler *profiler_new(int pid, int piddir, double hz, char *err, size_t 
 	snprintf(p->root, sizeof(p->root), "/proc/%d/root", pid);
 	p->hz_req = p->hz = hz;
 	p->uw = unwinder_new(pid);
+	p->pool = sampler_pool_new();
 	p->started = p->next = p->budget_t0 = now_mono();
 	refresh_maps(p, true);
 	/* The first round tells whether ptrace is permitted: no extra stop. */
@@ -691,7 +754,8 @@ void profiler_free(struct profiler *p)
 		return;
 	sampler_reap_pending();
 	sampler_release_all();
-	sampler_grab_fini(&p->g);
+	sampler_pool_free(p->pool);
+	free(p->queue);
 	unwinder_free(p->uw);
 	procmap_free(p->pm);
 	for (int i = 0; i < p->nthr; i++)

@@ -229,7 +229,8 @@ static json_t *thread_json(const struct snapshot *s, const struct snap_thread *t
 	json_object_set_new(o, "syscall", jstr_or_null(t->syscall));
 	json_object_set_new(o, "wchan", jstr_or_null(t->wchan));
 	json_object_set_new(o, "blocked_s", jnum(r1(t->blocked_s)));
-	json_object_set_new(o, "lock", t->futex.valid ? jhex(t->futex.addr) : json_null());
+	json_object_set_new(o, "lock", t->lock_addr ? jhex(t->lock_addr)
+				    : t->futex.valid ? jhex(t->futex.addr) : json_null());
 	if (t->stack && s->profile)
 		json_object_set_new(o, "stack", frames_json(s->profile, t->stack, t->nstack));
 	else
@@ -289,6 +290,7 @@ static json_t *locks_json(const struct snapshot *s)
 			json_object_set_new(d, "wait_s", jnum(r1(x->wait_s)));
 			json_object_set_new(d, "mode", jstr_or_null(x->mode));
 			json_object_set_new(d, "function", jstr_or_null(x->function));
+			json_object_set_new(d, "futex", x->futex ? jhex(x->futex) : json_null());
 			json_array_append_new(wd, d);
 		}
 		json_object_set_new(o, "waiters", w);
@@ -303,6 +305,12 @@ static json_t *locks_json(const struct snapshot *s)
 		json_object_set_new(o, "waiters_history", h);
 		json_object_set_new(o, "contended", json_boolean(l->contended));
 		json_object_set_new(o, "in_deadlock", json_boolean(l->in_deadlock));
+		json_object_set_new(o, "owner_syscall_arg", jstr_or_null(l->owner_syscall_arg));
+		json_object_set_new(o, "owner_blocked_s", jnum(r1(l->owner_blocked_s)));
+		json_object_set_new(o, "owner_stack", l->owner_stack && s->profile
+				    ? frames_json(s->profile, l->owner_stack, l->nowner_stack) : json_null());
+		json_object_set_new(o, "readers", jint(l->readers));
+		json_object_set_new(o, "size", l->size ? json_integer((json_int_t)l->size) : json_null());
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -326,6 +334,13 @@ static json_t *deadlocks_json(const struct snapshot *s)
 		json_object_set_new(o, "locks", l);
 		json_object_set_new(o, "symbols", n);
 		json_object_set_new(o, "stalled_s", jnum(r1(d->stalled_s)));
+		json_t *fn = json_array(), *kd = json_array();
+		for (int k = 0; k < d->ntids; k++)
+			json_array_append_new(fn, jstr_or_null(d->functions ? d->functions[k] : NULL));
+		for (int k = 0; k < d->nlocks; k++)
+			json_array_append_new(kd, jstr_or_null(d->kinds ? d->kinds[k] : NULL));
+		json_object_set_new(o, "functions", fn);
+		json_object_set_new(o, "kinds", kd);
 		json_array_append_new(a, o);
 	}
 	return a;

@@ -2,6 +2,8 @@
  * report_text.c - the snapshot as a plain-text report meant to be pasted
  * into a ticket or an incident channel: the same figures as the JSON,
  * laid out for a person, widest-impact first. Unknown figures print "-".
+ * Deadlocks and lock waits come right after the header: when a process
+ * hangs they are the answer, and they must not scroll out of a paste.
  */
 #include "report.h"
 #include "util.h"
@@ -11,6 +13,8 @@
 #include <string.h>
 
 #define MAX_THREAD_ROWS 40
+#define MAX_LOCK_ROWS 20
+#define MAX_WAITER_ROWS 8
 
 static const char *fnum(char *buf, size_t n, double v, const char *fmt)
 {
@@ -57,6 +61,127 @@ static int cmp_thread_cpu(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
+static const struct snap_thread *find_thread(const struct snapshot *s, int tid)
+{
+	for (int i = 0; s->threads && i < s->nthreads; i++)
+		if (s->threads[i].tid == tid)
+			return &s->threads[i];
+	return NULL;
+}
+
+/* "lock_b 0x5600aa10" or "0x5600aa10" (name sanitized, caller's buffer). */
+static const char *lock_label(char *buf, size_t n, const char *symbol, uint64_t addr)
+{
+	if (symbol) {
+		char *clean = utf8_sanitize(symbol);
+		snprintf(buf, n, "%s 0x%llx", clean, (unsigned long long)addr);
+		free(clean);
+	} else {
+		snprintf(buf, n, "0x%llx", (unsigned long long)addr);
+	}
+	return buf;
+}
+
+/* " (name)" of a thread, sanitized, or "". */
+static const char *thread_label(char *buf, size_t n, const struct snapshot *s, int tid)
+{
+	const struct snap_thread *t = find_thread(s, tid);
+	buf[0] = '\0';
+	if (t) {
+		char *clean = utf8_sanitize(t->name);
+		snprintf(buf, n, " (%s)", clean);
+		free(clean);
+	}
+	return buf;
+}
+
+static void write_deadlocks(const struct snapshot *s, FILE *f)
+{
+	if (!s->deadlocks || s->ndeadlocks == 0)
+		return;
+	char a[64], lb[320], tn[96], on[96], w[64];
+	fprintf(f, "\nDEADLOCKS (%d): threads waiting for each other in a cycle, no progress\n",
+		s->ndeadlocks);
+	for (int i = 0; i < s->ndeadlocks; i++) {
+		const struct snap_deadlock *d = &s->deadlocks[i];
+		fprintf(f, "  deadlock %d: %d thread%s, no progress for %s\n", i + 1, d->ntids,
+			d->ntids == 1 ? "" : "s", fnum(a, sizeof(a), d->stalled_s, "%.1f s"));
+		for (int k = 0; k < d->ntids; k++) {
+			int next = d->tids[(k + 1) % d->ntids];
+			const char *fn = d->functions && d->functions[k] ? d->functions[k] : "?";
+			char *cfn = utf8_sanitize(fn);
+			str_copy(w, next == d->tids[k] ? "itself" : "", sizeof(w));
+			if (!w[0])
+				snprintf(w, sizeof(w), "%d%s", next, thread_label(on, sizeof(on), s, next));
+			fprintf(f, "    thread %d%s in %s waits for %s %s held by %s\n", d->tids[k],
+				thread_label(tn, sizeof(tn), s, d->tids[k]), cfn,
+				d->kinds && d->kinds[k] ? d->kinds[k] : "lock",
+				lock_label(lb, sizeof(lb), d->symbols ? d->symbols[k] : NULL, d->locks[k]), w);
+			free(cfn);
+		}
+	}
+}
+
+static void write_locks(const struct snapshot *s, FILE *f)
+{
+	if (!s->locks)
+		return;
+	char a[64], b[64], lb[320], on[96];
+	if (s->nlocks == 0) {
+		fprintf(f, "\nLocks: no thread waits on a lock\n");
+		return;
+	}
+	int rows = s->nlocks < MAX_LOCK_ROWS ? s->nlocks : MAX_LOCK_ROWS;
+	fprintf(f, "\nLocks (%d with waiters, most important first%s)\n", s->nlocks,
+		rows < s->nlocks ? ", first 20" : "");
+	for (int i = 0; i < rows; i++) {
+		const struct snap_lock *l = &s->locks[i];
+		fprintf(f, "  %s %s%s%s: %d waiter%s, longest %s", lock_label(lb, sizeof(lb), l->symbol, l->address),
+			l->kind, l->in_deadlock ? " DEADLOCKED" : "", l->contended ? " CONTENDED" : "",
+			l->nwaiters, l->nwaiters == 1 ? "" : "s", fnum(a, sizeof(a), l->max_wait_s, "%.1f s"));
+		if (l->readers > 0)
+			fprintf(f, ", held by %d reader%s", l->readers, l->readers == 1 ? "" : "s");
+		fputc('\n', f);
+		if (l->owner_tid > 0) {
+			fprintf(f, "    %s %d%s", strcmp(l->kind, "join") == 0 ? "joining thread" : "held by",
+				l->owner_tid, thread_label(on, sizeof(on), s, l->owner_tid));
+			if (l->owner_state != '?' && l->owner_state)
+				fprintf(f, ", state %c", l->owner_state);
+			if (l->owner_function) {
+				char *c = utf8_sanitize(l->owner_function);
+				fprintf(f, ", in %s", c);
+				free(c);
+			}
+			if (l->owner_syscall[0])
+				fprintf(f, ", blocked in %s(%s) for %s", l->owner_syscall, l->owner_syscall_arg,
+					fnum(b, sizeof(b), l->owner_blocked_s, "%.1f s"));
+			else if (l->owner_state == 'R')
+				fprintf(f, ", running");
+			fputc('\n', f);
+		} else if (strcmp(l->kind, "condvar") == 0 || strcmp(l->kind, "semaphore") == 0) {
+			fprintf(f, "    waiting for a signal (no owner)\n");
+		} else {
+			fprintf(f, "    holder unknown (the lock does not record it)\n");
+		}
+		for (int k = 0; k < l->nwaiters && k < MAX_WAITER_ROWS; k++) {
+			const struct snap_lock_waiter *w = &l->waiters[k];
+			char *fn = utf8_sanitize(w->function ? w->function : "?");
+			fprintf(f, "    waiter %d%s%s%s for %s in %s\n", w->tid, thread_label(on, sizeof(on), s, w->tid),
+				w->mode[0] ? " to " : "", w->mode, fnum(a, sizeof(a), w->wait_s, "%.1f s"), fn);
+			free(fn);
+		}
+		if (l->nwaiters > MAX_WAITER_ROWS)
+			fprintf(f, "    ... %d more waiters\n", l->nwaiters - MAX_WAITER_ROWS);
+		if (l->nwaiters_history > 1) {
+			fprintf(f, "    waiters at each poll:");
+			int from = l->nwaiters_history > 30 ? l->nwaiters_history - 30 : 0;
+			for (int k = from; k < l->nwaiters_history; k++)
+				fprintf(f, " %d", l->waiters_history[k]);
+			fputc('\n', f);
+		}
+	}
+}
+
 int report_text_write(const struct snapshot *s, FILE *f)
 {
 	const struct snap_process *p = &s->proc;
@@ -70,8 +195,11 @@ int report_text_write(const struct snapshot *s, FILE *f)
 		s->cdtop_version, fint(pidb, sizeof(pidb), p->pid), comm,
 		s->host.hostname[0] ? s->host.hostname : "-", s->host.kernel[0] ? s->host.kernel : "-",
 		fint(ncpub, sizeof(ncpub), s->host.ncpu));
-	fprintf(f, "taken %s over a %s s window\n\n", ts, fnum(a, sizeof(a), s->window_s, "%.1f"));
+	fprintf(f, "taken %s over a %s s window\n", ts, fnum(a, sizeof(a), s->window_s, "%.1f"));
 	free(comm);
+	write_deadlocks(s, f);
+	write_locks(s, f);
+	fputc('\n', f);
 
 	fprintf(f, "Process\n");
 	if (p->exe) {
@@ -134,6 +262,7 @@ int report_text_write(const struct snapshot *s, FILE *f)
 			fint(e, sizeof(e), h0->fds), fint(g, sizeof(g), hn->fds));
 	}
 
+	const struct snap_profile *pr = s->profile;
 	if (s->threads && s->nthreads) {
 		struct snap_thread *t = xmalloc(sizeof(*t) * (size_t)s->nthreads);
 		memcpy(t, s->threads, sizeof(*t) * (size_t)s->nthreads);
@@ -141,22 +270,28 @@ int report_text_write(const struct snapshot *s, FILE *f)
 		int rows = s->nthreads < MAX_THREAD_ROWS ? s->nthreads : MAX_THREAD_ROWS;
 		fprintf(f, "\nThreads (%d, busiest first%s)\n", s->nthreads,
 			rows < s->nthreads ? ", first 40" : "");
-		fprintf(f, "  %8s %-16s %s %7s %7s %-18s %-22s %9s\n", "TID", "NAME", "S", "USER%",
-			"SYS%", "SYSCALL", "WCHAN", "BLOCKED");
+		fprintf(f, "  %8s %-16s %s %7s %7s %-18s %-22s %9s  %-24s %s\n", "TID", "NAME", "S", "USER%",
+			"SYS%", "SYSCALL", "WCHAN", "BLOCKED", "FUNCTION", "WAITING ON");
 		for (int i = 0; i < rows; i++) {
-			char *nm = utf8_sanitize(t[i].name), nmcol[80];
+			char *nm = utf8_sanitize(t[i].name), nmcol[80], fncol[128];
 			utf8_cols(nmcol, sizeof(nmcol), nm, 16, true);
-			fprintf(f, "  %8d %s %c %7s %7s %-18.18s %-22.22s %9s\n", t[i].tid, nmcol,
+			const char *fn = pr && t[i].top_frame >= 0 && t[i].top_frame < pr->nframes
+					 ? pr->frames[t[i].top_frame].function : "-";
+			char *cfn = utf8_sanitize(fn);
+			utf8_cols(fncol, sizeof(fncol), cfn, 24, true);
+			char *arg = utf8_sanitize(t[i].syscall_arg[0] ? t[i].syscall_arg : "-");
+			fprintf(f, "  %8d %s %c %7s %7s %-18.18s %-22.22s %9s  %s %s\n", t[i].tid, nmcol,
 				t[i].state, fnum(a, sizeof(a), t[i].cpu_user_pct, "%.1f"),
 				fnum(b, sizeof(b), t[i].cpu_sys_pct, "%.1f"),
 				t[i].syscall[0] ? t[i].syscall : "-", t[i].wchan[0] ? t[i].wchan : "-",
-				fnum(c, sizeof(c), t[i].blocked_s, "%.1fs"));
+				fnum(c, sizeof(c), t[i].blocked_s, "%.1fs"), fncol, arg);
 			free(nm);
+			free(cfn);
+			free(arg);
 		}
 		free(t);
 	}
 
-	const struct snap_profile *pr = s->profile;
 	if (pr) {
 		fprintf(f, "\nTop functions (%s mode: %s; %lld samples at %.0f Hz over %.1f s)\n",
 			pr->mode, strcmp(pr->mode, "cpu") == 0 ? "threads on CPU only" : "every thread, "

@@ -14,11 +14,23 @@
  * The waits poll with a timeout: a thread that enters uninterruptible
  * sleep after our state check would otherwise hang us; such a thread is
  * left "pending" (traced, not stopped) and detached once it stops.
+ *
+ * Threads are grabbed through a sliding window: up to SAMPLER_WINDOW are
+ * interrupted at once and each is handled as it stops (waitpid(-1), in
+ * arrival order), its slot refilled with the next thread. On a saturated
+ * machine an interrupted thread stops only when the scheduler next runs
+ * it; one thread at a time would cost that delay per thread, the window
+ * costs it about once per round. Each thread is let go right after its
+ * own copy; unwinding (the caller's callback) runs only when no stopped
+ * thread is waiting for us. A pause is an upper bound: from the later of
+ * the thread's interrupt and the last moment no stop was ready (a WNOHANG
+ * wait that found nothing), to its detach.
  */
 #include "sampler.h"
 #include "util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,12 +43,12 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 
-#define WAIT_TIMEOUT_NS 500000000ULL   /* 0.5 s */
+#define WAIT_TIMEOUT_NS 1500000000ULL  /* 1.5 s: a runnable thread on a saturated machine may wait that long for a CPU */
 #define MAX_PENDING 256
 
 static volatile int pending[MAX_PENDING];
 static volatile int npending;
-static volatile int current_tid;        /* seized right now, for release_all */
+static volatile int seized_tids[SAMPLER_WINDOW]; /* seized right now, for release_all; 0 free */
 
 static uint64_t mono_ns(void)
 {
@@ -86,44 +98,6 @@ static void timer_arm(uint64_t ns)
 	timer_settime(wait_timer, 0, &it, NULL);
 }
 
-/* Wait for a stop of tid for at most the rest of WAIT_TIMEOUT_NS since
- * t0. Returns 0 with *st filled, -ESRCH/-ECHILD when gone, -ETIMEDOUT. */
-static int wait_stop(int tid, int *st, uint64_t t0)
-{
-	if (timer_setup() < 0) {
-		/* No timer: poll instead. */
-		for (int i = 0;; i++) {
-			pid_t r = waitpid(tid, st, __WALL | WNOHANG);
-			if (r == tid)
-				return 0;
-			if (r < 0 && errno != EINTR)
-				return -errno;
-			if (mono_ns() - t0 > WAIT_TIMEOUT_NS)
-				return -ETIMEDOUT;
-			sched_yield();
-		}
-	}
-	uint64_t spent = mono_ns() - t0;
-	if (spent >= WAIT_TIMEOUT_NS)
-		return -ETIMEDOUT;
-	timer_arm(WAIT_TIMEOUT_NS - spent);
-	int rc;
-	for (;;) {
-		pid_t r = waitpid(tid, st, __WALL);
-		if (r == tid) {
-			rc = 0;
-			break;
-		}
-		if (r < 0 && errno == EINTR && !timer_fired)
-			continue;
-		rc = r < 0 && errno != EINTR ? -errno : -ETIMEDOUT;
-		break;
-	}
-	struct itimerspec off = {{0, 0}, {0, 0}};
-	timer_settime(wait_timer, 0, &off, NULL);
-	return rc;
-}
-
 /* Copy [sp, sp+max) from the target, one iovec per page so that a read
  * running past the end of the stack mapping still returns what exists. */
 static size_t copy_stack(int pid, uint64_t sp, uint8_t *buf, size_t max)
@@ -154,9 +128,8 @@ static void add_pending(int tid)
 		pending[npending++] = tid;
 }
 
-static enum grab_status grab_seized(int pid, int tid, struct stack_grab *g);
-
-enum grab_status sampler_grab(int pid, int tid, struct stack_grab *g, size_t max_stack)
+/* Reset g for a grab of tid and make room for max_stack bytes. */
+static void grab_prepare(struct stack_grab *g, int tid, size_t max_stack)
 {
 	g->tid = tid;
 	g->status = GRAB_ERROR;
@@ -167,103 +140,313 @@ enum grab_status sampler_grab(int pid, int tid, struct stack_grab *g, size_t max
 		g->stack = xrealloc(g->stack, max_stack);
 		g->stack_cap = max_stack;
 	}
-	/* EPERM comes from a thread that is exiting, one traced by someone
-	 * else (a debugger, another cdtop for a few microseconds), or a real
-	 * lack of permission. Retry briefly before deciding. */
-	int tries = 0;
-	while (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0) {
-		g->err = errno;
-		if (errno == ESRCH)
-			return g->status = GRAB_GONE;
-		if (errno != EPERM)
-			return g->status = GRAB_ERROR;
-		char path[64], buf[2048];
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
-		if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-			return g->status = GRAB_GONE;
-		char *tp = strstr(buf, "TracerPid:");
-		int tracer = tp ? atoi(tp + 10) : 0;
-		if (++tries >= 3)
-			return g->status = tracer ? GRAB_TRACED : GRAB_DENIED;
-		struct timespec ts = {0, 200000};
-		nanosleep(&ts, NULL);
-	}
-	current_tid = tid;
-	/* Job-control stops of cdtop itself are held off while a thread of
-	 * the target is stopped by us (a Ctrl-Z here would keep it stopped). */
-	sigset_t jobsigs, oldmask;
-	sigemptyset(&jobsigs);
-	sigaddset(&jobsigs, SIGTSTP);
-	sigaddset(&jobsigs, SIGTTIN);
-	sigaddset(&jobsigs, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &jobsigs, &oldmask);
-	enum grab_status rs = grab_seized(pid, tid, g);
-	sigprocmask(SIG_SETMASK, &oldmask, NULL);
-	current_tid = 0;
-	return rs;
 }
 
-/* The part of a grab after a successful SEIZE. */
-static enum grab_status grab_seized(int pid, int tid, struct stack_grab *g)
+/* TracerPid of thread tid: 0 none, -1 when the thread is gone. */
+static int tracer_of(int pid, int tid)
 {
-	int st;
-	uint64_t t0 = mono_ns();
-	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0) {
-		g->err = errno;
-		ptrace(PTRACE_DETACH, tid, 0, 0);
-		return g->status = errno == ESRCH ? GRAB_GONE : GRAB_ERROR;
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return -1;
+	char *tp = strstr(buf, "TracerPid:");
+	return tp ? atoi(tp + 10) : 0;
+}
+
+/* What one wait status of a seized, interrupted thread means. */
+enum stop_kind { STOP_OURS, STOP_GROUP, STOP_SIGNAL, STOP_OTHER, STOP_GONE };
+
+static enum stop_kind classify_stop(int st, int *sig)
+{
+	*sig = 0;
+	if (WIFEXITED(st) || WIFSIGNALED(st))
+		return STOP_GONE;
+	if (!WIFSTOPPED(st))
+		return STOP_OTHER;
+	*sig = WSTOPSIG(st);
+	int event = (unsigned)st >> 16;
+	if (event == PTRACE_EVENT_STOP) {
+		if (*sig == SIGSTOP || *sig == SIGTSTP || *sig == SIGTTIN || *sig == SIGTTOU)
+			return STOP_GROUP;
+		return STOP_OURS;
 	}
-	for (;;) {
-		int rc = wait_stop(tid, &st, t0);
-		if (rc == -ETIMEDOUT) {
-			/* Still traced with our interrupt pending: reap later. */
-			add_pending(tid);
-			return g->status = GRAB_PENDING;
-		}
-		if (rc < 0 || WIFEXITED(st) || WIFSIGNALED(st))
-			return g->status = GRAB_GONE;
-		if (!WIFSTOPPED(st))
-			continue;
-		int sig = WSTOPSIG(st);
-		int event = (unsigned)st >> 16;
-		if (event == PTRACE_EVENT_STOP) {
-			if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-				/* Group-stop: leave it as we found it. */
-				ptrace(PTRACE_DETACH, tid, 0, 0);
-				g->pause_ns = mono_ns() - t0;
-				return g->status = GRAB_STOPPED;
-			}
-			break;  /* our interrupt (SIGTRAP) */
-		}
-		if (event != 0) {
-			/* Not expected without options; let it continue. */
-			ptrace(PTRACE_CONT, tid, 0, 0);
-			continue;
-		}
-		/* Signal-delivery-stop: deliver it, then wait for our stop. */
-		if (ptrace(PTRACE_CONT, tid, 0, sig) < 0)
-			return g->status = GRAB_GONE;
-	}
+	if (event != 0)
+		*sig = 0;     /* not expected without options: just continue it */
+	return STOP_SIGNAL;
+}
+
+/* tid is in our interrupt stop: registers, stack copy, detach. The pause
+ * is counted from `since`. */
+static void take_and_detach(int pid, int tid, struct stack_grab *g, uint64_t since)
+{
 	if (ptrace(PTRACE_GETREGS, tid, 0, &g->regs) < 0) {
 		g->err = errno;
 		ptrace(PTRACE_DETACH, tid, 0, 0);
-		g->pause_ns = mono_ns() - t0;
-		return g->status = GRAB_GONE;
+		g->pause_ns = mono_ns() - since;
+		g->status = GRAB_GONE;
+		return;
 	}
 	g->sp = g->regs.rsp;
 	g->stack_len = copy_stack(pid, g->sp, g->stack, g->stack_cap);
 	ptrace(PTRACE_DETACH, tid, 0, 0);
-	g->pause_ns = mono_ns() - t0;
-	return g->status = GRAB_OK;
+	g->pause_ns = mono_ns() - since;
+	g->status = GRAB_OK;
 }
 
-void sampler_grab_fini(struct stack_grab *g)
+/* A stop of a thread left pending by an earlier timeout: deliver a
+ * signal and keep it pending, or detach it. Returns true if tid was
+ * pending. */
+static bool handle_pending_stop(int tid, int st)
 {
-	free(g->stack);
-	g->stack = NULL;
-	g->stack_cap = 0;
+	int i;
+	for (i = 0; i < npending && pending[i] != tid; i++)
+		;
+	if (i == npending)
+		return false;
+	int sig;
+	enum stop_kind k = classify_stop(st, &sig);
+	if (k == STOP_OTHER || (k == STOP_SIGNAL && ptrace(PTRACE_CONT, tid, 0, sig) == 0))
+		return true;
+	if (k != STOP_GONE)
+		ptrace(PTRACE_DETACH, tid, 0, 0);
+	pending[i] = pending[--npending];
+	return true;
 }
 
+/* Job-control stops of cdtop itself are held off while a thread of the
+ * target is stopped by us (a Ctrl-Z then would keep it stopped). */
+static void block_jobsigs(sigset_t *old)
+{
+	sigset_t jobsigs;
+	sigemptyset(&jobsigs);
+	sigaddset(&jobsigs, SIGTSTP);
+	sigaddset(&jobsigs, SIGTTIN);
+	sigaddset(&jobsigs, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &jobsigs, old);
+}
+
+/* One slot of the window. */
+struct slot {
+	struct stack_grab g;
+	int idx;                        /* into the caller's tids; -1 free */
+	enum { SL_FREE, SL_START, SL_WAIT, SL_DONE } st; /* START: to seize (again at retry_at) */
+	uint64_t t0;                    /* when interrupted */
+	int tries;                      /* EPERM retries so far */
+	uint64_t retry_at;
+};
+
+struct sampler_pool {
+	struct slot slot[SAMPLER_WINDOW];
+};
+
+struct sampler_pool *sampler_pool_new(void)
+{
+	struct sampler_pool *p = xcalloc(1, sizeof(*p));
+	for (int i = 0; i < SAMPLER_WINDOW; i++)
+		p->slot[i].idx = -1;
+	return p;
+}
+
+void sampler_pool_free(struct sampler_pool *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < SAMPLER_WINDOW; i++)
+		free(p->slot[i].g.stack);
+	free(p);
+}
+
+/* Wait for any traced thread to change state until `deadline`. Returns
+ * its tid, 0 on timeout, -1 when nothing is traced. */
+static int wait_any(int *st, uint64_t deadline)
+{
+	if (timer_setup() < 0) {
+		for (;;) {
+			pid_t r = waitpid(-1, st, __WALL | WNOHANG);
+			if (r != 0)
+				return r > 0 ? r : (errno == EINTR ? 0 : -1);
+			if (mono_ns() >= deadline)
+				return 0;
+			sched_yield();
+		}
+	}
+	uint64_t now = mono_ns();
+	if (now >= deadline)
+		return 0;
+	timer_arm(deadline - now);
+	pid_t r;
+	int e;
+	do {
+		r = waitpid(-1, st, __WALL);
+		e = errno;
+	} while (r < 0 && e == EINTR && !timer_fired);
+	struct itimerspec off = {{0, 0}, {0, 0}};
+	timer_settime(wait_timer, 0, &off, NULL);
+	if (r > 0)
+		return r;
+	return r < 0 && e == ECHILD ? -1 : 0;
+}
+
+/* Try to seize and interrupt the thread of slot s. Returns true when it
+ * is now waiting for its stop; false when the slot is done (gone,
+ * refused) or must be retried later (EPERM: s->retry_at set). */
+static bool start_grab(int pid, struct slot *s)
+{
+	struct stack_grab *g = &s->g;
+	if (ptrace(PTRACE_SEIZE, g->tid, 0, 0) < 0) {
+		g->err = errno;
+		if (errno == ESRCH) {
+			g->status = GRAB_GONE;
+		} else if (errno != EPERM) {
+			g->status = GRAB_ERROR;
+		} else {
+			/* EPERM: exiting, traced by someone else (a debugger, or
+			 * another cdtop for microseconds), or no permission. Back
+			 * off (0.2, 0.5, 1, 2, 4 ms) before calling it refused. */
+			static const long backoff_us[] = {200, 500, 1000, 2000, 4000};
+			int tracer = tracer_of(pid, g->tid);
+			if (tracer < 0) {
+				g->status = GRAB_GONE;
+			} else if (s->tries >= (int)(sizeof(backoff_us) / sizeof(backoff_us[0]))) {
+				g->status = tracer ? GRAB_TRACED : GRAB_DENIED;
+			} else {
+				s->retry_at = mono_ns() + (uint64_t)backoff_us[s->tries++] * 1000;
+				return false;
+			}
+		}
+		s->st = SL_DONE;
+		return false;
+	}
+	s->t0 = mono_ns();
+	if (ptrace(PTRACE_INTERRUPT, g->tid, 0, 0) < 0) {
+		g->err = errno;
+		g->status = errno == ESRCH ? GRAB_GONE : GRAB_ERROR;
+		ptrace(PTRACE_DETACH, g->tid, 0, 0);
+		s->st = SL_DONE;
+		return false;
+	}
+	s->st = SL_WAIT;
+	return true;
+}
+
+void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int n,
+		       size_t max_stack, sampler_done_fn done, void *ctx)
+{
+	struct slot *sl = pool->slot;
+	int next = 0, busy = 0;         /* next tid to start; slots not free */
+	uint64_t empty_at = 0;          /* last time a wait found no stop ready */
+	sigset_t oldmask;
+	block_jobsigs(&oldmask);
+	for (;;) {
+		uint64_t now = mono_ns();
+		/* Fill free slots, and retry refused seizes whose time came. */
+		for (int i = 0; i < SAMPLER_WINDOW; i++) {
+			struct slot *s = &sl[i];
+			if (s->st == SL_FREE && next < n) {
+				s->idx = next;
+				s->tries = 0;
+				s->retry_at = 0;
+				grab_prepare(&s->g, tids[next++], max_stack);
+				s->st = SL_START;
+				busy++;
+			}
+			if (s->st == SL_START && s->retry_at <= now) {
+				if (start_grab(pid, s))
+					seized_tids[i] = s->g.tid;
+			}
+		}
+		if (!busy)
+			break;
+		/* Take every stop that is ready; only then do other work. */
+		int st, sig;
+		pid_t tid = waitpid(-1, &st, __WALL | WNOHANG);
+		if (tid == 0 || (tid < 0 && errno == ECHILD)) {
+			empty_at = mono_ns();
+			/* Nobody waits on us: hand finished grabs over. */
+			bool handed = false;
+			for (int i = 0; i < SAMPLER_WINDOW; i++) {
+				if (sl[i].st != SL_DONE)
+					continue;
+				done(ctx, sl[i].idx, &sl[i].g);
+				sl[i].st = SL_FREE;
+				sl[i].idx = -1;
+				busy--;
+				handed = true;
+			}
+			if (handed)
+				continue;
+			/* Sleep until a stop, the earliest timeout or retry. */
+			uint64_t until = UINT64_MAX;
+			bool waiting = false;
+			for (int i = 0; i < SAMPLER_WINDOW; i++) {
+				uint64_t t = sl[i].st == SL_WAIT ? sl[i].t0 + WAIT_TIMEOUT_NS
+					   : sl[i].st == SL_START ? sl[i].retry_at : UINT64_MAX;
+				if (sl[i].st == SL_WAIT)
+					waiting = true;
+				if (t < until)
+					until = t;
+			}
+			if (waiting || until != UINT64_MAX) {
+				tid = waiting ? wait_any(&st, until) : 0;
+				if (!waiting) {
+					struct timespec ts = {0, (long)(until > mono_ns() ? until - mono_ns() : 0)};
+					nanosleep(&ts, NULL);
+				}
+			}
+			if (tid <= 0) {
+				/* Timed out: threads that did not stop in time (went
+				 * into D after our check?) stay traced with our
+				 * interrupt pending and are reaped later. */
+				now = mono_ns();
+				for (int i = 0; i < SAMPLER_WINDOW; i++) {
+					if (sl[i].st != SL_WAIT || now < sl[i].t0 + WAIT_TIMEOUT_NS)
+						continue;
+					add_pending(sl[i].g.tid);
+					sl[i].g.status = GRAB_PENDING;
+					sl[i].st = SL_DONE;
+					seized_tids[i] = 0;
+				}
+				continue;
+			}
+		} else if (tid < 0) {
+			continue;   /* EINTR */
+		}
+		int i;
+		for (i = 0; i < SAMPLER_WINDOW && !(sl[i].st == SL_WAIT && sl[i].g.tid == tid); i++)
+			;
+		if (i == SAMPLER_WINDOW) {
+			handle_pending_stop(tid, st);
+			continue;
+		}
+		struct slot *s = &sl[i];
+		uint64_t since = s->t0 > empty_at ? s->t0 : empty_at;
+		switch (classify_stop(st, &sig)) {
+		case STOP_GONE:
+			s->g.status = GRAB_GONE;
+			break;
+		case STOP_OTHER:
+			continue;
+		case STOP_GROUP:
+			/* Group-stop: leave it as we found it (stopped). */
+			ptrace(PTRACE_DETACH, tid, 0, 0);
+			s->g.pause_ns = mono_ns() - since;
+			s->g.status = GRAB_STOPPED;
+			break;
+		case STOP_SIGNAL:
+			/* Signal-delivery-stop: deliver it, wait for our stop. */
+			if (ptrace(PTRACE_CONT, tid, 0, sig) == 0)
+				continue;
+			s->g.status = GRAB_GONE;
+			break;
+		case STOP_OURS:
+			take_and_detach(pid, tid, &s->g, since);
+			break;
+		}
+		s->st = SL_DONE;
+		seized_tids[i] = 0;
+	}
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+}
 int sampler_reap_pending(void)
 {
 	int j = 0;
@@ -293,9 +476,9 @@ int sampler_reap_pending(void)
 void sampler_release_all(void)
 {
 	/* Async-signal-safe: ptrace and waitpid are plain syscalls. */
-	int t = current_tid;
-	if (t)
-		ptrace(PTRACE_DETACH, t, 0, 0);
+	for (int i = 0; i < SAMPLER_WINDOW; i++)
+		if (seized_tids[i])
+			ptrace(PTRACE_DETACH, seized_tids[i], 0, 0);
 	for (int i = 0; i < npending; i++)
 		ptrace(PTRACE_DETACH, pending[i], 0, 0);
 }

@@ -3,22 +3,42 @@
  * analysed snapshot (see session.h). Kept small on purpose: each step is
  * a call into the module that owns it, so adding a collector or an
  * analysis is one line here and the views never change.
+ *
+ * Lock contention needs the past: at every poll the futex words that
+ * threads sleep on go into the lock tracker (locks.c), from which each
+ * lock's waiter count over time is read at snapshot time.
  */
 #include "session.h"
 #include "cdtop.h"
 #include "collect.h"
+#include "locks.h"
 #include "profiler.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct session {
 	struct session_opts opts;
 	struct observer *obs;
 	struct profiler *prof;
+	struct waits *waits;            /* what blocked threads wait on */
+	struct lock_tracker *locks;     /* sleepers per futex word at each poll */
 	char stacks_off[CDTOP_ERRLEN];
 };
+
+/* Feed the contention tracker with the latest poll. */
+static void track_locks(struct session *s)
+{
+	struct thread_wait *w;
+	int n = observer_waits(s->obs, &w);
+	uint64_t *words;
+	int nw = waits_futex_words(s->waits, w, n, &words);
+	lock_tracker_add(s->locks, words, nw);
+	free(words);
+	free(w);
+}
 
 int session_open(struct session **out, const struct session_opts *o, char *err, size_t errlen)
 {
@@ -31,13 +51,25 @@ int session_open(struct session **out, const struct session_opts *o, char *err, 
 	s->opts = *o;
 	s->opts.mode = o->mode ? o->mode : "auto";
 	s->obs = obs;
+	s->waits = waits_new(o->pid, observer_piddir(obs));
+	s->locks = lock_tracker_new();
+	track_locks(s);
 	if (o->no_stacks) {
 		str_copy(s->stacks_off, "stack sampling disabled (--no-stacks)", sizeof(s->stacks_off));
 	} else {
 		s->prof = profiler_new(o->pid, observer_piddir(obs), o->hz, s->stacks_off,
 				       sizeof(s->stacks_off));
-		if (s->prof)
+		if (s->prof) {
 			s->stacks_off[0] = '\0';
+			/* The first stack round stopped every thread once, which
+			 * shows as context switches: take the blocked threads'
+			 * counts again, so "no progress since the last reading"
+			 * (a deadlock's evidence) can hold one poll later. The
+			 * 10 ms let the last threads go back to sleep first. */
+			struct timespec ts = {0, 10 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+			observer_settle(obs);
+		}
 	}
 	*out = s;
 	return CDTOP_EXIT_OK;
@@ -60,7 +92,10 @@ double session_tick(struct session *s)
 
 int session_poll(struct session *s, char *err, size_t errlen)
 {
-	return observer_poll(s->obs, err, errlen);
+	int rc = observer_poll(s->obs, err, errlen);
+	if (rc == CDTOP_EXIT_OK)
+		track_locks(s);
+	return rc;
 }
 
 struct snapshot *session_snapshot(struct session *s, enum obs_window w, const char *mode)
@@ -70,6 +105,11 @@ struct snapshot *session_snapshot(struct session *s, enum obs_window w, const ch
 		profiler_fill(s->prof, snap, mode ? mode : s->opts.mode);
 	else
 		snapshot_add_error(snap, "stacks", "%s", s->stacks_off);
+	struct thread_wait *tw;
+	int n = observer_waits(s->obs, &tw);
+	waits_fill(s->waits, snap, tw, n);
+	free(tw);
+	locks_analyse(snap, s->locks);
 	return snap;
 }
 
@@ -97,6 +137,8 @@ void session_free(struct session *s)
 	if (!s)
 		return;
 	profiler_free(s->prof);
+	waits_free(s->waits);
+	lock_tracker_free(s->locks);
 	observer_free(s->obs);
 	free(s);
 }

@@ -132,15 +132,22 @@ void snapshot_free_analysis(struct snapshot *s)
 			free(l->waiters[k].function);
 		free(l->waiters);
 		free(l->waiters_history);
+		free(l->owner_stack);
 	}
 	free(s->locks);
 	s->locks = NULL;
 	s->nlocks = 0;
 	for (int i = 0; s->deadlocks && i < s->ndeadlocks; i++) {
 		struct snap_deadlock *d = &s->deadlocks[i];
-		for (int k = 0; k < d->nlocks; k++)
+		for (int k = 0; k < d->nlocks; k++) {
 			free(d->symbols ? d->symbols[k] : NULL);
+			free(d->kinds ? d->kinds[k] : NULL);
+		}
+		for (int k = 0; d->functions && k < d->ntids; k++)
+			free(d->functions[k]);
 		free(d->symbols);
+		free(d->kinds);
+		free(d->functions);
 		free(d->tids);
 		free(d->locks);
 	}

@@ -595,7 +595,7 @@ static void load_threads(struct rd *r, json_t *root, struct snapshot *s, struct 
 		/* Not in the file: a known blocked time means the syscall file
 		 * was read (null syscall = running or not in one). */
 		t->syscall_known = sc != NULL || !isnan(t->blocked_s);
-		get_hex(r, o, path, "lock", NULL);      /* type check; the address is in futex */
+		t->lock_addr = get_hex(r, o, path, "lock", NULL);
 		get_buf(r, o, path, "syscall_arg", t->syscall_arg, sizeof(t->syscall_arg));
 		json_t *cs = get_obj(r, o, path, "ctx_switches");
 		char cpath[PATH_LEN];
@@ -673,7 +673,31 @@ static int *load_int_list(struct rd *r, json_t *a, const char *path, int64_t min
 	return v;
 }
 
-static void load_locks(struct rd *r, json_t *root, struct snapshot *s)
+/* An array of strings or nulls into a new array of n malloc'd strings
+ * (NULL entries for null); n must match the array's length. */
+static char **load_str_list(struct rd *r, json_t *a, const char *path, const char *key, int n)
+{
+	char **v = xcalloc((size_t)n + 1, sizeof(char *));
+	if (!a)
+		return v;
+	if (json_array_size(a) != (size_t)n) {
+		fail(r, path, key, "%zu entries for %d threads or locks", json_array_size(a), n);
+		return v;
+	}
+	for (int k = 0; k < n && !r->failed; k++) {
+		json_t *x = json_array_get(a, (size_t)k);
+		if (!json_is_null(x) && !json_is_string(x)) {
+			char p[PATH_LEN];
+			pathf(p, "%s.%s[%d]", path, key, k);
+			fail(r, p, NULL, "expected a string or null, found %s", jtype(x));
+			break;
+		}
+		v[k] = json_is_string(x) ? xstrdup(json_string_value(x)) : NULL;
+	}
+	return v;
+}
+
+static void load_locks(struct rd *r, json_t *root, struct snapshot *s, struct interner *in)
 {
 	json_t *a = get_arr(r, root, "", "locks");
 	if (!a)
@@ -696,6 +720,15 @@ static void load_locks(struct rd *r, json_t *root, struct snapshot *s)
 		get_buf(r, o, path, "owner_syscall", l->owner_syscall, sizeof(l->owner_syscall));
 		l->contended = get_bool(r, o, path, "contended");
 		l->in_deadlock = get_bool(r, o, path, "in_deadlock");
+		get_buf(r, o, path, "owner_syscall_arg", l->owner_syscall_arg, sizeof(l->owner_syscall_arg));
+		l->owner_blocked_s = get_num(r, o, path, "owner_blocked_s");
+		l->readers = (int)get_int(r, o, path, "readers", 0, INT32_MAX, SNAP_UNKNOWN);
+		l->size = (uint64_t)get_int(r, o, path, "size", 0, INT64_MAX, 0);
+		json_t *os = get_arr(r, o, path, "owner_stack");
+		if (os && s->profile && !r->failed) {
+			pathf(sub, "%s.owner_stack", path);
+			l->owner_stack = load_frame_list(r, in, os, NULL, sub, &l->nowner_stack);
+		}
 		json_t *h = get_arr(r, o, path, "waiters_history");
 		pathf(sub, "%s.waiters_history", path);
 		l->waiters_history = h ? load_int_list(r, h, sub, 0, INT32_MAX, &l->nwaiters_history)
@@ -717,6 +750,7 @@ static void load_locks(struct rd *r, json_t *root, struct snapshot *s)
 				x->wait_s = get_num(r, d, sub, "wait_s");
 				get_buf(r, d, sub, "mode", x->mode, sizeof(x->mode));
 				x->function = get_dup(r, d, sub, "function");
+				x->futex = get_hex(r, d, sub, "futex", NULL);
 			}
 			if (w && !r->failed && json_array_size(w) != (size_t)m)
 				fail(r, path, "waiters", "%zu waiters but %d waiter_details",
@@ -776,6 +810,10 @@ static void load_deadlocks(struct rd *r, json_t *root, struct snapshot *s)
 			d->symbols[k] = json_is_string(nm) ? xstrdup(json_string_value(nm)) : NULL;
 			d->nlocks = k + 1;
 		}
+		if (r->failed)
+			break;
+		d->functions = load_str_list(r, get_arr(r, o, path, "functions"), path, "functions", d->ntids);
+		d->kinds = load_str_list(r, get_arr(r, o, path, "kinds"), path, "kinds", d->nlocks);
 	}
 }
 
@@ -977,9 +1015,9 @@ static bool load_tree(struct rd *r, json_t *root, struct snapshot *s)
 	struct interner in = {0};
 	load_profile(r, root, s, &in);
 	load_threads(r, root, s, &in);
+	load_locks(r, root, s, &in);
 	intern_fini(&in);
 	load_sockets(r, root, s);
-	load_locks(r, root, s);
 	load_deadlocks(r, root, s);
 	load_goroutines(r, root, s);
 	load_checklist(r, root, s);

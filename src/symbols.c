@@ -926,6 +926,21 @@ const char *symbols_data(struct module *mod, uint64_t vaddr, uint64_t *off)
 	return sym_name(s);
 }
 
+const char *symbols_data_range(struct module *mod, uint64_t vaddr, uint64_t *start, uint64_t *size)
+{
+	if (!mod)
+		return NULL;
+	if (!mod->syms_loaded)
+		symbols_load(mod, NULL);
+	struct symtab *st = mod->syms;
+	struct sym *s = st ? sym_find(st->data, st->data_addrs, st->ndata, vaddr) : NULL;
+	if (!s)
+		return NULL;
+	*start = s->addr;
+	*size = s->end - s->addr;
+	return sym_name(s);
+}
+
 const char *symbols_source(const struct module *mod)
 {
 	if (!mod || !mod->syms || !mod->syms->source)

@@ -308,7 +308,7 @@ file_mode() { stat -c %a "$1"; }
 # are not required.
 SNAPSHOT_PATHS='
 format version cdtop_version taken_at window_s host process history threads
-profile locks deadlocks goroutines checklist errors
+profile locks deadlocks goroutines checklist sockets errors
 host.hostname host.kernel host.ncpu
 process.pid process.ppid process.comm process.exe process.cmdline process.state
 process.uptime_s process.runtime process.threads
@@ -328,7 +328,8 @@ process.io_per_s process.io_per_s.read_bytes process.io_per_s.write_bytes
 process.cgroup process.cgroup.path process.cgroup.cpu_throttled_pct
 '
 HISTORY_KEYS='t cpu_user_pct cpu_sys_pct rss_kb threads fds goroutines'
-THREAD_KEYS='tid name state cpu_user_pct cpu_sys_pct syscall wchan blocked_s lock stack'
+THREAD_KEYS='tid name state cpu_user_pct cpu_sys_pct syscall wchan blocked_s lock stack
+syscall_arg top_function ctx_switches stalled_polls futex'
 
 # _missing_keys FILE: print the documented paths missing from FILE.
 _missing_keys() {
@@ -387,8 +388,9 @@ check_snapshot_common() {
 	jq_true "$f" '(.profile == null or (.profile | type) == "object")
 		and (.locks == null or (.locks | type) == "array")
 		and (.deadlocks == null or (.deadlocks | type) == "array")
-		and (.checklist == null or (.checklist | type) == "array")' \
-		"profile/locks/deadlocks/checklist are null or of their documented type"
+		and (.checklist == null or (.checklist | type) == "array")
+		and (.sockets == null or (.sockets | type) == "array")' \
+		"profile/locks/deadlocks/checklist/sockets are null or of their documented type"
 	jq_true "$f" '.goroutines == null' "goroutines is null for a native target"
 	say "sections now: profile=$(jq -c '.profile | type' "$f") locks=$(jq -c '.locks | type' "$f") deadlocks=$(jq -c '.deadlocks | type' "$f") checklist=$(jq -c '.checklist | type' "$f") errors=$(jq -c '.errors' "$f" | head -c 300)"
 }

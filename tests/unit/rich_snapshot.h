@@ -178,6 +178,7 @@ static struct snapshot *rich_snapshot(void)
 	t[1].futex.symbol = xstrdup("ledger_lock");
 	t[1].futex.symbol_addr = 0x5600aa10;
 	t[1].futex.symbol_size = 40;
+	t[1].lock_addr = 0x5600aa10;
 	str_copy(t[2].name, "bad\xff\xfe\x01x", sizeof(t[2].name));  /* sanitized by the writer */
 	t[2].state = 'D';
 	t[2].cpu_user_pct = NAN;
@@ -225,7 +226,17 @@ static struct snapshot *rich_snapshot(void)
 	l->waiters_history[2] = 2;
 	l->contended = true;
 	l->in_deadlock = true;
+	str_copy(l->owner_syscall_arg, "fd 3: pipe:[61939]", sizeof(l->owner_syscall_arg));
+	l->owner_blocked_s = 12.6;
+	l->nowner_stack = 3;
+	l->owner_stack = xcalloc(3, sizeof(int));
+	memcpy(l->owner_stack, pr->stacks[2].frames + 2, 3 * sizeof(int));
+	l->readers = SNAP_UNKNOWN;
+	l->size = 40;
+	l->waiters[0].futex = 0x5600aa10;
 	l = &s->locks[1];
+	l->readers = 3;
+	l->owner_blocked_s = NAN;
 	l->address = 0x10;
 	str_copy(l->kind, "unknown", sizeof(l->kind));
 	l->owner_tid = SNAP_UNKNOWN;
@@ -245,6 +256,11 @@ static struct snapshot *rich_snapshot(void)
 	d->symbols = xcalloc(2, sizeof(char *));
 	d->symbols[0] = xstrdup("ledger_lock");
 	d->stalled_s = 7.0;
+	d->functions = xcalloc(2, sizeof(char *));
+	d->functions[0] = xstrdup("post_ledger");
+	d->kinds = xcalloc(2, sizeof(char *));
+	d->kinds[0] = xstrdup("mutex");
+	d->kinds[1] = xstrdup("rwlock");
 
 	struct snap_goroutines *g = xcalloc(1, sizeof(*g));
 	s->goroutines = g;

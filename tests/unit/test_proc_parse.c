@@ -520,6 +520,69 @@ static void test_net_tcp(void)
 	CHECK_EQ_INT(parse_net_tcp_line("  sl  local_address rem_address   st tx_queue", &st, &ino), -1);
 }
 
+/* The full /proc/net/tcp entry parser (sockets list, /proc fallback):
+ * every line that parse_net_tcp_line accepts gives the same state and
+ * inode, and addresses, ports and queues decode as `ss` shows them. */
+static void test_net_tcp_entry(void)
+{
+	const char *files[] = {"net_tcp", "net_tcp6"};
+	for (int fi = 0; fi < 2; fi++) {
+		char *b = fixture(files[fi]), *save = NULL;
+		int lines = 0;
+		for (char *line = strtok_r(b, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			int st;
+			uint64_t ino;
+			struct net_tcp_entry e;
+			int r1 = parse_net_tcp_line(line, &st, &ino), r2 = parse_net_tcp_entry(line, &e);
+			CHECK_EQ_INT(r2, r1);
+			if (r1 == 0 && r2 == 0) {
+				CHECK_EQ_INT(e.state, st);
+				CHECK_EQ_INT(e.ino, ino);
+				CHECK_EQ_INT(e.family, fi == 0 ? 4 : 6);
+				lines++;
+			}
+		}
+		CHECK(lines >= 6);
+		free(b);
+	}
+	struct net_tcp_entry e;
+	char l[64], r[64];
+	CHECK_EQ_INT(parse_net_tcp_entry("9746: 0100007F:ADB4 0100007F:9399 08 00000000:00000001 00:00000000 "
+					 "00000000     0        0 227830 2 000000002d1a2d2d 20 4 0 10 -1", &e), 0);
+	CHECK_STR(format_inet(e.family, e.local, e.lport, l, sizeof(l)), "127.0.0.1:44468");
+	CHECK_STR(format_inet(e.family, e.remote, e.rport, r, sizeof(r)), "127.0.0.1:37785");
+	CHECK_EQ_INT(e.state, 8);
+	CHECK_EQ_INT(e.tx_queue, 0);
+	CHECK_EQ_INT(e.rx_queue, 1);
+	CHECK_EQ_INT(e.ino, 227830);
+	/* A LISTEN socket with a backlog of 128 (tx) and 3 in the accept queue. */
+	CHECK_EQ_INT(parse_net_tcp_entry("   4: 0200017F:9ECF 00000000:0000 0A 00000080:00000003 00:00000000 "
+					 "00000000     0        0 106836 1 00000000dfb3f6ac 100 0 0 10 0", &e), 0);
+	CHECK_STR(format_inet(e.family, e.local, e.lport, l, sizeof(l)), "127.1.0.2:40655");
+	CHECK_STR(format_inet(e.family, e.remote, e.rport, r, sizeof(r)), "0.0.0.0:0");
+	CHECK_EQ_INT(e.tx_queue, 128);
+	CHECK_EQ_INT(e.rx_queue, 3);
+	CHECK_EQ_INT(parse_net_tcp_entry("   4: 00000000000000000000000001000000:AB8F 00000000000000000000000001000000:DCE8 "
+					 "01 00000000:00000000 00:00000000 00000000     0        0 227834 1 0 20 0 0 10 -1",
+					 &e), 0);
+	CHECK_STR(format_inet(e.family, e.local, e.lport, l, sizeof(l)), "[::1]:43919");
+	CHECK_STR(format_inet(e.family, e.remote, e.rport, r, sizeof(r)), "[::1]:56552");
+	/* v4-mapped IPv6 and a full address. */
+	CHECK_EQ_INT(parse_net_tcp_entry("  0: 0000000000000000FFFF00000100007F:0050 B80D0120000000000000000001000000:01BB "
+					 "01 00000000:00000000 00:00000000 00000000  0 0 5 1", &e), 0);
+	CHECK_STR(format_inet(e.family, e.local, e.lport, l, sizeof(l)), "[::ffff:127.0.0.1]:80");
+	CHECK_STR(format_inet(e.family, e.remote, e.rport, r, sizeof(r)), "[2001:db8::1]:443");
+	/* Malformed: header, truncated, odd address lengths, no inode. */
+	CHECK_EQ_INT(parse_net_tcp_entry("  sl  local_address rem_address   st tx_queue", &e), -1);
+	CHECK_EQ_INT(parse_net_tcp_entry("", &e), -1);
+	CHECK_EQ_INT(parse_net_tcp_entry("   0: 0100007F:9399 00000000:0000 0A", &e), -1);
+	CHECK_EQ_INT(parse_net_tcp_entry("   0: 00007F:9399 00000000:0000 0A 0:0 00:0 0 0 0 1", &e), -1);
+	CHECK_EQ_INT(parse_net_tcp_entry("   0: 0100007F:9399 00000000:0000 0A 00000000:00000000 00:00000000 "
+					 "00000000     0        0", &e), -1);
+	CHECK_EQ_INT(parse_net_tcp_entry("   0: 0100007F:9399 00000000000000000000000000000000:0000 0A "
+					 "00000000:00000000 00:00000000 00000000 0 0 1 1", &e), -1);
+}
+
 int main(void)
 {
 	test_stat();
@@ -531,5 +594,6 @@ int main(void)
 	test_mountinfo();
 	test_fd_classify();
 	test_net_tcp();
+	test_net_tcp_entry();
 	return CHECK_DONE();
 }

@@ -139,6 +139,22 @@ static void test_rich_round_trip(void)
 	CHECK_EQ_INT(s->ndeadlocks, 1);
 	CHECK(s->deadlocks[0].symbols[1] == NULL);
 	CHECK(s->deadlocks[0].locks[1] == 0x5600aa38);
+	/* Fields added with the lock analysis. */
+	CHECK(s->nthreads == 4 && s->threads[1].lock_addr == 0x5600aa10 && s->threads[0].lock_addr == 0);
+	CHECK_STR(s->locks[0].owner_syscall_arg, "fd 3: pipe:[61939]");
+	CHECK_NEAR(s->locks[0].owner_blocked_s, 12.6, 1e-9);
+	CHECK(isnan(s->locks[1].owner_blocked_s));
+	CHECK_EQ_INT(s->locks[0].nowner_stack, 3);
+	if (p && s->locks[0].nowner_stack == 3)
+		CHECK_STR(p->frames[s->locks[0].owner_stack[0]].function, "post_ledger");
+	CHECK_EQ_INT(s->locks[0].readers, SNAP_UNKNOWN);
+	CHECK_EQ_INT(s->locks[1].readers, 3);
+	CHECK_EQ_INT(s->locks[0].size, 40);
+	CHECK_EQ_INT(s->locks[1].size, 0);
+	CHECK(s->locks[0].waiters[0].futex == 0x5600aa10 && s->locks[0].waiters[1].futex == 0);
+	CHECK_STR(s->deadlocks[0].functions[0], "post_ledger");
+	CHECK(s->deadlocks[0].functions[1] == NULL);
+	CHECK_STR(s->deadlocks[0].kinds[1], "rwlock");
 	CHECK(s->goroutines != NULL);
 	if (s->goroutines) {
 		CHECK_EQ_INT(s->goroutines->count, 210);
