@@ -4,8 +4,8 @@
 # read()), driven in tmux:
 #  1. 80x24 overview: pid and comm, LIVE, CPU user well above 0, the thread
 #     count, STK with a sampling rate, top functions led by hot_function,
-#     the threads table with both threads and blocker's decoded wait; the
-#     key footer.
+#     the threads table with both threads, blocker's decoded wait (the
+#     pipe's fd) and its function (blocked_function); the key footer.
 #  2. Every pane key switches the pane (title "N Name" right under the
 #     header), 1 returns to the overview, ? shows the help, any key
 #     closes it; w switches cpu -> wall mode and blocked_function appears;
@@ -46,7 +46,8 @@ tui_expect small "TCP states" -F "TCP ESTAB 0 CLOSE_WAIT 0 TIME_WAIT 0 LISTEN 0"
 tui_expect small "sampling rate and pause" -E "STK [0-9]+Hz( pause)? [0-9]+/[0-9]+us"
 tui_expect small "top functions pane" -F "2 Top functions - cpu, all threads"
 tui_expect small "threads pane" -F "3 Threads - 2 of 2, by CPU"
-tui_expect small "the blocked thread and its wait" -E "$blocked_tid blocker +S .*read"
+tui_wait small 5 -E "$blocked_tid blocker +S .*fd [0-9]+: pipe:\[[0-9]+\] +blocked_function"
+ok "small: the blocked thread, the pipe it reads and its function"
 tui_expect small "key footer" -F "1Overview 2Funcs 3Threads 4Locks 5Files 6Go 7Check"
 # The first function row must be hot_function (the hottest).
 first=$(grep -A1 -m1 'FLAT%' "$TMPD/screen.small" | tail -1)
