@@ -58,6 +58,59 @@ static int lock_lines(const struct snap_lock *l, bool all)
 	return 1 + w + (w < l->nwaiters ? 1 : 0);
 }
 
+/* Who holds the lock, for the OWNER column. */
+static void owner_text(const struct snapshot *s, const struct snap_lock *l, char *b, size_t n)
+{
+	char nm[64];
+	if (l->owner_tid > 0)
+		snprintf(b, n, "%d %s", l->owner_tid, thread_name(s, l->owner_tid, nm, sizeof(nm)));
+	else if (strcmp(l->kind, "rwlock") == 0 && l->readers > 0)
+		snprintf(b, n, "%d reader%s", l->readers, l->readers > 1 ? "s" : "");
+	else if (strcmp(l->kind, "condvar") == 0)
+		snprintf(b, n, "(none: cond wait)");
+	else if (strcmp(l->kind, "semaphore") == 0)
+		snprintf(b, n, "(none: semaphore)");
+	else
+		snprintf(b, n, "unknown");
+}
+
+/* Where the owner is: its function, state, what it waits on, how long. */
+static void owner_where(const struct snap_lock *l, char *b, size_t n)
+{
+	char fn[128], arg[200], d[32];
+	fmt_clean(fn, sizeof(fn), l->owner_function ? l->owner_function : "-");
+	if (!l->owner_state || l->owner_state == '?') {
+		snprintf(b, n, "%s", fn);
+		return;
+	}
+	const char *what = l->owner_syscall_arg[0] ? fmt_clean(arg, sizeof(arg), l->owner_syscall_arg)
+			   : l->owner_syscall;
+	bool blocked = !isnan(l->owner_blocked_s) && l->owner_blocked_s > 0;
+	snprintf(b, n, "%s [%c%s%s%s%s]", fn, l->owner_state, what[0] ? " " : "", what,
+		 blocked ? " for " : "", blocked ? fmt_dur(d, sizeof(d), l->owner_blocked_s) : "");
+}
+
+/* The selected lock's owner in full: what it does and its stack. */
+static void draw_owner(const struct snapshot *s, const struct snap_lock *l, const struct view *v, int y)
+{
+	char owner[96], where[300], f[256];
+	view_fill(v, y, CV_HEAD);
+	owner_text(s, l, owner, sizeof(owner));
+	owner_where(l, where, sizeof(where));
+	view_printf(v, y++, 0, CV_HEAD, " holder of %s: %s", l->symbol ? fmt_clean(f, sizeof(f), l->symbol) : "the lock",
+		    owner);
+	view_printf(v, y++, 1, CV_NORMAL, "now in %s", where);
+	if (!l->owner_stack || l->nowner_stack == 0) {
+		view_put(v, y, 1, CV_DIM, "no stack of the holder in this snapshot");
+		return;
+	}
+	for (int k = 0; k < l->nowner_stack && y < v->h; k++, y++) {
+		const char *fn = ui_frame_name(s, l->owner_stack[k]);
+		int x = view_printf(v, y, 1, CV_DIM, "#%-3d", k);
+		view_put(v, y, x + 1, CV_NORMAL, fmt_clean(f, sizeof(f), fn ? fn : "?"));
+	}
+}
+
 static int draw_deadlocks(const struct snapshot *s, const struct view *v, int y)
 {
 	for (int i = 0; i < s->ndeadlocks && y < v->h; i++) {
@@ -76,8 +129,15 @@ static int draw_deadlocks(const struct snapshot *s, const struct view *v, int y)
 				snprintf(lk, sizeof(lk), "0x%llx", (unsigned long long)d->locks[k]);
 			else
 				snprintf(lk, sizeof(lk), "a lock");
-			view_printf(v, y++, 2, CV_ALERT, "thread %d %s waits for %s, held by thread %d", d->tids[k],
-				    thread_name(s, d->tids[k], nm, sizeof(nm)), lk, next);
+			char fn[128] = "", kind[40] = "";
+			if (d->functions && d->functions[k]) {
+				char f[96];
+				snprintf(fn, sizeof(fn), " in %s", fmt_clean(f, sizeof(f), d->functions[k]));
+			}
+			if (d->kinds && k < d->nlocks && d->kinds[k])
+				snprintf(kind, sizeof(kind), "%s ", d->kinds[k]);
+			view_printf(v, y++, 2, CV_ALERT, "thread %d %s%s waits for %s%s, held by thread %d", d->tids[k],
+				    thread_name(s, d->tids[k], nm, sizeof(nm)), fn, kind, lk, next);
 		}
 	}
 	return y;
@@ -111,12 +171,17 @@ static void locks_draw(struct ui *u, const struct view *v, bool focused)
 	int lw = wide ? 28 : 20, kw = wide ? 8 : 7, ow = wide ? 24 : 18;
 	char hdr[256];
 	snprintf(hdr, sizeof(hdr), "%-*s %-*s %-*s %7s %8s  %s", lw, "LOCK", kw, "KIND", ow, "OWNER", "WAITERS",
-		 "MAX WAIT", wide ? "OWNER IS IN                 FLAGS" : "OWNER IS IN");
+		 "MAX WAIT", wide ? "FLAGS, WAITERS TREND        OWNER IS IN" : "OWNER IS IN");
 	view_fill(v, y, CV_HEAD);
 	view_put(v, y++, 0, CV_HEAD, hdr);
-	int avail = v->h - y;
 	struct ui_pane_state *ps = &u->ps[UI_PANE_LOCKS];
 	ui_clamp(u, UI_PANE_LOCKS, 1);
+	/* Full-screen with room: the selected lock's holder below the list. */
+	int detail = 0;
+	if (!u->overview && focused && v->h - y >= 16)
+		detail = (v->h - y) / 3 > 12 ? 12 : (v->h - y) / 3;
+	int avail = v->h - y - detail;
+	struct view list = view_sub(v, 0, 0, v->h - detail, v->w);
 	/* Variable-height items: scroll until the cursor's lock fits. */
 	if (ps->scroll > ps->cursor)
 		ps->scroll = ps->cursor;
@@ -129,43 +194,43 @@ static void locks_draw(struct ui *u, const struct view *v, bool focused)
 		ps->scroll++;
 	}
 	ps->page = avail > 1 ? avail / 2 : 1;
+	if (detail)
+		draw_owner(s, &s->locks[ps->cursor], v, v->h - detail);
+	v = &list;
 	for (int i = ps->scroll; i < s->nlocks && y < v->h; i++) {
 		const struct snap_lock *l = &s->locks[i];
 		bool sel = focused && i == ps->cursor;
 		int style = sel ? CV_SEL : l->in_deadlock ? CV_ALERT : l->contended ? CV_WARN : CV_NORMAL;
-		char name[128], owner[96], nm[64], a[32], where[160], fn[128];
+		char name[128], owner[96], nm[64], a[32], where[300], fn[128];
 		if (sel)
 			view_fill(v, y, CV_SEL);
 		lock_name(l, name, sizeof(name));
-		if (l->owner_tid > 0)
-			snprintf(owner, sizeof(owner), "%d %s", l->owner_tid, thread_name(s, l->owner_tid, nm, sizeof(nm)));
-		else
-			snprintf(owner, sizeof(owner), "%s", strcmp(l->kind, "condvar") == 0 ? "(none: cond wait)" : "unknown");
-		char ost[48] = "";
-		if (l->owner_state && l->owner_state != '?')
-			snprintf(ost, sizeof(ost), " [%c%s%s]", l->owner_state, l->owner_syscall[0] ? " " : "",
-				 l->owner_syscall);
-		snprintf(where, sizeof(where), "%s%s",
-			 l->owner_function ? fmt_clean(fn, sizeof(fn), l->owner_function) : "-", ost);
+		owner_text(s, l, owner, sizeof(owner));
+		owner_where(l, where, sizeof(where));
 		int x = view_put_col(v, y, 0, lw, style, name);
 		x = view_put_col(v, y, x + 1, kw, style, l->kind);
 		x = view_put_col(v, y, x + 1, ow, style, owner);
 		x = view_printf(v, y, x + 1, style, "%7d %8s  ", l->nwaiters, fmt_dur(a, sizeof(a), l->max_wait_s));
-		x = wide ? view_put_col(v, y, x, 28, style, where) : view_put(v, y, x, style, where);
 		if (wide) {
+			/* Flags and the waiter count over the last readings. */
+			int fx = x;
 			if (l->in_deadlock)
-				x = view_put(v, y, x, sel ? CV_SEL : CV_ALERT, "DEADLOCK ");
+				fx = view_put(v, y, fx, sel ? CV_SEL : CV_ALERT, "DEADLOCK ");
 			if (l->contended)
-				x = view_put(v, y, x, sel ? CV_SEL : CV_WARN, "CONTENDED ");
+				fx = view_put(v, y, fx, sel ? CV_SEL : CV_WARN, "CONTENDED ");
 			if (l->nwaiters_history > 1) {
 				double h[64];
 				int nh = l->nwaiters_history < 64 ? l->nwaiters_history : 64;
 				for (int k = 0; k < nh; k++)
 					h[k] = l->waiters_history[l->nwaiters_history - nh + k];
 				char sp[256];
-				view_put(v, y, x, sel ? CV_SEL : CV_DIM, fmt_spark(sp, sizeof(sp), h, nh, 16, u->opts.utf8));
+				struct view cell = view_sub(v, y, fx, 1, x + 27 - fx);
+				view_put(&cell, 0, 0, sel ? CV_SEL : CV_DIM,
+					 fmt_spark(sp, sizeof(sp), h, nh, x + 27 - fx, u->opts.utf8));
 			}
+			x += 28;
 		}
+		view_put(v, y, x, style, where);
 		y++;
 		int nw = shown_waiters(l, !u->overview);
 		for (int k = 0; k < nw && y < v->h; k++) {

@@ -130,11 +130,20 @@ static int threads_count(const struct ui *u)
 
 /* What the thread waits in: the decoded argument, else syscall/wchan.
  * In a narrow column a socket keeps its peer, which says more than our
- * own address: "fd 7: TCP a -> b ESTABLISHED" becomes "fd 7 -> b ...". */
+ * own address: "fd 7: TCP a -> b ESTABLISHED" becomes "fd 7 -> b ...",
+ * and a futex with a known variable is named by it. */
 static const char *wait_text(const struct snap_thread *t, char *b, size_t n, bool wide)
 {
 	if (t->syscall_arg[0]) {
 		fmt_clean(b, n, t->syscall_arg);
+		/* "futex 0x5600aa10 (ledger_lock)": the name says more. */
+		char *paren = strstr(b, " (");
+		size_t len = strlen(b);
+		if (!wide && strncmp(b, "futex 0x", 8) == 0 && paren && len > 0 && b[len - 1] == ')') {
+			b[len - 1] = '\0';
+			memmove(b + 6, paren + 2, strlen(paren + 2) + 1);
+			return b;
+		}
 		const char *arrow = strstr(b, " -> ");
 		char *colon = strchr(b, ':');
 		if (!wide && arrow && colon && colon < arrow) {

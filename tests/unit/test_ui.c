@@ -156,14 +156,14 @@ static struct snapshot *fixture_full(void)
 	set_stack(t, 3, hot);
 	t->top_frame = f_validate;
 	t = add_thread(s, 4243, "worker-1", 'S', 0.0, 0.1, "futex", 12.5);
-	str_copy(t->syscall_arg, "futex 0x5600aa10", sizeof(t->syscall_arg));
+	str_copy(t->syscall_arg, "futex 0x5600aa10 (ledger_lock)", sizeof(t->syscall_arg));
 	set_stack(t, 4, waitl);
 	t->top_frame = f_post;
 	t->futex.valid = true;
 	t->futex.addr = 0x5600aa10;
 	t->futex.symbol = xstrdup("ledger_lock");
 	t = add_thread(s, 4244, "worker-2", 'S', 0.0, 0.2, "futex", 3.0);
-	str_copy(t->syscall_arg, "futex 0x5600aa38", sizeof(t->syscall_arg));
+	str_copy(t->syscall_arg, "futex 0x5600aa38 (audit_lock)", sizeof(t->syscall_arg));
 	set_stack(t, 4, waitl);
 	t->top_frame = f_post;
 	t = add_thread(s, 4245, "his-client", 'S', 0.5, 0.4, "recvfrom", 40.0);
@@ -202,6 +202,13 @@ static struct snapshot *fixture_full(void)
 	l->waiters[0] = (struct snap_lock_waiter){.tid = 4243, .wait_s = 12.5, .function = xstrdup("post_ledger")};
 	l->max_wait_s = 12.5;
 	l->in_deadlock = true;
+	str_copy(l->owner_syscall_arg, "futex 0x5600aa38 (audit_lock)", sizeof(l->owner_syscall_arg));
+	l->owner_blocked_s = 3.0;
+	l->owner_stack = xmalloc(sizeof(int) * 4);
+	memcpy(l->owner_stack, waitl, sizeof(int) * 4);
+	l->nowner_stack = 4;
+	l->readers = SNAP_UNKNOWN;
+	l->size = 40;
 	l = &s->locks[1];
 	l->address = 0x5600aa38;
 	l->symbol = xstrdup("audit_lock");
@@ -214,6 +221,8 @@ static struct snapshot *fixture_full(void)
 	l->waiters[0] = (struct snap_lock_waiter){.tid = 4244, .wait_s = 3.0, .function = xstrdup("post_ledger")};
 	l->max_wait_s = 3.0;
 	l->in_deadlock = true;
+	l->owner_blocked_s = NAN;
+	l->readers = SNAP_UNKNOWN;
 	s->ndeadlocks = 1;
 	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
 	struct snap_deadlock *d = &s->deadlocks[0];
@@ -228,6 +237,12 @@ static struct snapshot *fixture_full(void)
 	d->symbols[0] = xstrdup("ledger_lock");
 	d->symbols[1] = xstrdup("audit_lock");
 	d->stalled_s = 9.0;
+	d->functions = xcalloc(2, sizeof(char *));
+	d->functions[0] = xstrdup("post_ledger");
+	d->functions[1] = xstrdup("audit_entry");
+	d->kinds = xcalloc(2, sizeof(char *));
+	d->kinds[0] = xstrdup("mutex");
+	d->kinds[1] = xstrdup("mutex");
 
 	s->nchecks = 3;
 	s->checklist = xcalloc(3, sizeof(*s->checklist));
@@ -529,7 +544,7 @@ static void test_threads(void)
 	int y = row_of(cv80, "TID NAME");
 	CHECK(strstr(canvas_row_text(cv80, y + 1, buf, sizeof(buf)), "4242") != NULL);
 	CHECK(strstr(buf, "validate_record") != NULL);
-	HAS(cv80, "futex 0x5600aa10");           /* syscall_arg */
+	HAS(cv80, "futex ledger_lock");          /* syscall_arg, named by its variable */
 	HAS(cv80, "post_ledger");                /* top_frame */
 	/* Odd names render safely. */
 	HASNT(cv80, "\x1b");
@@ -613,12 +628,24 @@ static void test_locks(void)
 	ui_key(&u, '4');
 	render(&u, cv80, "locks");
 	HAS(cv80, "DEADLOCK 1: 2 threads wait for each other, no progress for 9.0s");
-	HAS(cv80, "thread 4243 worker-1 waits for ledger_lock (0x5600aa10), held by thread 4244");
+	HAS(cv80, "thread 4243 worker-1 in post_ledger waits for mutex ledger_lock (0x5600aa10)");
 	HAS(cv80, "ledger_lock");
 	HAS(cv80, "4244 worker-2");
 	HAS(cv80, "<- 4243 worker-1 waits 12.5s in post_ledger");
 	int y = row_of(cv80, "DEADLOCK 1");
 	CHECK_EQ_INT(canvas_style_at(cv80, y, 2), CV_ALERT);
+	/* Wide, full-screen: the selected lock's holder and its stack. */
+	render(&u, cv200, "locks wide");
+	HAS(cv200, "thread 4243 worker-1 in post_ledger waits for mutex ledger_lock (0x5600aa10), held by thread 4244");
+	HAS(cv200, "holder of ledger_lock: 4244 worker-2");
+	HAS(cv200, "now in post_ledger [S futex 0x5600aa38 (audit_lock) for 3.0s]");
+	HAS(cv200, "#0   __lll_lock_wait");
+	HASNT(cv200, "CONTENDED");               /* flags: in a deadlock, not contended */
+	ui_key(&u, UI_KEY_DOWN);
+	render(&u, cv200, "locks wide, second lock");
+	HAS(cv200, "holder of audit_lock: 4243 worker-1");
+	HAS(cv200, "no stack of the holder in this snapshot");
+	ui_key(&u, UI_KEY_UP);
 	/* Enter: the owner's stack in the threads pane. */
 	ui_key(&u, UI_KEY_ENTER);
 	CHECK_EQ_INT(u.focus, 1);
