@@ -122,7 +122,9 @@ static int draw_deadlocks(const struct snapshot *s, const struct view *v, int y)
 		for (int k = 0; k < d->ntids && y < v->h; k++) {
 			int next = d->tids[(k + 1) % d->ntids];
 			char nm[64], lk[128], sym[96];
-			if (k < d->nlocks && d->symbols && d->symbols[k])
+			if (k < d->nlocks && d->symbols && d->symbols[k] && v->w < 120)
+				snprintf(lk, sizeof(lk), "%s", fmt_clean(sym, sizeof(sym), d->symbols[k]));
+			else if (k < d->nlocks && d->symbols && d->symbols[k])
 				snprintf(lk, sizeof(lk), "%s (0x%llx)", fmt_clean(sym, sizeof(sym), d->symbols[k]),
 					 (unsigned long long)d->locks[k]);
 			else if (k < d->nlocks)
