@@ -172,7 +172,7 @@ static void locks_draw(struct ui *u, const struct view *v, bool focused)
 	bool wide = v->w >= 120;
 	int lw = wide ? 28 : 20, kw = wide ? 8 : 7, ow = wide ? 24 : 18;
 	char hdr[256];
-	snprintf(hdr, sizeof(hdr), "%-*s %-*s %-*s %7s %8s  %s", lw, "LOCK", kw, "KIND", ow, "OWNER", "WAITERS",
+	snprintf(hdr, sizeof(hdr), " %-*s %-*s %-*s %7s %8s  %s", lw - 1, "LOCK", kw, "KIND", ow, "OWNER", "WAITERS",
 		 "MAX WAIT", wide ? "FLAGS, WAITERS TREND        OWNER IS IN" : "OWNER IS IN");
 	view_fill(v, y, CV_HEAD);
 	view_put(v, y++, 0, CV_HEAD, hdr);
@@ -209,7 +209,7 @@ static void locks_draw(struct ui *u, const struct view *v, bool focused)
 		lock_name(l, name, sizeof(name));
 		owner_text(s, l, owner, sizeof(owner));
 		owner_where(l, where, sizeof(where));
-		int x = view_put_col(v, y, 0, lw, style, name);
+		int x = view_put_col(v, y, 1, lw - 1, style, name);
 		x = view_put_col(v, y, x + 1, kw, style, l->kind);
 		x = view_put_col(v, y, x + 1, ow, style, owner);
 		x = view_printf(v, y, x + 1, style, "%7d %8s  ", l->nwaiters, fmt_dur(a, sizeof(a), l->max_wait_s));

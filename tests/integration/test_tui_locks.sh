@@ -39,14 +39,14 @@ tui_expect small "threads: ba waits on lock_a, in lock_pair" -E "$ba ba +S .*fut
 
 # --- 2: the lock waits pane --------------------------------------------------------------------
 tui_keys small 4
-tui_wait small 3 -E "^lock_a +mutex +$ab ab +1 "
-tui_expect small "lock_b held by ba, one waiter" -E "^lock_b +mutex +$ba ba +1 "
+tui_wait small 3 -E "^ lock_a +mutex +$ab ab +1 "
+tui_expect small "lock_b held by ba, one waiter" -E "^ lock_b +mutex +$ba ba +1 "
 tui_expect small "ab waits for lock_b" -E "<- $ab ab waits .* in lock_pair"
 say "lock waits pane:"
 tui_show small
 
 # --- 3: Enter: the holder's stack -------------------------------------------------------------
-first=$(grep -A1 '^LOCK ' "$TMPD/screen.small" | tail -1 | awk '{ print $1 }')
+first=$(grep -A1 "^ LOCK " "$TMPD/screen.small" | tail -1 | awk '{ print $1 }')
 case $first in lock_a) holder=$ab; name=ab ;; lock_b) holder=$ba; name=ba ;; *) fail "first lock is $first" ;; esac
 tui_keys small Enter
 tui_wait small 3 -F "thread $holder $name: stack"
