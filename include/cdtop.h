@@ -21,6 +21,8 @@ enum cdtop_exit {
 	CDTOP_EXIT_OUTPUT = 8,      /* output file cannot be written */
 	CDTOP_EXIT_TERMINAL = 9,    /* no usable terminal for the screen */
 	CDTOP_EXIT_INPUT = 10,      /* input file (replay) unreadable or invalid */
+	CDTOP_EXIT_TRIAGE = 11,     /* --fail-on: the checklist reached that level (the
+				       snapshot was written) */
 };
 
 /* Non-zero once SIGINT, SIGTERM or SIGHUP arrived (main.c). */

@@ -59,6 +59,10 @@ struct task_syscall {
 /* Parse a syscall line. Returns 0 or -1 when malformed. */
 int parse_syscall(const char *buf, struct task_syscall *out);
 
+/* The "tw" figure (TIME_WAIT sockets of the network namespace) of the
+ * "TCP:" line of /proc/PID/net/sockstat, or -1 when absent. */
+int64_t parse_sockstat_tw(const char *buf);
+
 /* x86_64 syscall name for nr, or NULL when unknown. */
 const char *syscall_name(long nr);
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include "observer.h"
 #include "snapshot.h"
+#include "triage.h"
 
 struct session_opts {
 	int pid;
@@ -55,6 +56,11 @@ int session_poll(struct session *s, char *err, size_t errlen);
  * ("cpu", "wall", "auto"; NULL = the session's mode). Never NULL;
  * caller frees with snapshot_free. */
 struct snapshot *session_snapshot(struct session *s, enum obs_window w, const char *mode);
+
+/* The answers to the checklist's manual items that every snapshot of
+ * this session is evaluated with (triage.h); the screen records into it
+ * with triage_answer. Owned by the session. */
+struct triage_answers *session_answers(struct session *s);
 
 /* Forget the stack samples taken so far (a new profile window). */
 void session_reset_profile(struct session *s);

@@ -67,6 +67,8 @@ struct snap_process {
 	double io_read_bps, io_write_bps;   /* storage bytes per second */
 	char *cgroup_path;              /* cgroup v2 path (or v1 cpu path); NULL unknown */
 	double cgroup_throttled_pct;    /* % of CFS periods throttled in the window */
+	int64_t netns_time_wait;        /* TIME_WAIT sockets of the whole network namespace (they have
+					   no owner): /proc/PID/net/sockstat "tw"; -1 unknown */
 };
 
 /* One per-second point of the history ring. */

@@ -52,4 +52,9 @@ const char *triage_worst(const struct snapshot *s);
  * on a write error. */
 int triage_write_summary(const struct snapshot *s, FILE *f, int width);
 
+/* Write every checklist item in walk order with its status, evidence and
+ * (unless ok) next step, wrapped at width (0 = no wrapping). Nothing when
+ * the snapshot has no checklist. Returns 0 or -1 on a write error. */
+int triage_write_checklist(const struct snapshot *s, FILE *f, int width);
+
 #endif

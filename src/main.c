@@ -14,6 +14,7 @@
 #include "session.h"
 #include "snapshot.h"
 #include "snapshot_load.h"
+#include "triage.h"
 #include "tui.h"
 #include "util.h"
 
@@ -59,6 +60,7 @@ static void usage(FILE *f)
 "                    [--out-dir DIR]\n"
 "       cdtop -r FILE [--out-dir DIR]\n"
 "       cdtop -p PID --snapshot FILE [--duration SECS] [--format json|text|folded]\n"
+"             [--fail-on alert|warn]\n"
 "       cdtop -p PID --stacks\n"
 "\n"
 "Show where a live process spends its time and what is stuck, from outside,\n"
@@ -77,6 +79,8 @@ static void usage(FILE *f)
 "                         lowered automatically to keep stops under 1%%)\n"
 "      --mode MODE        top functions of cpu (running threads), wall (all\n"
 "                         threads) or auto (cpu when busy; default)\n"
+"      --fail-on LEVEL    with --snapshot: exit 11 when the triage checklist has an\n"
+"                         item at LEVEL or worse (alert, or warn = warn or alert)\n"
 "      --no-stacks        do not sample stacks (no ptrace): /proc figures only\n"
 "      --stacks           print every thread's current stack once and exit\n"
 "  -h, --help             show this help and exit\n"
@@ -85,7 +89,7 @@ static void usage(FILE *f)
 "Exit status: 0 ok, 1 internal error, 2 usage, 3 no such process,\n"
 "4 permission denied, 5 process exited during observation, 6 kernel thread,\n"
 "7 zombie, 8 output not writable, 9 no usable terminal, 10 replay file\n"
-"unreadable or invalid.\n"
+"unreadable or invalid, 11 --fail-on level reached (the snapshot was written).\n"
 "See cdtop(1).\n");
 }
 
@@ -121,8 +125,26 @@ static void sleep_until(double t)
 	}
 }
 
-static int run_headless(struct session *ss, const char *mode,
-			const char *path, enum out_format fmt, double duration)
+/* The checklist items at `level` ("alert" or "warn") or worse, as
+ * "cpu-user, hot-function" into buf; returns how many. */
+static int triage_reached(const struct snapshot *s, const char *level, char *buf, size_t n)
+{
+	int count = 0;
+	buf[0] = '\0';
+	for (int i = 0; s->checklist && i < s->nchecks; i++) {
+		const char *st = s->checklist[i].status;
+		if (strcmp(st, "alert") != 0 && !(strcmp(level, "warn") == 0 && strcmp(st, "warn") == 0))
+			continue;
+		size_t used = strlen(buf);
+		if (used + 2 < n)
+			snprintf(buf + used, n - used, "%s%s", count ? ", " : "", s->checklist[i].id);
+		count++;
+	}
+	return count;
+}
+
+static int run_headless(struct session *ss, const char *mode, const char *path,
+			enum out_format fmt, double duration, const char *fail_on)
 {
 	char err[CDTOP_ERRLEN];
 	double start = now_mono(), end = start + duration;
@@ -148,10 +170,17 @@ static int run_headless(struct session *ss, const char *mode,
 	struct snapshot *s = session_snapshot(ss, OBS_WINDOW_ALL, mode);
 	int rc = strcmp(path, "-") == 0 ? output_write_stdout(s, fmt, err, sizeof(err))
 					: output_write_snapshot(s, path, fmt, err, sizeof(err));
+	char items[CDTOP_ERRLEN];
+	int reached = fail_on ? triage_reached(s, fail_on, items, sizeof(items)) : 0;
+	const char *worst = triage_worst(s);
 	snapshot_free(s);
 	if (rc < 0) {
 		fprintf(stderr, "cdtop: %s\n", err);
 		return CDTOP_EXIT_OUTPUT;
+	}
+	if (reached) {
+		fprintf(stderr, "cdtop: checklist %s: %s (--fail-on %s)\n", worst, items, fail_on);
+		return CDTOP_EXIT_TRIAGE;
 	}
 	return CDTOP_EXIT_OK;
 }
@@ -203,7 +232,8 @@ static int run_replay(const char *path, const char *out_dir)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_DURATION = 256, OPT_FORMAT, OPT_MODE, OPT_NO_STACKS, OPT_STACKS, OPT_OUT_DIR };
+	enum { OPT_DURATION = 256, OPT_FORMAT, OPT_MODE, OPT_NO_STACKS, OPT_STACKS, OPT_OUT_DIR,
+	       OPT_FAIL_ON };
 	static const struct option opts[] = {
 		{"pid", required_argument, NULL, 'p'},
 		{"delay", required_argument, NULL, 'd'},
@@ -216,6 +246,7 @@ int main(int argc, char **argv)
 		{"stacks", no_argument, NULL, OPT_STACKS},
 		{"replay", required_argument, NULL, 'r'},
 		{"out-dir", required_argument, NULL, OPT_OUT_DIR},
+		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -227,6 +258,7 @@ int main(int argc, char **argv)
 	double hz = PROFILER_DEFAULT_HZ;
 	const char *mode = "auto";
 	bool no_stacks = false, stacks_once = false;
+	const char *fail_on = NULL;
 	int c;
 
 	setlocale(LC_ALL, "");
@@ -285,6 +317,11 @@ int main(int argc, char **argv)
 		case OPT_OUT_DIR:
 			out_dir = optarg;
 			break;
+		case OPT_FAIL_ON:
+			if (strcmp(optarg, "alert") && strcmp(optarg, "warn"))
+				return usage_error("invalid --fail-on level '%s': expected alert or warn", optarg);
+			fail_on = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CDTOP_EXIT_OK;
@@ -324,6 +361,8 @@ int main(int argc, char **argv)
 
 	if (stacks_once && (snap_path || no_stacks))
 		return usage_error("%s", "--stacks cannot be combined with --snapshot or --no-stacks");
+	if (fail_on && !snap_path)
+		return usage_error("%s", "--fail-on needs --snapshot (it sets the exit status of a headless run)");
 
 	char err[CDTOP_ERRLEN];
 	if (stacks_once) {
@@ -364,7 +403,7 @@ int main(int argc, char **argv)
 			rc = session_stacks_off(ss) ? CDTOP_EXIT_PERMISSION : CDTOP_EXIT_OUTPUT;
 		}
 	} else if (snap_path) {
-		rc = run_headless(ss, mode, snap_path, (enum out_format)fmt, duration);
+		rc = run_headless(ss, mode, snap_path, (enum out_format)fmt, duration, fail_on);
 	} else {
 		struct tui_opts topts = {.delay = delay, .mode = mode, .out_dir = out_dir};
 		rc = tui_run(ss, &topts, err, sizeof(err));

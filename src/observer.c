@@ -64,6 +64,7 @@ struct observer {
 	struct snap_socket *socks;      /* the process's TCP sockets at the last poll, NULL unknown */
 	int nsocks;
 	char tcp_err[256];
+	int64_t netns_tw;               /* TIME_WAIT in the process's netns, -1 unknown */
 	int threads_err;
 	/* history ring */
 	struct snap_hist hist[HIST_MAX];
@@ -309,6 +310,11 @@ int observer_poll(struct observer *o, char *err, size_t errlen)
 			  &o->socks, &o->nsocks, o->tcp_err, sizeof(o->tcp_err));
 	else
 		memset(&o->tcp, 0, sizeof(o->tcp));
+	/* TIME_WAIT sockets have no owner: count the namespace's (the
+	 * text file shows the target's namespace, no setns needed). */
+	char sockstat[1024];
+	o->netns_tw = read_file_at(o->piddir, "net/sockstat", sockstat, sizeof(sockstat)) > 0
+		      ? parse_sockstat_tw(sockstat) : -1;
 
 	/* exec keeps the pid and start time but changes the program:
 	 * re-read exe and cmdline when the name changes. */
@@ -445,6 +451,7 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 				   strerror(-o->fds.err), grant_hint());
 	}
 	p->tcp = o->tcp;
+	p->netns_time_wait = o->netns_tw;
 	if (o->socks) {
 		s->sockets = xmalloc(sizeof(*s->sockets) * (size_t)(o->nsocks + 1));
 		memcpy(s->sockets, o->socks, sizeof(*s->sockets) * (size_t)o->nsocks);

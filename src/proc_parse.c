@@ -147,6 +147,21 @@ int64_t parse_limits_nofile(const char *buf)
 	return end == l ? -1 : v;
 }
 
+int64_t parse_sockstat_tw(const char *buf)
+{
+	const char *l = strncmp(buf, "TCP: ", 5) == 0 ? buf : strstr(buf, "\nTCP: ");
+	if (!l)
+		return -1;
+	l += *l == '\n';
+	const char *eol = strchr(l, '\n');
+	const char *tw = strstr(l, " tw ");
+	if (!tw || (eol && tw > eol))
+		return -1;
+	char *end;
+	long long v = strtoll(tw + 4, &end, 10);
+	return end == tw + 4 || v < 0 ? -1 : v;
+}
+
 int parse_syscall(const char *buf, struct task_syscall *out)
 {
 	memset(out, 0, sizeof(*out));

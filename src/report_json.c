@@ -119,6 +119,7 @@ static json_t *process_json(const struct snap_process *p)
 	} else {
 		json_object_set_new(o, "tcp", json_null());
 	}
+	json_object_set_new(o, "netns_time_wait", jint(p->netns_time_wait));
 
 	json_t *cs = json_object();
 	json_object_set_new(cs, "voluntary", jnum(r1(p->ctx_vol_per_s)));

@@ -6,6 +6,7 @@
  * hangs they are the answer, and they must not scroll out of a paste.
  */
 #include "report.h"
+#include "triage.h"
 #include "util.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #define MAX_THREAD_ROWS 40
+#define REPORT_WIDTH 78           /* wrap the checklist text for a ticket */
 #define MAX_LOCK_ROWS 20
 #define MAX_WAITER_ROWS 8
 
@@ -195,8 +197,13 @@ int report_text_write(const struct snapshot *s, FILE *f)
 		s->cdtop_version, fint(pidb, sizeof(pidb), p->pid), comm,
 		s->host.hostname[0] ? s->host.hostname : "-", s->host.kernel[0] ? s->host.kernel : "-",
 		fint(ncpub, sizeof(ncpub), s->host.ncpu));
-	fprintf(f, "taken %s over a %s s window\n", ts, fnum(a, sizeof(a), s->window_s, "%.1f"));
+	fprintf(f, "taken %s over a %s s window%s\n", ts, fnum(a, sizeof(a), s->window_s, "%.1f"),
+		s->replay ? " (replayed from a file)" : "");
 	free(comm);
+	if (s->checklist) {
+		fputc('\n', f);
+		triage_write_summary(s, f, REPORT_WIDTH);
+	}
 	write_deadlocks(s, f);
 	write_locks(s, f);
 	fputc('\n', f);
@@ -244,12 +251,17 @@ int report_text_write(const struct snapshot *s, FILE *f)
 	fputc('\n', f);
 	fprintf(f, "\nTCP sockets of the process");
 	if (p->tcp.known) {
-		fprintf(f, " (from %s)\n ", p->tcp.source);
+		if (p->tcp.source[0])
+			fprintf(f, " (from %s)", p->tcp.source);
+		fprintf(f, "\n ");
 		for (int st = 1; st < TCP_ST_MAX; st++)
 			if (p->tcp.count[st] || st == TCP_ST_ESTABLISHED || st == TCP_ST_LISTEN ||
 			    st == TCP_ST_CLOSE_WAIT || st == TCP_ST_TIME_WAIT)
 				fprintf(f, " %s %lld", tcp_state_name(st), (long long)p->tcp.count[st]);
 		fputc('\n', f);
+		if (p->netns_time_wait >= 0)
+			fprintf(f, "  TIME_WAIT in the process's network namespace (no owner): %lld\n",
+				(long long)p->netns_time_wait);
 	} else {
 		fprintf(f, "\n  unknown\n");
 	}
@@ -310,6 +322,11 @@ int report_text_write(const struct snapshot *s, FILE *f)
 				(long long)t->cum, t->cum_pct, fn, mod ? mod + 1 : pr->frames[t->frame].module);
 			free(fn);
 		}
+	}
+
+	if (s->checklist) {
+		fputc('\n', f);
+		triage_write_checklist(s, f, REPORT_WIDTH);
 	}
 
 	if (s->nerrors) {

@@ -13,6 +13,7 @@
 #include "collect.h"
 #include "locks.h"
 #include "profiler.h"
+#include "triage.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -26,6 +27,7 @@ struct session {
 	struct waits *waits;            /* what blocked threads wait on */
 	struct lock_tracker *locks;     /* sleepers per futex word at each poll */
 	char stacks_off[CDTOP_ERRLEN];
+	struct triage_answers answers;  /* the engineer's answers to the manual items */
 };
 
 /* Feed the contention tracker with the latest poll. */
@@ -110,7 +112,13 @@ struct snapshot *session_snapshot(struct session *s, enum obs_window w, const ch
 	waits_fill(s->waits, snap, tw, n);
 	free(tw);
 	locks_analyse(snap, s->locks);
+	triage_evaluate(snap, &s->answers);
 	return snap;
+}
+
+struct triage_answers *session_answers(struct session *s)
+{
+	return &s->answers;
 }
 
 void session_reset_profile(struct session *s)

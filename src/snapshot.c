@@ -43,6 +43,7 @@ void snap_process_clear(struct snap_process *p)
 	p->flt_min_per_s = p->flt_maj_per_s = NAN;
 	p->io_read_bps = p->io_write_bps = NAN;
 	p->cgroup_throttled_pct = NAN;
+	p->netns_time_wait = SNAP_UNKNOWN;
 }
 
 struct snapshot *snapshot_new(void)

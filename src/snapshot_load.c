@@ -408,6 +408,7 @@ static void load_process(struct rd *r, json_t *p, struct snap_process *q)
 	q->tcp.known = tcp != NULL;
 	for (int st = 1; tcp && st < TCP_ST_MAX; st++)
 		q->tcp.count[st] = get_int(r, tcp, "process.tcp", tcp_state_name(st), 0, INT64_MAX, 0);
+	q->netns_time_wait = get_int(r, p, P, "netns_time_wait", 0, INT64_MAX, SNAP_UNKNOWN);
 
 	json_t *cs = get_obj(r, p, P, "ctx_switches_per_s");
 	q->ctx_vol_per_s = get_num(r, cs, "process.ctx_switches_per_s", "voluntary");

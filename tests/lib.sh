@@ -326,6 +326,7 @@ process.ctx_switches_per_s.involuntary
 process.faults_per_s process.faults_per_s.minor process.faults_per_s.major
 process.io_per_s process.io_per_s.read_bytes process.io_per_s.write_bytes
 process.cgroup process.cgroup.path process.cgroup.cpu_throttled_pct
+process.netns_time_wait
 '
 HISTORY_KEYS='t cpu_user_pct cpu_sys_pct rss_kb threads fds goroutines'
 THREAD_KEYS='tid name state cpu_user_pct cpu_sys_pct syscall wchan blocked_s lock stack
@@ -411,4 +412,42 @@ take_snapshot() {
 	expect_rc 0 "cdtop -p $pid --snapshot $(basename "$f") --duration $window $*"
 	say "snapshot took ${ELAPSED}s"
 	check_snapshot_common "$f" "$pid" "$window"
+}
+
+# ---------------------------------------------------------------------------
+# Triage checklist
+
+# item_field FILE ID FIELD: a field of checklist item ID ("" when absent).
+item_field() {
+	jq -r --arg id "$2" --arg f "$3" '[.checklist[]? | select(.id == $id) | .[$f]][0] // ""' "$1"
+}
+
+# expect_item FILE ID STATUSES [SUBSTRING...]: checklist item ID has one of
+# the |-separated STATUSES (e.g. "warn|alert") and its evidence contains
+# every SUBSTRING.
+expect_item() {
+	local f=$1 id=$2 want=$3 st ev sub
+	shift 3
+	st=$(item_field "$f" "$id" status)
+	ev=$(item_field "$f" "$id" evidence)
+	[ -n "$st" ] || fail "checklist has no item $id"
+	case "|$want|" in
+	*"|$st|"*) ;;
+	*) fail "checklist item $id is '$st', expected $want; evidence: $ev" ;;
+	esac
+	for sub in "$@"; do
+		case $ev in
+		*"$sub"*) ;;
+		*) fail "checklist item $id evidence lacks '$sub': $ev" ;;
+		esac
+	done
+	ok "checklist $id = $st: $ev"
+}
+
+# expect_no_warn FILE: no checklist item is warn or alert.
+expect_no_warn() {
+	local bad
+	bad=$(jq -r '.checklist[] | select(.status == "warn" or .status == "alert") | "\(.id)=\(.status): \(.evidence)"' "$1")
+	[ -z "$bad" ] || fail "checklist items at warn or alert: $bad"
+	ok "no checklist item at warn or alert ($(jq -r '[.checklist[].status] | group_by(.) | map("\(.[0]) \(length)") | join(", ")' "$1"))"
 }

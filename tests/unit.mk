@@ -3,7 +3,9 @@
 # Fixtures are read from $FIXTURES (AM_TESTS_ENVIRONMENT); temp files go
 # under a mkdtemp() directory in /tmp, so `make distcheck` works.
 
-UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report tests/unit/test_snapshot_load tests/unit/test_ui
+UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report tests/unit/test_snapshot_load \
+	tests/unit/test_triage \
+	tests/unit/test_ui
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -16,15 +18,23 @@ tests_unit_test_report_LDADD = libcdtop.a $(CORE_LIBS)
 tests_unit_test_snapshot_load_SOURCES = tests/unit/test_snapshot_load.c tests/unit/check.h tests/unit/rich_snapshot.h
 tests_unit_test_snapshot_load_LDADD = libcdtop.a $(CORE_LIBS)
 
+tests_unit_test_triage_SOURCES = tests/unit/test_triage.c tests/unit/check.h
+tests_unit_test_triage_LDADD = libcdtop.a $(CORE_LIBS)
+
 tests_unit_test_ui_SOURCES = tests/unit/test_ui.c tests/unit/check.h
 tests_unit_test_ui_LDADD = libcdtop.a $(CORE_LIBS)
 
 EXTRA_DIST += \
 	tests/fixtures/snapshots/README \
+	tests/fixtures/snapshots/conn_leak.json \
 	tests/fixtures/snapshots/cpu_burn.json \
+	tests/fixtures/snapshots/deadlock_abba.json \
+	tests/fixtures/snapshots/fd_leak.json \
 	tests/fixtures/snapshots/fd_tcp.json \
+	tests/fixtures/snapshots/lock_contention.json \
 	tests/fixtures/snapshots/rss_grow.json \
 	tests/fixtures/snapshots/sleep_idle.json \
+	tests/fixtures/snapshots/thread_leak.json \
 	tests/fixtures/snapshots/threads_mix.json \
 	tests/fixtures/proc/README \
 	tests/fixtures/proc/comm_paren_stat \
@@ -40,6 +50,7 @@ EXTRA_DIST += \
 	tests/fixtures/proc/hand_stat_truncated \
 	tests/fixtures/proc/kthread_stat \
 	tests/fixtures/proc/kthread_status \
+	tests/fixtures/proc/net_sockstat \
 	tests/fixtures/proc/net_tcp \
 	tests/fixtures/proc/net_tcp6 \
 	tests/fixtures/proc/self_cgroup \

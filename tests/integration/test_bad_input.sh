@@ -8,10 +8,10 @@
 #    5 exited during observation
 #    6 kernel thread          7 zombie
 #    8 output not writable    9 no terminal
-#   10 bad input file
+#   10 bad input file       11 --fail-on level reached (tests/triage/)
 # Cases: unknown pid, reaped pid and non-leader thread id -> 3; bad flags
-# -> 2; kernel thread (pid 2, kthreadd) -> 6; zombie -> 7; unwritable
-# output (/nonexistent/dir, /proc, /sys) -> 8 before the window starts
+# (also --fail-on with a bad level or without --snapshot) -> 2; kernel
+# thread (pid 2, kthreadd) -> 6; zombie -> 7; unwritable output (/nonexistent/dir, /proc, /sys) -> 8 before the window starts
 # (< 2 s with --duration 5); target exiting mid-window -> 5 and no file;
 # no --snapshot with stdout not a terminal -> 9 naming --snapshot.
 set -eu
@@ -51,6 +51,8 @@ bad 2 "-d 0" -p "$SLEEPER" -d 0 --snapshot @D/x.json
 bad 2 "--duration -1" -p "$SLEEPER" --snapshot @D/x.json --duration -1
 bad 2 "--duration abc" -p "$SLEEPER" --snapshot @D/x.json --duration abc
 bad 2 "--format xml" -p "$SLEEPER" --snapshot @D/x.json --format xml
+bad 2 "--fail-on maybe" -p "$SLEEPER" --snapshot @D/x.json --fail-on maybe
+bad 2 "--fail-on without --snapshot" -p "$SLEEPER" --fail-on alert
 
 # --- 3: no such process ---------------------------------------------------
 pidmax=$(cat /proc/sys/kernel/pid_max)

@@ -86,6 +86,7 @@ static struct snapshot *rich_snapshot(void)
 	for (int st = 1; st < TCP_ST_MAX; st++)
 		p->tcp.count[st] = st;
 	p->tcp.count[TCP_ST_TIME_WAIT] = 0;
+	p->netns_time_wait = 2841;
 	p->ctx_vol_per_s = 10.0;
 	p->flt_min_per_s = 0.0;
 	p->flt_maj_per_s = 1.5;

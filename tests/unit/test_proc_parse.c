@@ -256,6 +256,15 @@ static void test_io_limits_schedstat(void)
 	CHECK_EQ_INT(parse_limits_nofile("Limit                     Soft Limit           Hard Limit           Units     \n"
 					 "Max cpu time              unlimited            unlimited            seconds   \n"), -1);
 
+	b = fixture("net_sockstat");
+	CHECK_EQ_INT(parse_sockstat_tw(b), 0);
+	free(b);
+	CHECK_EQ_INT(parse_sockstat_tw("sockets: used 14\nTCP: inuse 9 orphan 0 tw 2841 alloc 12 mem 3\n"), 2841);
+	CHECK_EQ_INT(parse_sockstat_tw("TCP: inuse 1 orphan 0 tw 7 alloc 1 mem 1\n"), 7);
+	CHECK_EQ_INT(parse_sockstat_tw("sockets: used 14\nTCP: inuse 1\nUDP: inuse 0 tw 5\n"), -1);
+	CHECK_EQ_INT(parse_sockstat_tw("sockets: used 14\n"), -1);
+	CHECK_EQ_INT(parse_sockstat_tw(""), -1);
+
 	b = fixture("self_schedstat");
 	CHECK_EQ_INT(parse_schedstat_run_ns(b), 0);
 	free(b);

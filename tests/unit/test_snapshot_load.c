@@ -87,6 +87,7 @@ static void test_rich_round_trip(void)
 	CHECK_EQ_INT(s->proc.fds.limit, 1024);
 	CHECK(s->proc.tcp.known);
 	CHECK_EQ_INT(s->proc.tcp.count[TCP_ST_CLOSE_WAIT], TCP_ST_CLOSE_WAIT);
+	CHECK_EQ_INT(s->proc.netns_time_wait, 2841);
 	CHECK_EQ_INT(s->nhistory, 3);
 	CHECK(isnan(s->history[0].cpu_user_pct));
 	CHECK_EQ_INT(s->history[1].fds, SNAP_UNKNOWN);
@@ -346,6 +347,7 @@ static void test_refused(void)
 	if (s) {
 		CHECK_EQ_INT(s->proc.pid, 9);
 		CHECK_EQ_INT(s->proc.threads, SNAP_UNKNOWN);
+		CHECK_EQ_INT(s->proc.netns_time_wait, SNAP_UNKNOWN);
 		CHECK(isnan(s->taken_at) && isnan(s->proc.cpu_user_pct));
 		CHECK(s->threads == NULL && s->profile == NULL && s->locks == NULL && s->checklist == NULL);
 		CHECK_EQ_INT(s->nhistory, 0);
