@@ -19,6 +19,7 @@
 #include "cdtop.h"
 #include "session.h"
 #include "snapshot.h"
+#include "triage.h"
 
 struct tui_worker;
 
@@ -48,6 +49,10 @@ struct snapshot *tui_worker_take(struct tui_worker *w, struct tui_worker_event *
 /* Ask for a new profile window (forget the samples so far); a snapshot
  * with the emptied profile is published at once. */
 void tui_worker_reset_profile(struct tui_worker *w);
+
+/* Give the worker the engineer's answers to the manual checklist items;
+ * the snapshots it builds from now on carry them (copied). */
+void tui_worker_set_answers(struct tui_worker *w, const struct triage_answers *a);
 
 /* Hold the worker between sampling rounds (no target thread stopped) and
  * return once it waits; for suspending cdtop (Ctrl-Z). */

@@ -39,7 +39,7 @@ enum ui_pane_id {
 
 /* Requests the screen makes to whoever feeds it (tui.c passes them to
  * the worker thread). */
-enum ui_request { UI_REQ_NONE = 0, UI_REQ_RESET_PROFILE = 1 };
+enum ui_request { UI_REQ_NONE = 0, UI_REQ_RESET_PROFILE = 1, UI_REQ_ANSWERS = 2 };
 
 /* Sort orders of the threads pane. */
 enum ui_thread_sort { UI_SORT_CPU, UI_SORT_STATE, UI_SORT_BLOCKED, UI_SORT_TID, UI_SORT_NAME, UI_NSORTS };
@@ -95,7 +95,8 @@ struct ui {
 	int *gr_rows; int ngr_rows;
 	int gr_open;                    /* goroutine group whose frames are shown; -1 none */
 
-	/* Triage: the engineer's answers to manual items. */
+	/* Triage: the engineer's answers to the manual items (UI_REQ_ANSWERS
+	 * passes them on to whoever builds the snapshots). */
 	struct triage_answers answers;
 
 	/* The bottom lines. */

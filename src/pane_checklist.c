@@ -9,6 +9,7 @@
  * so a saved file carries them.
  */
 #include "ui_pane.h"
+#include "triage.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -67,18 +68,12 @@ static void check_draw(struct ui *u, const struct view *v, bool focused)
 		int r = ps->scroll + i, y = 1 + i;
 		const struct snap_check *c = &s->checklist[r];
 		bool sel = focused && r == ps->cursor;
-		char t[128], ev[512];
+		char t[128], clean[512];
 		if (sel)
 			view_fill(v, y, CV_SEL);
 		int x = view_put_col(v, y, 1, 6, sel ? CV_SEL : ui_check_style(c->status), badge(c->status));
 		x = view_put_col(v, y, x, title_w, sel ? CV_SEL : CV_NORMAL, fmt_clean(t, sizeof(t), c->title));
-		const char *e = c->evidence;
-		if (strcmp(c->status, "manual") == 0 && c->answer[0]) {
-			snprintf(ev, sizeof(ev), "answered %s%s%s", c->answer, c->note ? ": " : "", c->note ? c->note : "");
-			e = ev;
-		}
-		char clean[512];
-		view_put(v, y, x + 1, sel ? CV_SEL : CV_DIM, fmt_clean(clean, sizeof(clean), e ? e : ""));
+		view_put(v, y, x + 1, sel ? CV_SEL : CV_DIM, fmt_clean(clean, sizeof(clean), c->evidence ? c->evidence : ""));
 	}
 	if (!detail || ps->cursor >= s->nchecks)
 		return;
@@ -135,23 +130,18 @@ static bool check_key(struct ui *u, int key)
 		return true;
 	}
 	const char *ans = key == 'y' ? "yes" : key == 'n' ? "no" : "unknown";
-	str_copy(u->note_id, c->id, sizeof(u->note_id));
 	/* The answer now, the note when the prompt is confirmed. */
-	int i = 0;
-	while (i < u->answers.n && strcmp(u->answers.item[i].id, c->id) != 0)
-		i++;
-	if (i == u->answers.n) {
-		if (u->answers.n == TRIAGE_MAX_MANUAL) {
-			ui_status(u, CV_ALERT, "too many answers");
-			return true;
-		}
-		u->answers.n++;
-		memset(&u->answers.item[i], 0, sizeof(u->answers.item[i]));
-		str_copy(u->answers.item[i].id, c->id, sizeof(u->answers.item[i].id));
+	if (triage_answer(&u->answers, c->id, ans, NULL) < 0) {
+		ui_status(u, CV_ALERT, "cannot record an answer for %s", c->id);
+		return true;
 	}
-	str_copy(u->answers.item[i].answer, ans, sizeof(u->answers.item[i].answer));
-	str_copy(u->input, u->answers.item[i].note, sizeof(u->input));
+	str_copy(u->note_id, c->id, sizeof(u->note_id));
+	u->input[0] = '\0';
+	for (int i = 0; i < u->answers.n; i++)
+		if (strcmp(u->answers.item[i].id, c->id) == 0)
+			str_copy(u->input, u->answers.item[i].note, sizeof(u->input));
 	u->prompt = UI_PROMPT_NOTE;
+	u->requests |= UI_REQ_ANSWERS;
 	ui_apply(u);
 	return true;
 }

@@ -109,6 +109,12 @@ static void files_draw(struct ui *u, const struct view *v, bool focused)
 		view_put(v, y, x, CV_DIM, "states unknown");
 	}
 	y++;
+	/* TIME_WAIT sockets belong to no process: the namespace's count. */
+	if (p->netns_time_wait >= 0 && y < v->h) {
+		x = view_put(v, y, 1, CV_LABEL, "NET ");
+		view_printf(v, y++, x, CV_NORMAL, "TIME_WAIT %lld in the network namespace (they have no owner)",
+			    (long long)p->netns_time_wait);
+	}
 	if (y >= v->h)
 		return;
 	/* The sockets themselves. */

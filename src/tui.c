@@ -325,6 +325,8 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 		}
 		if (w && (u->requests & UI_REQ_RESET_PROFILE))
 			tui_worker_reset_profile(w);
+		if (w && (u->requests & UI_REQ_ANSWERS))
+			tui_worker_set_answers(w, &u->answers);
 		u->requests = 0;
 		/* Answer keys before looking at new snapshots. */
 		if (dirty && !u->quit) {

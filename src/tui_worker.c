@@ -34,6 +34,8 @@ struct tui_worker {
 	struct tui_worker_event ev;     /* pending event */
 	bool ev_new;
 	bool stop, reset, pause, paused;
+	struct triage_answers answers;  /* from the UI */
+	bool answers_new;
 };
 
 /* For builds with --enable-asan: libproc2 keeps two 128 KiB buffers per
@@ -111,6 +113,10 @@ static void *worker_main(void *arg)
 		}
 		bool reset = w->reset;
 		w->reset = false;
+		if (w->answers_new) {
+			*session_answers(w->ss) = w->answers;
+			w->answers_new = false;
+		}
 		pthread_mutex_unlock(&w->mu);
 
 		struct snapshot *snap = NULL;
@@ -230,6 +236,14 @@ void tui_worker_reset_profile(struct tui_worker *w)
 	pthread_mutex_lock(&w->mu);
 	w->reset = true;
 	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void tui_worker_set_answers(struct tui_worker *w, const struct triage_answers *a)
+{
+	pthread_mutex_lock(&w->mu);
+	w->answers = *a;
+	w->answers_new = true;
 	pthread_mutex_unlock(&w->mu);
 }
 

@@ -70,28 +70,34 @@ void ui_status(struct ui *u, int style, const char *fmt, ...)
 	u->status_style = style;
 }
 
-/* Put the engineer's answers into the checklist shown. The checklist
- * rules (triage.c) will take them through triage_evaluate(); until they
- * are in the build the answer and note are set on the items directly. */
+/* True when the checklist of s already carries every answer of a. */
+static bool answers_in(const struct snapshot *s, const struct triage_answers *a)
+{
+	for (int k = 0; k < a->n; k++) {
+		bool found = false;
+		for (int i = 0; i < s->nchecks && !found; i++) {
+			const struct snap_check *c = &s->checklist[i];
+			if (strcmp(c->id, a->item[k].id) != 0)
+				continue;
+			found = strcmp(c->answer, a->item[k].answer) == 0 &&
+				strcmp(c->note ? c->note : "", a->item[k].note) == 0;
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Put the engineer's answers into the checklist shown: the rules
+ * (triage_evaluate) run again with them, unless the snapshot already has
+ * them (the worker evaluates with the answers it was given). A replay
+ * shows the file's checklist as it is. */
 static void apply_answers(struct ui *u)
 {
 	struct snapshot *s = u->snap;
-	if (!s || !s->checklist)
+	if (!s || !s->checklist || u->opts.replay || answers_in(s, &u->answers))
 		return;
-	for (int i = 0; i < s->nchecks; i++) {
-		struct snap_check *c = &s->checklist[i];
-		for (int k = 0; k < u->answers.n; k++) {
-			if (strcmp(u->answers.item[k].id, c->id) != 0)
-				continue;
-			str_copy(c->answer, u->answers.item[k].answer, sizeof(c->answer));
-			free(c->note);
-			c->note = u->answers.item[k].note[0] ? xstrdup(u->answers.item[k].note) : NULL;
-			char ev[TRIAGE_NOTE_LEN + 64];
-			snprintf(ev, sizeof(ev), "%s%s%s", c->answer, c->note ? ": " : "", c->note ? c->note : "");
-			free(c->evidence);
-			c->evidence = xstrdup(ev);
-		}
-	}
+	triage_evaluate(s, &u->answers);
 }
 
 void ui_apply(struct ui *u)
@@ -108,6 +114,9 @@ void ui_set_snapshot(struct ui *u, struct snapshot *s)
 	if (s && s != u->snap) {
 		snapshot_free(u->snap);
 		u->snap = s;
+		/* A replayed file brings the answers given when it was saved. */
+		if (u->opts.replay && s->checklist)
+			triage_answers_from(&u->answers, s);
 	}
 	ui_apply(u);
 }
@@ -221,9 +230,8 @@ static void prompt_key(struct ui *u, int key)
 	case UI_KEY_ENTER:
 		u->prompt = UI_PROMPT_NONE;
 		if (!filter) {
-			for (int i = 0; i < u->answers.n; i++)
-				if (strcmp(u->answers.item[i].id, u->note_id) == 0)
-					str_copy(u->answers.item[i].note, u->input, sizeof(u->answers.item[i].note));
+			triage_answer(&u->answers, u->note_id, NULL, u->input);
+			u->requests |= UI_REQ_ANSWERS;
 			ui_apply(u);
 			ui_status(u, CV_OK, "answer recorded (saved with the snapshot by s)");
 		}
@@ -233,6 +241,8 @@ static void prompt_key(struct ui *u, int key)
 		if (filter) {
 			text[0] = '\0';
 			refresh_focus(u);
+		} else {
+			ui_status(u, CV_OK, "answer recorded, no note");
 		}
 		return;
 	case UI_KEY_BACKSPACE:

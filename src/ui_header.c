@@ -11,6 +11,7 @@
  * Every figure shows "-" when unknown, never a made-up zero.
  */
 #include "ui_pane.h"
+#include "triage.h"
 #include "util.h"
 
 #include <math.h>
@@ -165,9 +166,8 @@ static void tcp_stacks_row(struct ui *u, const struct view *v, int row)
 	const struct snap_process *p = &s->proc;
 	const struct snap_profile *pr = s->profile;
 	char a[32], b[32];
-	/* The worst checklist verdict: triage_worst() once the rules are in
-	 * the build; until then "-". */
-	const char *worst = "-";
+	/* The worst verdict of the checklist; "-" when the snapshot has none. */
+	const char *worst = s->checklist ? triage_worst(s) : "-";
 	int cw = 6 + (int)strlen(worst);
 	view_put(v, row, v->w - cw, CV_LABEL, "CHECK");
 	view_printf(v, row, v->w - cw + 5, strcmp(worst, "-") ? ui_check_style(worst) : CV_DIM, " %s", worst);

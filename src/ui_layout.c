@@ -114,7 +114,7 @@ static int wanted_rows(const struct ui *u, int pane)
 	int n = ui_panes[pane]->count(u);
 	switch (pane) {
 	case UI_PANE_FILES:
-		return 4 + (s->sockets && s->nsockets ? n + 1 : 0);
+		return 4 + (s->proc.netns_time_wait >= 0) + (s->sockets && s->nsockets ? n + 1 : 0);
 	case UI_PANE_LOCKS: {
 		int lines = 3;
 		for (int i = 0; s->deadlocks && i < s->ndeadlocks; i++)

@@ -5,9 +5,12 @@
 #  1. Live, two captures 1.5 s apart differ; after space the title says
 #     FROZEN and two captures 3 s apart are identical while the target's
 #     CPU time (from /proc) went on growing; space again goes live.
-#  2. s writes cdtop-prof_hot_fp-PID-<UTC>.json and .txt into --out-dir,
+#  2. The header shows the checklist's worst verdict; in the checklist, y
+#     and a note answer the first manual item ("Is traffic up?") on screen.
+#     s writes cdtop-prof_hot_fp-PID-<UTC>.json and .txt into --out-dir,
 #     both mode 0600; the status line shows the paths; the JSON passes the
-#     common snapshot checks (jq) and its top function is hot_function;
+#     common snapshot checks (jq), its top function is hot_function and
+#     its checklist carries the answer and the note;
 #     the text report names the pid.
 #     cdtop -r of the saved file shows REPLAY and the same top function.
 #  3. A save into a directory that disappeared shows "NOT SAVED" with the
@@ -60,7 +63,20 @@ tui_screen live >"$TMPD/f"
 cmp -s "$TMPD/e" "$TMPD/f" && fail "unfrozen: the screen does not change any more"
 ok "space again: live, the screen changes"
 
-# --- 2: save -----------------------------------------------------------------------
+# --- 2: save (with an answer to the first manual checklist item) --------------------
+tui_expect live "the header has a checklist verdict" -E "CHECK (ok|warn|alert|unknown)$"
+tui_keys live 7
+tui_wait live 3 -E "^ 7 Triage checklist - [0-9]+ items"
+tui_wait live 3 -E "^ +ASK +Is traffic \(QPS\) up\?"
+tui_keys live y
+tui_wait live 3 -F "Note for manual-traffic"
+tui_keys live -l "flat since 09:00"
+tui_keys live Enter
+tui_wait live 3 -F "answered yes: flat since 09:00"
+ok "y and a note answer the manual item on screen"
+sleep 1.5
+tui_screen live >"$TMPD/screen.live"
+tui_expect live "the answer stays through new snapshots" -F "answered yes: flat since 09:00"
 tui_keys live s
 tui_wait live 5 -F "saved $TMPD/out/cdtop-prof_hot_fp-$pid-"
 say "after s:"
@@ -78,6 +94,8 @@ tui_joined live | grep -qF "$(basename "$txt")" || fail "the status line does no
 ok "the status line shows both files"
 check_snapshot_common "$json" "$pid" 0.5
 assert_eq "saved top function" "$(jq_get "$json" '.profile.top_functions[0].function')" hot_function
+assert_eq "saved answer" "$(jq_get "$json" '.checklist[] | select(.id == "manual-traffic") | .answer')" yes
+assert_eq "saved note" "$(jq_get "$json" '.checklist[] | select(.id == "manual-traffic") | .note')" "flat since 09:00"
 grep -q "pid $pid" "$txt" || fail "the text report does not name pid $pid"
 ok "the text report names pid $pid"
 ls -A "$TMPD/out" | grep -v -e '\.json$' -e '\.txt$' && fail "temporary files left in the output directory"
