@@ -94,6 +94,9 @@ struct ui {
 	int *sock_rows; int nsock_rows;
 	int *gr_rows; int ngr_rows;
 	int gr_open;                    /* goroutine group whose frames are shown; -1 none */
+	int *chk_rows; int nchk_rows;   /* checklist items in the order shown */
+	bool check_walk;                /* walk order (triage.c's) instead of by severity */
+	char check_sel[32];             /* id of the item the user moved to, followed; "" none */
 
 	/* Triage: the engineer's answers to the manual items (UI_REQ_ANSWERS
 	 * passes them on to whoever builds the snapshots). */

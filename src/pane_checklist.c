@@ -1,8 +1,11 @@
 /*
  * pane_checklist.c - the triage checklist (triage.h): each item with its
- * verdict, the evidence it used and the next step, in the walk order an
- * on-call engineer follows (scope questions, resources, where time goes).
- * Enter jumps to the pane that shows the item's evidence. Manual items
+ * verdict, the evidence it used and the next step; most severe first
+ * (alerts, warnings, not enough data, open questions, answered, ok), or
+ * with < > in the walk order an on-call engineer follows (scope
+ * questions, resources, where time goes). The selected item is followed
+ * by its id when its verdict moves it. Enter jumps to the pane that shows
+ * the item's evidence. Manual items
  * (questions only a person can answer: a deploy? traffic up?) are
  * answered with y / n / u and a one-line note; the answers live in
  * struct triage_answers in the screen's state and go into the snapshot,
@@ -13,17 +16,67 @@
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Severity rank: alert first, ok last. */
+static int rank(const struct snap_check *c)
+{
+	if (strcmp(c->status, "alert") == 0)
+		return 0;
+	if (strcmp(c->status, "warn") == 0)
+		return 1;
+	if (strcmp(c->status, "unknown") == 0)
+		return 2;
+	if (strcmp(c->status, "manual") == 0)
+		return c->answer[0] ? 4 : 3;
+	return 5;
+}
+
+static const struct snapshot *sort_snap;
+
+static int cmp_rank(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	int r = rank(&sort_snap->checklist[x]) - rank(&sort_snap->checklist[y]);
+	return r ? r : x - y;   /* walk order within a rank */
+}
 
 static void check_refresh(struct ui *u)
 {
-	(void)u;
+	free(u->chk_rows);
+	u->chk_rows = NULL;
+	u->nchk_rows = 0;
+	const struct snapshot *s = u->snap;
+	if (!s || !s->checklist)
+		return;
+	u->chk_rows = xcalloc((size_t)s->nchecks + 1, sizeof(int));
+	for (int i = 0; i < s->nchecks; i++)
+		u->chk_rows[u->nchk_rows++] = i;
+	if (!u->check_walk) {
+		sort_snap = s;
+		qsort(u->chk_rows, (size_t)u->nchk_rows, sizeof(int), cmp_rank);
+		sort_snap = NULL;
+	}
+	struct ui_pane_state *ps = &u->ps[UI_PANE_CHECKLIST];
+	if (u->check_sel[0])
+		for (int r = 0; r < u->nchk_rows; r++)
+			if (strcmp(s->checklist[u->chk_rows[r]].id, u->check_sel) == 0)
+				ps->cursor = r;
 }
 
 static int check_count(const struct ui *u)
 {
-	const struct snapshot *s = u->snap;
-	return s && s->checklist ? s->nchecks : 0;
+	return u->nchk_rows;
+}
+
+/* The item under the cursor, or NULL. */
+static const struct snap_check *selected(const struct ui *u)
+{
+	int r = u->ps[UI_PANE_CHECKLIST].cursor;
+	if (!u->snap || !u->snap->checklist || r < 0 || r >= u->nchk_rows)
+		return NULL;
+	return &u->snap->checklist[u->chk_rows[r]];
 }
 
 static const char *badge(const char *status)
@@ -52,7 +105,8 @@ static void check_draw(struct ui *u, const struct view *v, bool focused)
 		na += strcmp(s->checklist[i].status, "alert") == 0;
 		nw += strcmp(s->checklist[i].status, "warn") == 0;
 	}
-	ui_title(u, v, UI_PANE_CHECKLIST, focused, "%d items, %d alert, %d warn", s->nchecks, na, nw);
+	ui_title(u, v, UI_PANE_CHECKLIST, focused, "%d items, %d alert, %d warn, %s", s->nchecks, na, nw,
+		 u->check_walk ? "in walk order" : "most severe first");
 	if (s->nchecks == 0) {
 		view_put(v, 1, 1, CV_DIM, "no checklist items");
 		return;
@@ -64,9 +118,9 @@ static void check_draw(struct ui *u, const struct view *v, bool focused)
 	struct ui_pane_state *ps = &u->ps[UI_PANE_CHECKLIST];
 	int title_w = v->w / 2 - 7;
 	title_w = title_w < 30 ? 30 : title_w > 44 ? 44 : title_w;
-	for (int i = 0; i < rows && ps->scroll + i < s->nchecks; i++) {
+	for (int i = 0; i < rows && ps->scroll + i < u->nchk_rows; i++) {
 		int r = ps->scroll + i, y = 1 + i;
-		const struct snap_check *c = &s->checklist[r];
+		const struct snap_check *c = &s->checklist[u->chk_rows[r]];
 		bool sel = focused && r == ps->cursor;
 		char t[128], clean[512];
 		if (sel)
@@ -75,9 +129,9 @@ static void check_draw(struct ui *u, const struct view *v, bool focused)
 		x = view_put_col(v, y, x, title_w, sel ? CV_SEL : CV_NORMAL, fmt_clean(t, sizeof(t), c->title));
 		view_put(v, y, x + 1, sel ? CV_SEL : CV_DIM, fmt_clean(clean, sizeof(clean), c->evidence ? c->evidence : ""));
 	}
-	if (!detail || ps->cursor >= s->nchecks)
+	const struct snap_check *c = selected(u);
+	if (!detail || !c)
 		return;
-	const struct snap_check *c = &s->checklist[ps->cursor];
 	int y = v->h - detail;
 	char t[128];
 	view_fill(v, y, CV_HEAD);
@@ -101,10 +155,15 @@ static void check_draw(struct ui *u, const struct view *v, bool focused)
 
 static bool check_key(struct ui *u, int key)
 {
-	const struct snapshot *s = u->snap;
-	if (!s || !s->checklist || s->nchecks == 0)
+	if (key == '<' || key == '>') {
+		u->check_walk = !u->check_walk;
+		check_refresh(u);
+		ui_status(u, CV_NORMAL, "checklist %s", u->check_walk ? "in walk order" : "most severe first");
+		return true;
+	}
+	const struct snap_check *c = selected(u);
+	if (!c)
 		return false;
-	const struct snap_check *c = &s->checklist[u->ps[UI_PANE_CHECKLIST].cursor];
 	if (key == UI_KEY_ENTER) {
 		if (strcmp(c->pane, "overview") == 0) {
 			u->overview = true;
@@ -149,6 +208,7 @@ static bool check_key(struct ui *u, int key)
 static const char *const check_help[] = {
 	"Enter\tgo to the pane that shows the item's evidence",
 	"y n u\tanswer a manual (ASK) item yes / no / unknown, then type a note",
+	"< >\tmost severe first / walk order",
 	NULL,
 };
 

@@ -57,8 +57,9 @@ void ui_fini(struct ui *u)
 	free(u->thr_rows);
 	free(u->sock_rows);
 	free(u->gr_rows);
+	free(u->chk_rows);
 	u->snap = NULL;
-	u->fn_rows = u->thr_rows = u->sock_rows = u->gr_rows = NULL;
+	u->fn_rows = u->thr_rows = u->sock_rows = u->gr_rows = u->chk_rows = NULL;
 }
 
 void ui_status(struct ui *u, int style, const char *fmt, ...)
@@ -179,6 +180,13 @@ static void move_cursor(struct ui *u, int d)
 	/* The thread moved to is followed; back at the top, the top row is. */
 	if (u->focus == UI_PANE_THREADS && u->nthr_rows)
 		u->sel_tid = c == 0 ? 0 : u->snap->threads[u->thr_rows[ps->cursor]].tid;
+	/* Likewise the checklist item, whose place changes with its verdict. */
+	if (u->focus == UI_PANE_CHECKLIST && u->nchk_rows) {
+		if (c == 0)
+			u->check_sel[0] = '\0';
+		else
+			str_copy(u->check_sel, u->snap->checklist[u->chk_rows[ps->cursor]].id, sizeof(u->check_sel));
+	}
 }
 
 static void refresh_focus(struct ui *u)

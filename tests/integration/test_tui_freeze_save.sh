@@ -5,8 +5,9 @@
 #  1. Live, two captures 1.5 s apart differ; after space the title says
 #     FROZEN and two captures 3 s apart are identical while the target's
 #     CPU time (from /proc) went on growing; space again goes live.
-#  2. The header shows the checklist's worst verdict; in the checklist, y
-#     and a note answer the first manual item ("Is traffic up?") on screen.
+#  2. The header shows the checklist's worst verdict; in the checklist (in
+#     walk order, <), y and a note answer the first manual item ("Is
+#     traffic up?") on screen, and the answer stays through new snapshots.
 #     s writes cdtop-prof_hot_fp-PID-<UTC>.json and .txt into --out-dir,
 #     both mode 0600; the status line shows the paths; the JSON passes the
 #     common snapshot checks (jq), its top function is hot_function and
@@ -66,7 +67,10 @@ ok "space again: live, the screen changes"
 # --- 2: save (with an answer to the first manual checklist item) --------------------
 tui_expect live "the header has a checklist verdict" -E "CHECK (ok|warn|alert|unknown)$"
 tui_keys live 7
-tui_wait live 3 -E "^ 7 Triage checklist - [0-9]+ items"
+tui_wait live 3 -E "^ 7 Triage checklist - [0-9]+ items.*most severe first"
+# < : the walk order, whose first item is the first scope question.
+tui_keys live '<'
+tui_wait live 3 -E "^ 7 Triage checklist - [0-9]+ items.*in walk order"
 tui_wait live 3 -E "^ +ASK +Is traffic \(QPS\) up\?"
 tui_keys live y
 tui_wait live 3 -F "Note for manual-traffic"

@@ -390,6 +390,20 @@ static const struct snap_check *check_of(const struct snapshot *s, const char *i
 	return i < 0 ? NULL : &s->checklist[i];
 }
 
+/* Show the checklist full-screen and move the cursor to item id; false
+ * when it is not in the list. */
+static bool goto_check(struct ui *u, const char *id)
+{
+	ui_key(u, '7');
+	ui_key(u, UI_KEY_HOME);
+	for (int i = 0; i < u->nchk_rows; i++) {
+		if (strcmp(u->snap->checklist[u->chk_rows[u->ps[UI_PANE_CHECKLIST].cursor]].id, id) == 0)
+			return true;
+		ui_key(u, UI_KEY_DOWN);
+	}
+	return false;
+}
+
 static void keys(struct ui *u, const char *k)
 {
 	for (; *k; k++)
@@ -754,12 +768,21 @@ static void test_checklist(void)
 	ui_with(&u, fixture_full(), false);
 	ui_key(&u, '7');
 	render(&u, cv80, "checklist");
-	HAS(cv80, "3 items, 1 alert, 1 warn");
+	HAS(cv80, "3 items, 1 alert, 1 warn, most severe first");
 	HAS(cv80, "ASK");
 	HAS(cv80, "ALERT");
 	HAS(cv80, "threads 4243 and 4244 wait");
 	HAS(cv80, "next step");
+	/* Most severe first: the alert, the warning, then the question. */
+	CHECK(row_of(cv80, "ALERT") < row_of(cv80, "WARN"));
+	CHECK(row_of(cv80, "WARN") < row_of(cv80, "ASK "));
+	ui_key(&u, '<');
+	render(&u, cv80, "checklist in walk order");
+	HAS(cv80, "in walk order");
+	CHECK(row_of(cv80, "ASK ") < row_of(cv80, "ALERT"));
+	ui_key(&u, '>');
 	/* y: answer the manual item, then a note. */
+	CHECK(goto_check(&u, "manual-deploy"));
 	ui_key(&u, 'y');
 	CHECK_EQ_INT(u.prompt, UI_PROMPT_NOTE);
 	render(&u, cv80, "note prompt");
@@ -783,11 +806,10 @@ static void test_checklist(void)
 	c = check_of(u.snap, "manual-deploy");
 	CHECK(c && strcmp(c->answer, "yes") == 0 && c->note && strcmp(c->note, "v2.3 at 09:55") == 0);
 	/* n on an automatic item only says so. */
-	int dl = index_of(u.snap, "deadlock");
-	CHECK(dl > 0);
-	ui_key(&u, UI_KEY_HOME);
-	for (int i = 0; i < dl; i++)
-		ui_key(&u, UI_KEY_DOWN);
+	CHECK(goto_check(&u, "deadlock"));
+	/* The selected item stays selected when a new snapshot comes. */
+	ui_set_snapshot(&u, fixture_full());
+	CHECK_STR(u.snap->checklist[u.chk_rows[u.ps[UI_PANE_CHECKLIST].cursor]].id, "deadlock");
 	ui_key(&u, 'n');
 	CHECK_EQ_INT(u.prompt, UI_PROMPT_NONE);
 	CHECK_EQ_INT(u.answers.n, 1);
@@ -795,22 +817,16 @@ static void test_checklist(void)
 	ui_key(&u, UI_KEY_ENTER);
 	CHECK_EQ_INT(u.focus, 2);                /* locks */
 	CHECK(!u.overview);
-	ui_key(&u, '7');
-	int hot = index_of(u.snap, "hot-function");
-	CHECK(hot > 0);
-	ui_key(&u, UI_KEY_HOME);
-	for (int i = 0; i < hot; i++)
-		ui_key(&u, UI_KEY_DOWN);
+	CHECK(goto_check(&u, "hot-function"));
 	ui_key(&u, UI_KEY_ENTER);
 	CHECK_EQ_INT(u.focus, 0);                /* funcs */
-	ui_key(&u, '7');
-	ui_key(&u, UI_KEY_HOME);
+	CHECK(goto_check(&u, "manual-traffic"));
 	ui_key(&u, UI_KEY_ENTER);
 	CHECK(u.overview);                       /* a manual item: the overview */
 	ui_fini(&u);
 
 	ui_with(&u, fixture_full(), true);
-	ui_key(&u, '7');
+	CHECK(goto_check(&u, "manual-deploy"));
 	ui_key(&u, 'y');
 	CHECK_EQ_INT(u.prompt, UI_PROMPT_NONE);
 	CHECK(strstr(u.status, "read-only") != NULL);
@@ -930,7 +946,7 @@ static void test_save(void)
 	ui_save_name(u.snap, name, sizeof(name));
 	CHECK_STR(name, "cdtop-edc-import-4242-20261124T100000Z");
 	/* A manual answer goes into the file. */
-	ui_key(&u, '7');
+	CHECK(goto_check(&u, "manual-deploy"));
 	ui_key(&u, 'n');
 	keys(&u, "no deploy today");
 	ui_key(&u, UI_KEY_ENTER);
