@@ -37,6 +37,18 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w);
  * the fix), or NULL-terminated empty list. Owned by the observer. */
 const char *const *observer_warnings(const struct observer *o);
 
+/* Record the goroutine count read at the latest poll in the history
+ * point that poll added (if it added one: at most one point a second). */
+void observer_set_goroutines(struct observer *o, int64_t n);
+
+/* "go" or "native": the runtime of the program now running (re-read
+ * after an exec). */
+const char *observer_runtime(const struct observer *o);
+
+/* How many times the process was seen to exec another program (its
+ * memory is then a different program's). */
+int observer_execs(const struct observer *o);
+
 /* The observed process's /proc directory, open for other collectors. */
 int observer_piddir(const struct observer *o);
 

@@ -186,6 +186,12 @@ struct snap_gr_group {
 	double max_wait_s;              /* longest wait in the group (runtime waitsince); NAN unknown */
 	char **frames; int nframes;     /* function names, innermost first */
 	int64_t *goids; int ngoids;     /* a few goroutine ids of the group */
+	/* Added by the goroutine reader (issue 7). */
+	int *tids; int ntids;           /* threads (m.procid) running goroutines of the group */
+	double stalled_s;               /* every goroutine of the group stayed parked in the same
+					   place (no progress) for at least this long; NAN unknown */
+	bool deadlock_hint;             /* waits on a sync.Mutex/RWMutex with no progress over the
+					   whole window (goroutines.h) */
 };
 
 /* A name with a count (by status, by wait reason). */
@@ -202,6 +208,11 @@ struct snap_goroutines {
 	struct snap_gr_group *groups; int ngroups;   /* largest first */
 	double read_ms;                 /* time cdtop took to read them */
 	char layout[32];                /* where struct offsets came from: "dwarf", "table go1.21" */
+	/* Added by the goroutine reader (issue 7). */
+	int64_t system;                 /* runtime goroutines (GC workers...), not in count */
+	int64_t created_during_read;    /* g structs the runtime added while we read (lower bound) */
+	int64_t moved_during_read;      /* goroutines that ran while their stack was read, twice:
+					   their frames may be partial */
 };
 
 /* One item of the triage checklist (triage.c). */

@@ -69,6 +69,8 @@ struct observer {
 	/* history ring */
 	struct snap_hist hist[HIST_MAX];
 	int hist_len, hist_head;
+	int hist_added;                 /* npolls when the newest point was added */
+	int execs;                      /* exec's seen (identity re-read) */
 	double hist_t0;
 	struct process_reading hist_prev;
 	const char *warnings[MAX_WARN + 1];
@@ -275,6 +277,23 @@ static void history_add(struct observer *o)
 	}
 	o->hist[idx] = h;
 	o->hist_prev = *c;
+	o->hist_added = o->npolls;
+}
+
+void observer_set_goroutines(struct observer *o, int64_t n)
+{
+	if (o->hist_len && o->hist_added == o->npolls)
+		o->hist[(o->hist_head + o->hist_len - 1) % HIST_MAX].goroutines = n;
+}
+
+const char *observer_runtime(const struct observer *o)
+{
+	return o->ident.runtime;
+}
+
+int observer_execs(const struct observer *o)
+{
+	return o->execs;
 }
 
 int observer_poll(struct observer *o, char *err, size_t errlen)
@@ -322,6 +341,7 @@ int observer_poll(struct observer *o, char *err, size_t errlen)
 		snap_process_free_strings(&o->ident);
 		process_read_identity(o->piddir, &o->ident);
 		str_copy(o->ident.runtime, runtime_detect(o->piddir), sizeof(o->ident.runtime));
+		o->execs++;
 	}
 	if (!o->npolls)
 		o->first = r;

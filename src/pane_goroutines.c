@@ -2,8 +2,11 @@
  * pane_goroutines.c - goroutines of a Go target, grouped by identical
  * stack and wait reason, largest group first: a leak shows as thousands
  * of goroutines in "chan receive" at the same function. Each group names
- * the first frame of the program itself (runtime.* frames skipped);
- * Enter unfolds the group's whole stack.
+ * the first frame of the program itself (the runtime's and the standard
+ * library's synchronisation frames skipped), how long it has made no
+ * progress, and a mutex wait that never moved is flagged as a possible
+ * deadlock. Enter unfolds the group's whole stack and the threads that
+ * run it.
  */
 #include "ui_pane.h"
 #include "util.h"
@@ -12,9 +15,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The first frame of the group outside the Go runtime. */
+/* A frame of the runtime or of the standard library's waiting code. */
+static bool plumbing(const char *f)
+{
+	static const char *const pfx[] = {"runtime.", "runtime/", "sync.", "internal/", "syscall.",
+					  "time.Sleep", "net.", "os/signal.", "io.", "bufio."};
+	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (strncmp(f, pfx[i], strlen(pfx[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The first frame of the group that is the program's own: main.* first,
+ * else the first frame outside the runtime and the standard library's
+ * waiting code, else the first outside the runtime, else the innermost. */
 static const char *group_function(const struct snap_gr_group *g)
 {
+	for (int i = 0; i < g->nframes; i++)
+		if (g->frames[i] && strncmp(g->frames[i], "main.", 5) == 0)
+			return g->frames[i];
+	for (int i = 0; i < g->nframes; i++)
+		if (g->frames[i] && !plumbing(g->frames[i]))
+			return g->frames[i];
 	for (int i = 0; i < g->nframes; i++)
 		if (g->frames[i] && strncmp(g->frames[i], "runtime.", 8) != 0)
 			return g->frames[i];
@@ -86,8 +108,13 @@ static void gr_draw(struct ui *u, const struct view *v, bool focused)
 		return;
 	}
 	char a[32], buf[1024];
-	ui_title(u, v, UI_PANE_GOROUTINES, focused, "%lld goroutines in %d groups, %s", (long long)g->count,
-		 g->ngroups, g->go_version[0] ? g->go_version : "Go");
+	char sys[48] = "", took[48] = "";
+	if (g->system > 0)
+		snprintf(sys, sizeof(sys), " (+%lld of the runtime)", (long long)g->system);
+	if (g->read_ms > 0)
+		snprintf(took, sizeof(took), ", read in %.1f ms", g->read_ms);
+	ui_title(u, v, UI_PANE_GOROUTINES, focused, "%lld goroutines%s in %d groups, %s%s", (long long)g->count,
+		 sys, g->ngroups, g->go_version[0] ? g->go_version : "Go", took);
 	int y = 1;
 	view_put(v, y, 1, CV_LABEL, "by status ");
 	view_put(v, y++, 12, CV_NORMAL, counts(buf, sizeof(buf), g->by_status, g->nby_status));
@@ -102,8 +129,9 @@ static void gr_draw(struct ui *u, const struct view *v, bool focused)
 		return;
 	}
 	char hdr[256];
-	snprintf(hdr, sizeof(hdr), "%8s %-10s %-22s %8s  %s", "COUNT", "STATUS", "WAIT REASON", "MAX WAIT",
-		 "FUNCTION (Enter: whole stack)");
+	int ww = v->w < 100 ? 18 : 22;   /* wait reason column */
+	snprintf(hdr, sizeof(hdr), "%8s %-10s %-*s %8s %8s  %s", "COUNT", "STATUS", ww, "WAIT REASON", "MAX WAIT",
+		 "STALLED", "FUNCTION (Enter: whole stack)");
 	view_fill(v, y, CV_HEAD);
 	view_put(v, y++, 0, CV_HEAD, hdr);
 	if (u->ngr_rows == 0) {
@@ -119,15 +147,18 @@ static void gr_draw(struct ui *u, const struct view *v, bool focused)
 	for (int r = ps->scroll; r < u->ngr_rows && y < v->h; r++) {
 		const struct snap_gr_group *gr = &g->groups[u->gr_rows[r]];
 		bool sel = focused && r == ps->cursor;
-		int style = sel ? CV_SEL : CV_NORMAL;
+		int style = sel ? CV_SEL : gr->deadlock_hint ? CV_ALERT : CV_NORMAL;
 		const char *fn = group_function(gr);
-		char f[256];
+		char f[256], b[32];
 		if (sel)
 			view_fill(v, y, CV_SEL);
 		int x = view_printf(v, y, 0, style, "%8lld ", (long long)gr->count);
 		x = view_put_col(v, y, x, 10, style, gr->status);
-		x = view_put_col(v, y, x + 1, 22, style, gr->wait_reason[0] ? gr->wait_reason : "-");
-		x = view_printf(v, y, x + 1, style, "%8s  ", fmt_dur(a, sizeof(a), gr->max_wait_s));
+		x = view_put_col(v, y, x + 1, ww, style, gr->wait_reason[0] ? gr->wait_reason : "-");
+		x = view_printf(v, y, x + 1, style, "%8s %8s  ", fmt_dur(a, sizeof(a), gr->max_wait_s),
+				fmt_dur(b, sizeof(b), gr->stalled_s));
+		if (gr->deadlock_hint)
+			x = view_put(v, y, x, sel ? CV_SEL : CV_ALERT, "DEADLOCK? ");
 		view_put(v, y++, x, style, fmt_clean(f, sizeof(f), fn ? fn : "?"));
 		if (u->gr_rows[r] == u->gr_open) {
 			for (int k = 0; k < gr->nframes && y < v->h; k++)
@@ -138,6 +169,15 @@ static void gr_draw(struct ui *u, const struct view *v, bool focused)
 					x2 = view_printf(v, y, x2, CV_DIM, " %lld", (long long)gr->goids[k]);
 				y++;
 			}
+			if (gr->ntids && y < v->h) {
+				int x2 = view_put(v, y, 10, CV_DIM, "running on threads");
+				for (int k = 0; k < gr->ntids; k++)
+					x2 = view_printf(v, y, x2, CV_DIM, " %d", gr->tids[k]);
+				y++;
+			}
+			if (gr->deadlock_hint && y < v->h)
+				view_put(v, y++, 10, CV_ALERT, "waits on a sync.Mutex and made no progress over "
+					 "the whole window: a possible deadlock");
 		}
 	}
 }

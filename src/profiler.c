@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #define STACK_COPY_BYTES (32 * 1024)
+#define SYS_RESTART_SYSCALL 219
 #define PERTURB_NS 300000               /* run time our own interrupt may add */
 #define MAX_PAUSES (1 << 20)
 #define MAX_SKIP 16                     /* an idle thread is re-checked at least every 16 rounds */
@@ -44,6 +45,8 @@ struct thr {
 	bool alive;                     /* seen in the current round */
 	int64_t last_run_ns;
 	bool perturbed;                 /* grabbed while asleep at the last sample */
+	long sc_nr;                     /* syscall it slept in at that grab, -1 none */
+	uint64_t sc_arg0;               /* and its first argument */
 	int *frames;
 	int nframes;
 	uint64_t *ips;                  /* raw addresses of the latest stack */
@@ -287,19 +290,48 @@ static void add_pause(struct profiler *p, uint64_t ns)
 	p->pauses[p->npauses++] = (float)us;
 }
 
+/* Right after a grab, a sleeping thread has run a little (our own
+ * interrupt), so a small run-time change cannot tell "still in the same
+ * wait" from "woke, did a little work, and went to sleep elsewhere".
+ * Compare the syscall it is in now with the one it was in at the grab
+ * (a sleep we interrupted continues as restart_syscall). */
+static bool same_wait_as_grab(struct profiler *p, const struct thr *t)
+{
+	if (t->sc_nr < 0)
+		return false;
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "task/%d/syscall", t->tid);
+	struct task_syscall sc;
+	if (read_file_at(p->piddir, path, buf, sizeof(buf)) <= 0 || parse_syscall(buf, &sc) < 0 ||
+	    sc.kind != SYSCALL_IN)
+		return false;
+	return sc.nr == SYS_RESTART_SYSCALL || (sc.nr == t->sc_nr && sc.args[0] == t->sc_arg0);
+}
+
+/* True when thread t has not run since its last sample (run time from
+ * schedstat unchanged, or changed only by our own interrupt of it). */
+static bool has_not_run(struct profiler *p, struct thr *t, int64_t run_ns)
+{
+	if (run_ns < 0 || t->last_run_ns < 0)
+		return false;
+	int64_t d = run_ns - t->last_run_ns;
+	if (!t->perturbed)
+		return d == 0;
+	if (d > PERTURB_NS || !same_wait_as_grab(p, t))
+		return false;
+	t->last_run_ns = run_ns;
+	t->perturbed = false;
+	return true;
+}
+
 /* Count a thread's cached stack without stopping it when it is blocked
  * and has not run since its last sample (or is in D, which is never
  * interrupted). Returns true when it still needs a grab. */
 static bool reuse_or_queue(struct profiler *p, struct thr *t, char state, int64_t run_ns)
 {
 	bool blocked = state != 'R';
-	if (blocked && t->frames && (state == 'D' || (run_ns >= 0 && t->last_run_ns >= 0 &&
-				   run_ns - t->last_run_ns <= (t->perturbed ? PERTURB_NS : 0)))) {
+	if (blocked && t->frames && (state == 'D' || has_not_run(p, t, run_ns))) {
 		/* Has not run since: same stack, no stop. */
-		if (t->perturbed) {
-			t->last_run_ns = run_ns;
-			t->perturbed = false;
-		}
 		record(p, t->tid, false, t->frames, t->nframes);
 		return false;
 	}
@@ -348,6 +380,9 @@ static void finish_grab(struct profiler *p, struct thr *t, bool blocked, int64_t
 	t->nframes = n;
 	t->last_run_ns = run_ns;
 	t->perturbed = blocked;
+	/* The syscall it sleeps in (orig_rax is -1 outside one). */
+	t->sc_nr = blocked ? (long)g->regs.orig_rax : -1;
+	t->sc_arg0 = g->regs.rdi;
 	record(p, t->tid, !blocked, fr, n);
 }
 
@@ -490,6 +525,7 @@ static void relist(struct profiler *p)
 		} else {
 			nt[i].tid = tids[i];
 			nt[i].last_run_ns = -1;
+			nt[i].sc_nr = -1;
 			nt[i].ss_fd = -1;
 		}
 	}
@@ -539,13 +575,8 @@ static void round_once(struct profiler *p)
 			continue;
 		}
 		alive++;
-		if (idle_before && t->last_run_ns >= 0 &&
-		    run_ns - t->last_run_ns <= (t->perturbed ? PERTURB_NS : 0)) {
+		if (idle_before && has_not_run(p, t, run_ns)) {
 			/* Has not run since its last sample. */
-			if (t->perturbed) {
-				t->last_run_ns = run_ns;
-				t->perturbed = false;
-			}
 			t->idle_checks++;
 			int sh = t->idle_checks < 4 ? t->idle_checks : 4;
 			t->skip = (1 << sh) - 1 < MAX_SKIP - 1 ? (1 << sh) - 1 : MAX_SKIP - 1;

@@ -378,11 +378,20 @@ static json_t *goroutines_json(const struct snap_goroutines *g)
 		for (int k = 0; k < gr->ngoids; k++)
 			json_array_append_new(ids, json_integer(gr->goids[k]));
 		json_object_set_new(r, "goids", ids);
+		json_t *tids = json_array();
+		for (int k = 0; k < gr->ntids; k++)
+			json_array_append_new(tids, json_integer(gr->tids[k]));
+		json_object_set_new(r, "tids", tids);
+		json_object_set_new(r, "stalled_s", jnum(r1(gr->stalled_s)));
+		json_object_set_new(r, "deadlock_hint", json_boolean(gr->deadlock_hint));
 		json_array_append_new(a, r);
 	}
 	json_object_set_new(o, "groups", a);
 	json_object_set_new(o, "read_ms", jnum(r1(g->read_ms)));
 	json_object_set_new(o, "layout", jstr_or_null(g->layout));
+	json_object_set_new(o, "system", jint(g->system));
+	json_object_set_new(o, "created_during_read", jint(g->created_during_read));
+	json_object_set_new(o, "moved_during_read", jint(g->moved_during_read));
 	return o;
 }
 

@@ -17,6 +17,8 @@
 #define REPORT_WIDTH 78           /* wrap the checklist text for a ticket */
 #define MAX_LOCK_ROWS 20
 #define MAX_WAITER_ROWS 8
+#define MAX_GR_GROUPS 10       /* goroutine groups printed */
+#define MAX_GR_FRAMES 16       /* frames printed per group */
 
 static const char *fnum(char *buf, size_t n, double v, const char *fmt)
 {
@@ -184,6 +186,63 @@ static void write_locks(const struct snapshot *s, FILE *f)
 	}
 }
 
+/* "waiting 205, runnable 2" from a list of counts. */
+static void write_counts(FILE *f, const struct snap_count *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char *nm = utf8_sanitize(c[i].name);
+		fprintf(f, "%s%s %lld", i ? ", " : "", nm, (long long)c[i].count);
+		free(nm);
+	}
+	if (!n)
+		fputs("-", f);
+	fputc('\n', f);
+}
+
+static void write_goroutines(const struct snap_goroutines *g, FILE *f)
+{
+	char a[64], b[64], c[64];
+	fprintf(f, "\nGoroutines: %s (%s; %s runtime goroutines not counted), read in %s ms, "
+		"layout %s\n", fint(a, sizeof(a), g->count), g->go_version[0] ? g->go_version : "Go version unknown",
+		fint(b, sizeof(b), g->system), fnum(c, sizeof(c), g->read_ms, "%.1f"),
+		g->layout[0] ? g->layout : "-");
+	fputs("  by status: ", f);
+	write_counts(f, g->by_status, g->nby_status);
+	fputs("  by wait reason: ", f);
+	write_counts(f, g->by_wait_reason, g->nby_wait_reason);
+	if (g->created_during_read > 0 || g->moved_during_read > 0)
+		fprintf(f, "  during the read: %lld created, %lld ran while their stack was read\n",
+			(long long)g->created_during_read, (long long)g->moved_during_read);
+	int rows = g->ngroups < MAX_GR_GROUPS ? g->ngroups : MAX_GR_GROUPS;
+	fprintf(f, "  groups (same stack, status and wait reason; %d, largest first%s)\n", g->ngroups,
+		rows < g->ngroups ? ", first 10" : "");
+	for (int i = 0; i < rows; i++) {
+		const struct snap_gr_group *gr = &g->groups[i];
+		char *reason = utf8_sanitize(gr->wait_reason);
+		fprintf(f, "  %6lld %s%s%s", (long long)gr->count, gr->status, reason[0] ? ", " : "", reason);
+		free(reason);
+		if (!isnan(gr->max_wait_s))
+			fprintf(f, ", waiting >= %.0f s", gr->max_wait_s);
+		if (!isnan(gr->stalled_s) && gr->stalled_s >= 1.0)
+			fprintf(f, ", no progress for %.0f s", gr->stalled_s);
+		for (int k = 0; k < gr->ntids; k++)
+			fprintf(f, "%s%d", k ? "," : ", on thread ", gr->tids[k]);
+		if (gr->deadlock_hint)
+			fputs("  <- DEADLOCK? (mutex wait, no progress over the window)", f);
+		fputc('\n', f);
+		for (int k = 0; k < gr->nframes && k < MAX_GR_FRAMES; k++) {
+			char *fn = utf8_sanitize(gr->frames[k]);
+			fprintf(f, "           %s\n", fn);
+			free(fn);
+		}
+		if (gr->nframes > MAX_GR_FRAMES)
+			fprintf(f, "           ... %d more\n", gr->nframes - MAX_GR_FRAMES);
+		if (!gr->nframes)
+			fprintf(f, "           (no stack: %s)\n", strcmp(gr->status, "running") == 0 ?
+				"running, its thread was not sampled" : "not readable");
+	}
+}
+
 int report_text_write(const struct snapshot *s, FILE *f)
 {
 	const struct snap_process *p = &s->proc;
@@ -272,7 +331,17 @@ int report_text_write(const struct snapshot *s, FILE *f)
 			s->nhistory, hn->t - h0->t, fkb(a, sizeof(a), h0->rss_kb), fkb(b, sizeof(b), hn->rss_kb),
 			fint(c, sizeof(c), h0->threads), fint(d, sizeof(d), hn->threads),
 			fint(e, sizeof(e), h0->fds), fint(g, sizeof(g), hn->fds));
+		if (h0->goroutines >= 0 || hn->goroutines >= 0) {
+			fprintf(f, "  goroutines %s -> %s", fint(a, sizeof(a), h0->goroutines),
+				fint(b, sizeof(b), hn->goroutines));
+			if (h0->goroutines >= 0 && hn->goroutines >= 0 && hn->t > h0->t)
+				fprintf(f, " (%+.1f/s)", (double)(hn->goroutines - h0->goroutines) / (hn->t - h0->t));
+			fputc('\n', f);
+		}
 	}
+
+	if (s->goroutines)
+		write_goroutines(s->goroutines, f);
 
 	const struct snap_profile *pr = s->profile;
 	if (s->threads && s->nthreads) {

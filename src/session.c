@@ -11,6 +11,8 @@
 #include "session.h"
 #include "cdtop.h"
 #include "collect.h"
+#include "golang.h"
+#include "goroutines.h"
 #include "locks.h"
 #include "profiler.h"
 #include "triage.h"
@@ -20,6 +22,8 @@
 #include <string.h>
 #include <time.h>
 
+#define GO_REOPEN_S 10.0      /* retry opening the goroutine reader at most this often */
+
 struct session {
 	struct session_opts opts;
 	struct observer *obs;
@@ -28,6 +32,13 @@ struct session {
 	struct lock_tracker *locks;     /* sleepers per futex word at each poll */
 	char stacks_off[CDTOP_ERRLEN];
 	struct triage_answers answers;  /* the engineer's answers to the manual items */
+	/* Go targets: the goroutine reader and its progress tracker. */
+	struct golang *go;
+	struct gr_tracker *gtrack;
+	char go_err[CDTOP_ERRLEN];      /* why goroutines are not read, "" when they are */
+	double go_tried;                /* now_mono() of the last golang_open */
+	int go_execs;                   /* observer_execs() when the reader was opened */
+	bool go_seen;                   /* the target is a Go program */
 };
 
 /* Feed the contention tracker with the latest poll. */
@@ -40,6 +51,73 @@ static void track_locks(struct session *s)
 	lock_tracker_add(s->locks, words, nw);
 	free(words);
 	free(w);
+}
+
+/* Keep the goroutine reader in step with the program: open it for a Go
+ * program (again after an exec or a failed read, at most every
+ * GO_REOPEN_S), drop it for a native one. */
+static void go_sync(struct session *s)
+{
+	s->go_seen = strcmp(observer_runtime(s->obs), "go") == 0;
+	if (s->go && observer_execs(s->obs) != s->go_execs) {
+		golang_free(s->go);             /* another program now: its globals are elsewhere */
+		s->go = NULL;
+		s->go_tried = -GO_REOPEN_S;
+	}
+	if (!s->go_seen) {
+		golang_free(s->go);
+		s->go = NULL;
+		s->go_err[0] = '\0';
+		return;
+	}
+	if (s->go || now_mono() - s->go_tried < GO_REOPEN_S)
+		return;
+	s->go_tried = now_mono();
+	s->go_execs = observer_execs(s->obs);
+	s->go = golang_open(s->opts.pid, observer_piddir(s->obs), s->go_err, sizeof(s->go_err));
+	if (s->go)
+		s->go_err[0] = '\0';
+	gr_tracker_reset(s->gtrack);
+}
+
+/* The goroutine count at a poll: g structs only, no stacks (with stacks
+ * at the first poll, so the tracker can compare stack bytes later). */
+static void go_poll(struct session *s, bool stacks)
+{
+	go_sync(s);
+	if (!s->go)
+		return;
+	struct go_read r;
+	if (golang_read(s->go, stacks, &r, s->go_err, sizeof(s->go_err)) < 0) {
+		golang_free(s->go);
+		s->go = NULL;
+		return;
+	}
+	observer_set_goroutines(s->obs, goroutines_count(&r));
+	gr_tracker_update(s->gtrack, &r);
+	go_read_fini(&r);
+}
+
+/* The goroutines section of snap: a full read with stacks. */
+static void go_fill(struct session *s, struct snapshot *snap)
+{
+	if (!s->go_seen)
+		return;
+	if (s->go) {
+		struct go_read r;
+		if (golang_read(s->go, true, &r, s->go_err, sizeof(s->go_err)) == 0) {
+			gr_tracker_update(s->gtrack, &r);
+			snap->goroutines = goroutines_build(&r, s->gtrack, snap, snap->window_s,
+							    golang_version(s->go), golang_layout_source(s->go));
+			go_read_fini(&r);
+			if (golang_note(s->go))
+				snapshot_add_error(snap, "goroutines", "%s", golang_note(s->go));
+			return;
+		}
+		golang_free(s->go);
+		s->go = NULL;
+	}
+	snapshot_add_error(snap, "goroutines", "goroutines not read: %s", s->go_err);
 }
 
 int session_open(struct session **out, const struct session_opts *o, char *err, size_t errlen)
@@ -56,6 +134,9 @@ int session_open(struct session **out, const struct session_opts *o, char *err, 
 	s->waits = waits_new(o->pid, observer_piddir(obs));
 	s->locks = lock_tracker_new();
 	track_locks(s);
+	s->gtrack = gr_tracker_new();
+	s->go_tried = -GO_REOPEN_S;
+	go_poll(s, true);
 	if (o->no_stacks) {
 		str_copy(s->stacks_off, "stack sampling disabled (--no-stacks)", sizeof(s->stacks_off));
 	} else {
@@ -96,7 +177,10 @@ int session_poll(struct session *s, char *err, size_t errlen)
 {
 	int rc = observer_poll(s->obs, err, errlen);
 	if (rc == CDTOP_EXIT_OK)
+	{
 		track_locks(s);
+		go_poll(s, false);
+	}
 	return rc;
 }
 
@@ -112,6 +196,7 @@ struct snapshot *session_snapshot(struct session *s, enum obs_window w, const ch
 	waits_fill(s->waits, snap, tw, n);
 	free(tw);
 	locks_analyse(snap, s->locks);
+	go_fill(s, snap);
 	triage_evaluate(snap, &s->answers);
 	return snap;
 }
@@ -147,6 +232,8 @@ void session_free(struct session *s)
 	profiler_free(s->prof);
 	waits_free(s->waits);
 	lock_tracker_free(s->locks);
+	golang_free(s->go);
+	gr_tracker_free(s->gtrack);
 	observer_free(s->obs);
 	free(s);
 }

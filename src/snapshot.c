@@ -108,6 +108,7 @@ void snap_goroutines_free(struct snap_goroutines *g)
 			free(g->groups[i].frames[k]);
 		free(g->groups[i].frames);
 		free(g->groups[i].goids);
+		free(g->groups[i].tids);
 	}
 	free(g->groups);
 	free(g->by_status);

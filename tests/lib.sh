@@ -327,6 +327,9 @@ process.faults_per_s process.faults_per_s.minor process.faults_per_s.major
 process.io_per_s process.io_per_s.read_bytes process.io_per_s.write_bytes
 process.cgroup process.cgroup.path process.cgroup.cpu_throttled_pct
 process.netns_time_wait
+goroutines.count goroutines.go_version goroutines.by_status goroutines.by_wait_reason
+goroutines.groups goroutines.read_ms goroutines.layout goroutines.system
+goroutines.created_during_read goroutines.moved_during_read
 '
 HISTORY_KEYS='t cpu_user_pct cpu_sys_pct rss_kb threads fds goroutines'
 THREAD_KEYS='tid name state cpu_user_pct cpu_sys_pct syscall wchan blocked_s lock stack
@@ -392,7 +395,9 @@ check_snapshot_common() {
 		and (.checklist == null or (.checklist | type) == "array")
 		and (.sockets == null or (.sockets | type) == "array")' \
 		"profile/locks/deadlocks/checklist/sockets are null or of their documented type"
-	jq_true "$f" '.goroutines == null' "goroutines is null for a native target"
+	jq_true "$f" 'if .process.runtime == "go" then (.goroutines | type) == "object" or
+		([.errors[] | select(.source == "goroutines")] | length > 0) else .goroutines == null end' \
+		"goroutines: an object for a Go target (or an error saying why not), null for a native one"
 	say "sections now: profile=$(jq -c '.profile | type' "$f") locks=$(jq -c '.locks | type' "$f") deadlocks=$(jq -c '.deadlocks | type' "$f") checklist=$(jq -c '.checklist | type' "$f") errors=$(jq -c '.errors' "$f" | head -c 300)"
 }
 

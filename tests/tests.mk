@@ -37,7 +37,8 @@ INTEGRATION_TESTS = \
 	tests/integration/test_tui_freeze_save.sh \
 	tests/integration/test_tui_replay.sh \
 	tests/integration/test_tui_signals.sh \
-	tests/integration/test_tui_locks.sh
+	tests/integration/test_tui_locks.sh \
+	tests/integration/test_tui_go.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += tests/lib.sh tests/tui_lib.sh $(INTEGRATION_TESTS)

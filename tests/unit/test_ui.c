@@ -293,8 +293,8 @@ static struct snapshot *fixture_go(void)
 	g->nby_wait_reason = 1;
 	g->by_wait_reason = xcalloc(1, sizeof(*g->by_wait_reason));
 	g->by_wait_reason[0] = (struct snap_count){.name = "chan receive", .count = 200};
-	g->ngroups = 2;
-	g->groups = xcalloc(2, sizeof(*g->groups));
+	g->ngroups = 3;
+	g->groups = xcalloc(3, sizeof(*g->groups));
 	struct snap_gr_group *gr = &g->groups[0];
 	gr->count = 200;
 	str_copy(gr->status, "waiting", sizeof(gr->status));
@@ -309,13 +309,33 @@ static struct snapshot *fixture_go(void)
 	gr->goids = xcalloc(2, sizeof(int64_t));
 	gr->goids[0] = 17;
 	gr->goids[1] = 18;
+	gr->stalled_s = 42;
 	gr = &g->groups[1];
 	gr->count = 5;
 	str_copy(gr->status, "runnable", sizeof(gr->status));
 	gr->max_wait_s = NAN;
+	gr->stalled_s = NAN;
 	gr->nframes = 1;
 	gr->frames = xcalloc(1, sizeof(char *));
 	gr->frames[0] = xstrdup("main.worker");
+	gr->ntids = 1;
+	gr->tids = xcalloc(1, sizeof(int));
+	gr->tids[0] = 4242;
+	g->system = 4;
+	g->read_ms = 1.1;
+	gr = &g->groups[2];
+	gr->count = 2;
+	str_copy(gr->status, "waiting", sizeof(gr->status));
+	str_copy(gr->wait_reason, "semacquire", sizeof(gr->wait_reason));
+	gr->max_wait_s = NAN;
+	gr->stalled_s = 30;
+	gr->deadlock_hint = true;
+	gr->nframes = 4;
+	gr->frames = xcalloc(4, sizeof(char *));
+	gr->frames[0] = xstrdup("runtime.gopark");
+	gr->frames[1] = xstrdup("sync.runtime_SemacquireMutex");
+	gr->frames[2] = xstrdup("sync.(*Mutex).lockSlow");
+	gr->frames[3] = xstrdup("main.lockAB");
 	return s;
 }
 
@@ -737,15 +757,27 @@ static void test_goroutines(void)
 	ui_with(&u, fixture_go(), false);
 	ui_key(&u, '6');
 	render(&u, cv80, "goroutines");
-	HAS(cv80, "210 goroutines in 2 groups, go1.19.8");
+	HAS(cv80, "210 goroutines (+4 of the runtime) in 3 groups, go1.19.8");
+	render(&u, cv200, "goroutines wide");
+	HAS(cv200, "in 3 groups, go1.19.8, read in 1.1 ms");
+	render(&u, cv80, "goroutines");
 	HAS(cv80, "waiting 205, runnable 5");
 	HAS(cv80, "chan receive 200");
 	HAS(cv80, "main.submitToHIS");           /* first frame outside the runtime */
 	HASNT(cv80, "runtime.gopark");
+	HAS(cv80, "42.0s");                      /* no progress for */
+	HAS(cv80, "DEADLOCK? main.lockAB");      /* the program's frame, not sync's */
+	HASNT(cv80, "sync.runtime_SemacquireMutex");
+	CHECK_EQ_INT(canvas_style_at(cv80, row_of(cv80, "DEADLOCK?"), 2), CV_ALERT);
 	ui_key(&u, UI_KEY_ENTER);
 	render(&u, cv80, "goroutine group unfolded");
 	HAS(cv80, "#0  runtime.gopark");
 	HAS(cv80, "goroutines 17 18");
+	ui_key(&u, UI_KEY_DOWN);
+	ui_key(&u, UI_KEY_ENTER);
+	render(&u, cv80, "second group unfolded");
+	HAS(cv80, "running on threads 4242");
+	HASNT(cv80, "goroutines 17 18");         /* one group unfolded at a time */
 	ui_fini(&u);
 	ui_with(&u, fixture_full(), false);
 	ui_key(&u, '6');

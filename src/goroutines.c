@@ -1,0 +1,454 @@
+/*
+ * goroutines.c - what a goroutine read means (see goroutines.h).
+ *
+ * Grouping follows pprof's goroutine?debug=1: goroutines with the same
+ * stack are one line with a count, largest first; we also split by
+ * status and wait reason, since "200 in chan receive" and "200 runnable"
+ * at the same place are different incidents. Runtime goroutines (GC
+ * workers, the scavenger, the finalizer goroutine) are left out of
+ * counts and groups, as NumGoroutine() and pprof leave them out, and
+ * counted apart.
+ *
+ * Progress: a goroutine that stays parked (same goid, status, wait
+ * reason, saved pc and sp) across reads has most likely not run; when the
+ * runtime recorded waitsince (a GC saw it blocked) an unchanged value
+ * proves it, since the scheduler zeroes waitsince whenever the goroutine
+ * runs. A group waiting on a mutex in place for the whole window is a
+ * deadlock hint: a hint, because a mutex handed round a tight loop can
+ * look the same at one-second reads.
+ */
+#include "goroutines.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+int64_t goroutines_count(const struct go_read *r)
+{
+	int64_t n = 0;
+	for (int i = 0; i < r->ng; i++)
+		if (!r->g[i].system)
+			n++;
+	return n;
+}
+
+/* ---- tracker ---------------------------------------------------------- */
+
+struct tr_ent {
+	uint64_t goid;                  /* 0 = empty */
+	uint32_t status;
+	uint8_t reason;
+	uint64_t pc, sp;
+	int64_t waitsince;
+	uint64_t stack_hash;            /* last known (full reads), 0 none */
+	double since;                   /* first read that saw it in place */
+	int reads;
+};
+
+struct gr_tracker {
+	struct tr_ent *tab;
+	size_t cap, used;
+	double last_t;
+};
+
+struct gr_tracker *gr_tracker_new(void)
+{
+	return xcalloc(1, sizeof(struct gr_tracker));
+}
+
+static const struct tr_ent *tr_find(const struct gr_tracker *t, uint64_t goid)
+{
+	if (!t->cap || !goid)
+		return NULL;
+	size_t h = hash64(goid) & (t->cap - 1);
+	while (t->tab[h].goid) {
+		if (t->tab[h].goid == goid)
+			return &t->tab[h];
+		h = (h + 1) & (t->cap - 1);
+	}
+	return NULL;
+}
+
+void gr_tracker_update(struct gr_tracker *t, const struct go_read *r)
+{
+	size_t cap = 64;
+	while (cap < (size_t)r->ng * 2 + 2)
+		cap *= 2;
+	struct tr_ent *nt = xcalloc(cap, sizeof(*nt));
+	for (int i = 0; i < r->ng; i++) {
+		const struct go_g *g = &r->g[i];
+		if (!g->goid)
+			continue;
+		const struct tr_ent *old = tr_find(t, g->goid);
+		size_t h = hash64(g->goid) & (cap - 1);
+		while (nt[h].goid && nt[h].goid != g->goid)
+			h = (h + 1) & (cap - 1);
+		struct tr_ent *e = &nt[h];
+		bool parked = g->status == GO_WAITING || g->status == GO_SYSCALL;
+		bool same = old && parked && old->status == g->status && old->reason == g->waitreason;
+		if (same && g->waitsince && old->waitsince == g->waitsince) {
+			/* proven: the scheduler zeroes waitsince when it runs
+			 * the goroutine (a stack move by the GC keeps it) */
+		} else if (same && old->waitsince && old->waitsince != g->waitsince) {
+			same = false;           /* zeroed or re-stamped: it ran */
+		} else {
+			same = same && old->pc == g->sched_pc && old->sp == g->sched_sp &&
+			       !(old->stack_hash && g->stack_hash && old->stack_hash != g->stack_hash);
+		}
+		e->goid = g->goid;
+		e->status = g->status;
+		e->reason = g->waitreason;
+		e->pc = g->sched_pc;
+		e->sp = g->sched_sp;
+		e->waitsince = g->waitsince;
+		e->stack_hash = g->stack_hash ? g->stack_hash : (same ? old->stack_hash : 0);
+		e->since = same ? old->since : r->t;
+		e->reads = same ? old->reads + 1 : 1;
+	}
+	free(t->tab);
+	t->tab = nt;
+	t->cap = cap;
+	t->used = (size_t)r->ng;
+	t->last_t = r->t;
+}
+
+double gr_tracker_stalled(const struct gr_tracker *t, uint64_t goid, int *reads)
+{
+	const struct tr_ent *e = t ? tr_find(t, goid) : NULL;
+	if (reads)
+		*reads = e ? e->reads : 0;
+	return e ? t->last_t - e->since : NAN;
+}
+
+void gr_tracker_reset(struct gr_tracker *t)
+{
+	free(t->tab);
+	memset(t, 0, sizeof(*t));
+}
+
+void gr_tracker_free(struct gr_tracker *t)
+{
+	if (!t)
+		return;
+	free(t->tab);
+	free(t);
+}
+
+/* ---- grouping --------------------------------------------------------- */
+
+bool goroutines_mutex_wait(const char *reason, char *const *frames, int nframes)
+{
+	if (!reason)
+		return false;
+	if (strcmp(reason, "sync.Mutex.Lock") == 0 || strcmp(reason, "sync.RWMutex.Lock") == 0 ||
+	    strcmp(reason, "sync.RWMutex.RLock") == 0)
+		return true;
+	if (strcmp(reason, "semacquire") != 0)
+		return false;
+	/* sync.(*Mutex).lockSlow; internal/sync.(*Mutex) since Go 1.24 */
+	for (int i = 0; i < nframes; i++) {
+		const char *f = strncmp(frames[i], "internal/", 9) == 0 ? frames[i] + 9 : frames[i];
+		if (strncmp(f, "sync.(*Mutex).", 14) == 0 || strncmp(f, "sync.(*RWMutex).", 16) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Local intern table of names (read's funcs and profile frames alike). */
+struct names {
+	const char **v;
+	int n, cap;
+	int *slot;                      /* hash slots: index + 1, 0 empty */
+	size_t scap;
+};
+
+static int name_id(struct names *nm, const char *s)
+{
+	if ((size_t)nm->n * 2 >= nm->scap) {
+		size_t ncap = nm->scap ? nm->scap * 2 : 256;
+		free(nm->slot);
+		nm->slot = xcalloc(ncap, sizeof(int));
+		nm->scap = ncap;
+		for (int i = 0; i < nm->n; i++) {
+			size_t h = hash_str(nm->v[i]) & (ncap - 1);
+			while (nm->slot[h])
+				h = (h + 1) & (ncap - 1);
+			nm->slot[h] = i + 1;
+		}
+	}
+	size_t h = hash_str(s) & (nm->scap - 1);
+	while (nm->slot[h]) {
+		if (strcmp(nm->v[nm->slot[h] - 1], s) == 0)
+			return nm->slot[h] - 1;
+		h = (h + 1) & (nm->scap - 1);
+	}
+	if (nm->n == nm->cap) {
+		nm->cap = nm->cap ? nm->cap * 2 : 256;
+		nm->v = xrealloc(nm->v, sizeof(char *) * (size_t)nm->cap);
+	}
+	nm->v[nm->n] = s;
+	nm->slot[h] = nm->n + 1;
+	return nm->n++;
+}
+
+/* A group while being built. */
+struct grp {
+	uint64_t hash;
+	uint32_t status;
+	const char *reason;
+	int *frames; int nframes;       /* name ids */
+	int64_t count;
+	double max_wait;
+	int64_t goids[GR_MAX_GOIDS]; int ngoids;
+	int tids[GR_MAX_TIDS]; int ntids;
+	double stalled;                 /* min over members; NAN when one is unknown */
+	int min_reads;
+	bool first;
+};
+
+static const char *reason_of(const struct go_read *r, const struct go_g *g, char *buf, size_t n)
+{
+	if (g->status != GO_WAITING)
+		return "";
+	if (g->waitreason < r->nreasons)
+		return r->reasons[g->waitreason];
+	snprintf(buf, n, "wait reason %u", g->waitreason);
+	return buf;
+}
+
+/* Frames of a running goroutine: the sampler's latest stack of its thread. */
+static int thread_frames(const struct snapshot *s, int tid, struct names *nm, int *out, int max)
+{
+	if (!s || tid < 0 || !s->threads || !s->profile)
+		return 0;
+	for (int i = 0; i < s->nthreads; i++) {
+		const struct snap_thread *t = &s->threads[i];
+		if (t->tid != tid || !t->stack)
+			continue;
+		int n = 0;
+		for (int k = 0; k < t->nstack && n < max; k++) {
+			int f = t->stack[k];
+			if (f < 0 || f >= s->profile->nframes)
+				continue;
+			const char *fn = s->profile->frames[f].function;
+			if (strncmp(fn, "runtime.goexit", 14) == 0 && (fn[14] == '\0' || fn[14] == '.'))
+				break;          /* "runtime.goexit" or .symtab's "runtime.goexit.abi0" */
+			out[n++] = name_id(nm, fn);
+		}
+		return n;
+	}
+	return 0;
+}
+
+static void count_add(struct snap_count **c, int *n, const char *name)
+{
+	for (int i = 0; i < *n; i++) {
+		if (strcmp((*c)[i].name, name) == 0) {
+			(*c)[i].count++;
+			return;
+		}
+	}
+	*c = xrealloc(*c, sizeof(**c) * (size_t)(*n + 1));
+	str_copy((*c)[*n].name, name, sizeof((*c)[*n].name));
+	(*c)[*n].count = 1;
+	(*n)++;
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct snap_count *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct snap_gr_group *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	int c = strcmp(x->status, y->status);
+	if (c)
+		return c;
+	if ((c = strcmp(x->wait_reason, y->wait_reason)) != 0)
+		return c;
+	for (int i = 0; i < x->nframes && i < y->nframes; i++)
+		if ((c = strcmp(x->frames[i], y->frames[i])) != 0)
+			return c;
+	return (x->nframes > y->nframes) - (x->nframes < y->nframes);
+}
+
+static uint64_t group_hash(uint32_t status, const char *reason, const int *fr, int n)
+{
+	uint64_t h = hash64(status + 1) ^ hash_str(reason);
+	for (int i = 0; i < n; i++)
+		h = hash64(h ^ (uint64_t)(fr[i] + 1));
+	return h | 1;
+}
+
+struct snap_goroutines *goroutines_build(const struct go_read *r, const struct gr_tracker *t,
+					 const struct snapshot *s, double window_s,
+					 const char *go_version, const char *layout)
+{
+	struct snap_goroutines *out = xcalloc(1, sizeof(*out));
+	str_copy(out->go_version, go_version ? go_version : "", sizeof(out->go_version));
+	str_copy(out->layout, layout ? layout : "", sizeof(out->layout));
+	out->read_ms = r->read_ms;
+	out->created_during_read = r->created;
+	out->moved_during_read = r->moved;
+
+	struct names nm = { 0 };
+	int *fid = xcalloc((size_t)r->nfuncs + 1, sizeof(int));
+	for (int i = 0; i < r->nfuncs; i++)
+		fid[i] = name_id(&nm, r->funcs[i]);
+
+	size_t cap = 64;
+	while (cap < (size_t)r->ng * 2 + 2)
+		cap *= 2;
+	struct grp *tab = xcalloc(cap, sizeof(*tab));
+	int ngroups = 0;
+	int tmp[256];
+	char rbuf[32];
+	char **owned = NULL;
+	int nowned = 0;
+	for (int i = 0; i < r->ng; i++) {
+		const struct go_g *g = &r->g[i];
+		if (g->system) {
+			out->system++;
+			continue;
+		}
+		out->count++;
+		const char *st = go_status_name(g->status);
+		count_add(&out->by_status, &out->nby_status, st ? st : "unknown");
+		const char *reason = reason_of(r, g, rbuf, sizeof(rbuf));
+		if (g->status == GO_WAITING)
+			count_add(&out->by_wait_reason, &out->nby_wait_reason, reason[0] ? reason : "unknown");
+		int nf = 0;
+		if (g->status == GO_RUNNING) {
+			nf = thread_frames(s, g->tid, &nm, tmp, (int)(sizeof(tmp) / sizeof(tmp[0])));
+		} else {
+			for (int k = 0; k < g->nframes && nf < (int)(sizeof(tmp) / sizeof(tmp[0])); k++) {
+				int f = r->frames[g->frame0 + k];
+				if (f >= 0 && f < r->nfuncs)
+					tmp[nf++] = fid[f];
+			}
+		}
+		/* reason strings of the read live as long as r; a formatted
+		 * unknown reason is interned so it outlives rbuf. */
+		if (reason == rbuf) {
+			owned = xrealloc(owned, sizeof(char *) * (size_t)(nowned + 1));
+			owned[nowned] = xstrdup(rbuf);
+			reason = nm.v[name_id(&nm, owned[nowned++])];
+		}
+		uint64_t h = group_hash(g->status, reason, tmp, nf);
+		size_t slot = h & (cap - 1);
+		struct grp *gr;
+		for (;;) {
+			gr = &tab[slot];
+			if (!gr->hash)
+				break;
+			if (gr->hash == h && gr->status == g->status && strcmp(gr->reason, reason) == 0 &&
+			    gr->nframes == nf && memcmp(gr->frames, tmp, sizeof(int) * (size_t)nf) == 0)
+				break;
+			slot = (slot + 1) & (cap - 1);
+		}
+		if (!gr->hash) {
+			gr->hash = h;
+			gr->status = g->status;
+			gr->reason = reason;
+			gr->frames = xmalloc(sizeof(int) * (size_t)(nf + 1));
+			memcpy(gr->frames, tmp, sizeof(int) * (size_t)nf);
+			gr->nframes = nf;
+			gr->max_wait = NAN;
+			gr->first = true;
+			ngroups++;
+		}
+		gr->count++;
+		if ((g->status == GO_WAITING || g->status == GO_SYSCALL) && g->waitsince > 0 &&
+		    r->now_ns > g->waitsince) {
+			double w = (double)(r->now_ns - g->waitsince) / 1e9;
+			if (isnan(gr->max_wait) || w > gr->max_wait)
+				gr->max_wait = w;
+		}
+		if (gr->ngoids < GR_MAX_GOIDS)
+			gr->goids[gr->ngoids++] = (int64_t)g->goid;
+		if (g->tid > 0 && gr->ntids < GR_MAX_TIDS) {
+			bool dup = false;
+			for (int k = 0; k < gr->ntids; k++)
+				dup |= gr->tids[k] == g->tid;
+			if (!dup)
+				gr->tids[gr->ntids++] = g->tid;
+		}
+		int reads = 0;
+		double st_s = gr_tracker_stalled(t, g->goid, &reads);
+		if (gr->first) {
+			gr->stalled = st_s;
+			gr->min_reads = reads;
+			gr->first = false;
+		} else {
+			if (isnan(st_s) || (!isnan(gr->stalled) && st_s < gr->stalled))
+				gr->stalled = st_s;
+			if (reads < gr->min_reads)
+				gr->min_reads = reads;
+		}
+	}
+
+	out->groups = xcalloc((size_t)ngroups + 1, sizeof(*out->groups));
+	for (size_t i = 0; i < cap; i++) {
+		struct grp *gr = &tab[i];
+		if (!gr->hash)
+			continue;
+		struct snap_gr_group *o = &out->groups[out->ngroups++];
+		o->count = gr->count;
+		const char *st = go_status_name(gr->status);
+		str_copy(o->status, st ? st : "unknown", sizeof(o->status));
+		str_copy(o->wait_reason, gr->reason, sizeof(o->wait_reason));
+		o->max_wait_s = gr->max_wait;
+		o->frames = xcalloc((size_t)gr->nframes + 1, sizeof(char *));
+		for (int k = 0; k < gr->nframes; k++)
+			o->frames[k] = xstrdup(nm.v[gr->frames[k]]);
+		o->nframes = gr->nframes;
+		o->goids = xcalloc((size_t)gr->ngoids + 1, sizeof(int64_t));
+		memcpy(o->goids, gr->goids, sizeof(int64_t) * (size_t)gr->ngoids);
+		o->ngoids = gr->ngoids;
+		o->tids = xcalloc((size_t)gr->ntids + 1, sizeof(int));
+		memcpy(o->tids, gr->tids, sizeof(int) * (size_t)gr->ntids);
+		o->ntids = gr->ntids;
+		o->stalled_s = gr->stalled;
+		bool parked = gr->status == GO_WAITING;
+		o->deadlock_hint = parked && !isnan(gr->stalled) && gr->min_reads >= GR_HINT_MIN_READS &&
+				   gr->stalled >= GR_HINT_MIN_S && (isnan(window_s) || gr->stalled + 0.5 >= window_s) &&
+				   goroutines_mutex_wait(o->wait_reason, o->frames, o->nframes);
+		free(gr->frames);
+	}
+	qsort(out->groups, (size_t)out->ngroups, sizeof(*out->groups), cmp_group);
+	qsort(out->by_status, (size_t)out->nby_status, sizeof(*out->by_status), cmp_count);
+	qsort(out->by_wait_reason, (size_t)out->nby_wait_reason, sizeof(*out->by_wait_reason), cmp_count);
+	for (int i = 0; i < nowned; i++)
+		free(owned[i]);
+	free(owned);
+	free(nm.v);
+	free(nm.slot);
+	free(fid);
+	free(tab);
+	return out;
+}
