@@ -55,6 +55,7 @@ cleanup() {
 	local rc=$? p
 	trap - EXIT INT TERM HUP
 	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
 	for p in "${TPIDS[@]+"${TPIDS[@]}"}"; do
 		kill -KILL "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true

@@ -19,7 +19,8 @@ need_cmd tmux
 unset TMUX
 TUI_SOCK=cdtop-test-$$
 tm() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
-on_exit "tmux -L '$TUI_SOCK' kill-server"
+# The server is killed and its socket removed (tmux leaves it behind).
+on_exit "tmux -L '$TUI_SOCK' kill-server; rm -f '${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TUI_SOCK'"
 
 # tui_server: a keeper session starts the server so options are set before
 # any cdtop pane exists (a pane that dies at once is kept to be read).
