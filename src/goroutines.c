@@ -22,6 +22,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 static uint64_t hash64(uint64_t x)
@@ -235,28 +236,63 @@ static const char *reason_of(const struct go_read *r, const struct go_g *g, char
 	return buf;
 }
 
-/* Frames of a running goroutine: the sampler's latest stack of its thread. */
+static bool is_goexit(const char *fn)
+{
+	/* "runtime.goexit" or .symtab's "runtime.goexit.abi0" */
+	return strncmp(fn, "runtime.goexit", 14) == 0 && (fn[14] == '\0' || fn[14] == '.');
+}
+
+/* Does the stack (frame indices) end in runtime.goexit, i.e. is it a
+ * goroutine's stack rather than the scheduler's (g0: mcall, systemstack)? */
+static bool on_goroutine(const struct snap_profile *p, const int *fr, int n)
+{
+	for (int k = 0; k < n; k++)
+		if (fr[k] >= 0 && fr[k] < p->nframes && is_goexit(p->frames[fr[k]].function))
+			return true;
+	return false;
+}
+
+/* Frames of a running goroutine from its thread's samples: the latest
+ * stack when it is on the goroutine; when the latest sample caught the
+ * thread in the scheduler (g0), the goroutine stack sampled most often on
+ * that thread in the window. */
 static int thread_frames(const struct snapshot *s, int tid, struct names *nm, int *out, int max)
 {
 	if (!s || tid < 0 || !s->threads || !s->profile)
 		return 0;
+	const struct snap_profile *p = s->profile;
+	const int *fr = NULL;
+	int nfr = 0;
 	for (int i = 0; i < s->nthreads; i++) {
 		const struct snap_thread *t = &s->threads[i];
-		if (t->tid != tid || !t->stack)
-			continue;
-		int n = 0;
-		for (int k = 0; k < t->nstack && n < max; k++) {
-			int f = t->stack[k];
-			if (f < 0 || f >= s->profile->nframes)
-				continue;
-			const char *fn = s->profile->frames[f].function;
-			if (strncmp(fn, "runtime.goexit", 14) == 0 && (fn[14] == '\0' || fn[14] == '.'))
-				break;          /* "runtime.goexit" or .symtab's "runtime.goexit.abi0" */
-			out[n++] = name_id(nm, fn);
+		if (t->tid == tid && t->stack) {
+			fr = t->stack;
+			nfr = t->nstack;
+			break;
 		}
-		return n;
 	}
-	return 0;
+	if (!fr || !on_goroutine(p, fr, nfr)) {
+		int64_t best = 0;
+		for (int i = 0; i < p->nstacks; i++) {
+			const struct snap_stack *st = &p->stacks[i];
+			if (st->tid == tid && st->count > best && on_goroutine(p, st->frames, st->nframes)) {
+				best = st->count;
+				fr = st->frames;
+				nfr = st->nframes;
+			}
+		}
+	}
+	int n = 0;
+	for (int k = 0; fr && k < nfr && n < max; k++) {
+		int f = fr[k];
+		if (f < 0 || f >= p->nframes)
+			continue;
+		const char *fn = p->frames[f].function;
+		if (is_goexit(fn))
+			break;
+		out[n++] = name_id(nm, fn);
+	}
+	return n;
 }
 
 static void count_add(struct snap_count **c, int *n, const char *name)
