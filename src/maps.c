@@ -204,6 +204,8 @@ static struct module *module_vdso(void)
 	for (char *l = maps; l && *l;) {
 		struct mapping m;
 		char *nl = strchr(l, '\n');
+		if (nl)
+			*nl = '\0';
 		if (maps_parse_line(l, &m) == 0) {
 			if (m.start == base && strcmp(m.path, "[vdso]") == 0)
 				size = (size_t)(m.end - m.start);
@@ -323,7 +325,14 @@ static struct procmap *parse_maps_text(int pid, int piddir, char *text)
 			pm->maps = xrealloc(pm->maps, sizeof(*pm->maps) * (size_t)cap);
 		}
 		struct mapping *m = &pm->maps[pm->nmaps];
-		if (maps_parse_line(l, m) == 0) {
+		/* sscanf takes the length of its input first: parse the line
+		 * alone, or 20,000 mappings cost 20,000 scans of the whole text. */
+		if (nl)
+			*nl = '\0';
+		int rc = maps_parse_line(l, m);
+		if (nl)
+			*nl = '\n';
+		if (rc == 0) {
 			if (m->x && ((m->path[0] == '/' && m->inode) || strcmp(m->path, "[vdso]") == 0)) {
 				m->mod = module_get(piddir, m);
 				if (m->mod)
