@@ -1,7 +1,8 @@
 /*
  * main.c - command line of cdtop: parse and validate options, then either
- * run the live screen (tui.c) or observe for a window and write a
- * snapshot file (headless mode).
+ * run the live screen (tui.c), replay a saved snapshot in the same screen
+ * (-r), or observe for a window and write a snapshot file (headless
+ * mode).
  *
  * Every failure is one line on stderr starting "cdtop: " and a distinct
  * exit code from cdtop.h, so scripts can react without parsing text.
@@ -12,6 +13,7 @@
 #include "profiler.h"
 #include "session.h"
 #include "snapshot.h"
+#include "snapshot_load.h"
 #include "triage.h"
 #include "tui.h"
 #include "util.h"
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,10 +40,25 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
+/* SIGINT, SIGTERM and SIGHUP end the window or the screen cleanly. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: cdtop -p PID [-d SECS] [-F HZ] [--mode cpu|wall|auto] [--no-stacks]\n"
+"                    [--out-dir DIR]\n"
+"       cdtop -r FILE [--out-dir DIR]\n"
 "       cdtop -p PID --snapshot FILE [--duration SECS] [--format json|text|folded]\n"
 "             [--fail-on alert|warn]\n"
 "       cdtop -p PID --stacks\n"
@@ -50,6 +68,8 @@ static void usage(FILE *f)
 "\n"
 "  -p, --pid PID          process to observe\n"
 "  -d, --delay SECS       screen refresh interval (default 1)\n"
+"  -r, --replay FILE      show a saved JSON snapshot in the screen (read-only)\n"
+"      --out-dir DIR      where the screen's s key saves snapshots (default .)\n"
 "  -o, --snapshot FILE    observe for --duration, write a snapshot to FILE (- for\n"
 "                         standard output) and exit; Ctrl-C ends the window early\n"
 "      --duration SECS    observation window for --snapshot (default 3; 0 = one reading)\n"
@@ -68,8 +88,8 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 ok, 1 internal error, 2 usage, 3 no such process,\n"
 "4 permission denied, 5 process exited during observation, 6 kernel thread,\n"
-"7 zombie, 8 output not writable, 9 no usable terminal, 11 --fail-on level\n"
-"reached (the snapshot was written).\n"
+"7 zombie, 8 output not writable, 9 no usable terminal, 10 replay file\n"
+"unreadable or invalid, 11 --fail-on level reached (the snapshot was written).\n"
 "See cdtop(1).\n");
 }
 
@@ -165,9 +185,55 @@ static int run_headless(struct session *ss, const char *mode, const char *path,
 	return CDTOP_EXIT_OK;
 }
 
+/* The --out-dir directory must exist and take new files: checked at
+ * start, so the first `s` does not find out. Prints the error. */
+static int check_out_dir(const char *dir)
+{
+	struct stat st;
+	char probe[4096], err[CDTOP_ERRLEN];
+	if (stat(dir, &st) != 0) {
+		fprintf(stderr, "cdtop: --out-dir %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "cdtop: --out-dir %s: not a directory\n", dir);
+		return -1;
+	}
+	snprintf(probe, sizeof(probe), "%s/cdtop-probe", dir);
+	if (output_check_writable(probe, err, sizeof(err)) < 0) {
+		fprintf(stderr, "cdtop: --out-dir %s: cannot create files there (%s)\n", dir, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* cdtop -r FILE: the saved snapshot in the screen. */
+static int run_replay(const char *path, const char *out_dir)
+{
+	char err[CDTOP_ERRLEN];
+	struct snapshot *s = snapshot_load(path, err, sizeof(err));
+	if (!s) {
+		fprintf(stderr, "cdtop: %s\n", err);
+		return CDTOP_EXIT_INPUT;
+	}
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+		snapshot_free(s);
+		fprintf(stderr, "cdtop: standard %s is not a terminal: -r needs one (the file is JSON: "
+			"read it with jq)\n", isatty(STDOUT_FILENO) ? "input" : "output");
+		return CDTOP_EXIT_TERMINAL;
+	}
+	catch_signals();
+	struct tui_opts topts = {.delay = 1.0, .mode = "auto", .out_dir = out_dir, .replay_path = path};
+	int rc = tui_replay(s, &topts, err, sizeof(err));
+	if (rc != CDTOP_EXIT_OK)
+		fprintf(stderr, "cdtop: %s\n", err);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_DURATION = 256, OPT_FORMAT, OPT_MODE, OPT_NO_STACKS, OPT_STACKS, OPT_FAIL_ON };
+	enum { OPT_DURATION = 256, OPT_FORMAT, OPT_MODE, OPT_NO_STACKS, OPT_STACKS, OPT_OUT_DIR,
+	       OPT_FAIL_ON };
 	static const struct option opts[] = {
 		{"pid", required_argument, NULL, 'p'},
 		{"delay", required_argument, NULL, 'd'},
@@ -178,6 +244,8 @@ int main(int argc, char **argv)
 		{"mode", required_argument, NULL, OPT_MODE},
 		{"no-stacks", no_argument, NULL, OPT_NO_STACKS},
 		{"stacks", no_argument, NULL, OPT_STACKS},
+		{"replay", required_argument, NULL, 'r'},
+		{"out-dir", required_argument, NULL, OPT_OUT_DIR},
 		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -185,7 +253,7 @@ int main(int argc, char **argv)
 	};
 	long pid = -1;
 	double delay = 1.0, duration = 3.0;
-	const char *snap_path = NULL;
+	const char *snap_path = NULL, *replay_path = NULL, *out_dir = NULL;
 	int fmt = -1;
 	double hz = PROFILER_DEFAULT_HZ;
 	const char *mode = "auto";
@@ -195,7 +263,7 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:d:o:F:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:d:o:F:r:hV", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'p':
@@ -243,6 +311,12 @@ int main(int argc, char **argv)
 		case OPT_STACKS:
 			stacks_once = true;
 			break;
+		case 'r':
+			replay_path = optarg;
+			break;
+		case OPT_OUT_DIR:
+			out_dir = optarg;
+			break;
 		case OPT_FAIL_ON:
 			if (strcmp(optarg, "alert") && strcmp(optarg, "warn"))
 				return usage_error("invalid --fail-on level '%s': expected alert or warn", optarg);
@@ -270,6 +344,16 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (replay_path && (pid >= 0 || snap_path || stacks_once))
+		return usage_error("%s", "-r FILE shows a saved snapshot: it cannot be combined with -p, "
+				   "--snapshot or --stacks");
+	if (out_dir && (snap_path || stacks_once))
+		return usage_error("%s", "--out-dir is where the screen saves (key s): give --snapshot "
+				   "a path instead");
+	if (out_dir && check_out_dir(out_dir) != 0)
+		return CDTOP_EXIT_OUTPUT;
+	if (replay_path)
+		return run_replay(replay_path, out_dir);
 	if (pid < 0) {
 		fprintf(stderr, "cdtop: no process given: use -p PID (see cdtop --help)\n");
 		return CDTOP_EXIT_USAGE;
@@ -300,14 +384,7 @@ int main(int argc, char **argv)
 		return CDTOP_EXIT_TERMINAL;
 	}
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	catch_signals();
 
 	struct session *ss;
 	struct session_opts so = {.pid = (int)pid, .hz = hz, .mode = mode, .no_stacks = no_stacks};
@@ -328,7 +405,7 @@ int main(int argc, char **argv)
 	} else if (snap_path) {
 		rc = run_headless(ss, mode, snap_path, (enum out_format)fmt, duration, fail_on);
 	} else {
-		struct tui_opts topts = {.delay = delay, .mode = mode};
+		struct tui_opts topts = {.delay = delay, .mode = mode, .out_dir = out_dir};
 		rc = tui_run(ss, &topts, err, sizeof(err));
 		if (rc != CDTOP_EXIT_OK)
 			fprintf(stderr, "cdtop: %s\n", err);

@@ -32,7 +32,13 @@ INTEGRATION_TESTS = \
 	tests/integration/test_no_env.sh \
 	tests/integration/test_bad_input.sh \
 	tests/integration/test_permission.sh \
-	tests/integration/test_tui_tmux.sh
+	tests/integration/test_tui_tmux.sh \
+	tests/integration/test_tui_panes.sh \
+	tests/integration/test_tui_freeze_save.sh \
+	tests/integration/test_tui_replay.sh \
+	tests/integration/test_tui_signals.sh \
+	tests/integration/test_tui_locks.sh \
+	tests/integration/test_tui_go.sh
 
 TESTS += $(INTEGRATION_TESTS)
-EXTRA_DIST += tests/lib.sh $(INTEGRATION_TESTS)
+EXTRA_DIST += tests/lib.sh tests/tui_lib.sh $(INTEGRATION_TESTS)

@@ -1,0 +1,204 @@
+/*
+ * pane_goroutines.c - goroutines of a Go target, grouped by identical
+ * stack and wait reason, largest group first: a leak shows as thousands
+ * of goroutines in "chan receive" at the same function. Each group names
+ * the first frame of the program itself (the runtime's and the standard
+ * library's synchronisation frames skipped), how long it has made no
+ * progress, and a mutex wait that never moved is flagged as a possible
+ * deadlock. Enter unfolds the group's whole stack and the threads that
+ * run it.
+ */
+#include "ui_pane.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A frame of the runtime or of the standard library's waiting code. */
+static bool plumbing(const char *f)
+{
+	static const char *const pfx[] = {"runtime.", "runtime/", "sync.", "internal/", "syscall.",
+					  "time.Sleep", "net.", "os/signal.", "io.", "bufio."};
+	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (strncmp(f, pfx[i], strlen(pfx[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The first frame of the group that is the program's own: main.* first,
+ * else the first frame outside the runtime and the standard library's
+ * waiting code, else the first outside the runtime, else the innermost. */
+static const char *group_function(const struct snap_gr_group *g)
+{
+	for (int i = 0; i < g->nframes; i++)
+		if (g->frames[i] && strncmp(g->frames[i], "main.", 5) == 0)
+			return g->frames[i];
+	for (int i = 0; i < g->nframes; i++)
+		if (g->frames[i] && !plumbing(g->frames[i]))
+			return g->frames[i];
+	for (int i = 0; i < g->nframes; i++)
+		if (g->frames[i] && strncmp(g->frames[i], "runtime.", 8) != 0)
+			return g->frames[i];
+	return g->nframes ? g->frames[0] : NULL;
+}
+
+static bool group_matches(const struct snap_gr_group *g, const char *f)
+{
+	if (!f[0] || ui_match(g->status, f) || ui_match(g->wait_reason, f))
+		return true;
+	for (int i = 0; i < g->nframes; i++)
+		if (ui_match(g->frames[i], f))
+			return true;
+	return false;
+}
+
+static void gr_refresh(struct ui *u)
+{
+	free(u->gr_rows);
+	u->gr_rows = NULL;
+	u->ngr_rows = 0;
+	const struct snapshot *s = u->snap;
+	if (!s || !s->goroutines)
+		return;
+	const struct snap_goroutines *g = s->goroutines;
+	u->gr_rows = xcalloc((size_t)g->ngroups + 1, sizeof(int));
+	for (int i = 0; i < g->ngroups; i++)
+		if (group_matches(&g->groups[i], u->ps[UI_PANE_GOROUTINES].filter))
+			u->gr_rows[u->ngr_rows++] = i;
+	if (u->gr_open >= g->ngroups)
+		u->gr_open = -1;
+}
+
+static int gr_count(const struct ui *u)
+{
+	return u->ngr_rows;
+}
+
+/* "waiting 205, runnable 2" from a count list, into b. */
+static char *counts(char *b, size_t n, const struct snap_count *c, int nc)
+{
+	size_t len = 0;
+	b[0] = '\0';
+	for (int i = 0; i < nc && len + 1 < n; i++) {
+		int k = snprintf(b + len, n - len, "%s%s %lld", i ? ", " : "", c[i].name, (long long)c[i].count);
+		if (k < 0)
+			break;
+		len += (size_t)k;
+	}
+	return b;
+}
+
+static void gr_draw(struct ui *u, const struct view *v, bool focused)
+{
+	const struct snapshot *s = u->snap;
+	const struct snap_goroutines *g = s->goroutines;
+	if (!g) {
+		ui_title(u, v, UI_PANE_GOROUTINES, focused, "%s", strcmp(s->proc.runtime, "go") ? "none" : "not read");
+		if (strcmp(s->proc.runtime, "go") != 0) {
+			view_printf(v, 1, 1, CV_DIM, "not a Go program (runtime: %s): no goroutines", s->proc.runtime);
+		} else {
+			const char *why = NULL;
+			for (int i = 0; i < s->nerrors; i++)
+				if (strcmp(s->errors[i].source, "goroutines") == 0)
+					why = s->errors[i].message;
+			view_printf(v, 1, 1, CV_WARN, "Go program, goroutines not read%s%s", why ? ": " : "",
+				    why ? why : "");
+		}
+		return;
+	}
+	char a[32], buf[1024];
+	char sys[48] = "", took[48] = "";
+	if (g->system > 0)
+		snprintf(sys, sizeof(sys), " (+%lld of the runtime)", (long long)g->system);
+	if (g->read_ms > 0)
+		snprintf(took, sizeof(took), ", read in %.1f ms", g->read_ms);
+	ui_title(u, v, UI_PANE_GOROUTINES, focused, "%lld goroutines%s in %d groups, %s%s", (long long)g->count,
+		 sys, g->ngroups, g->go_version[0] ? g->go_version : "Go", took);
+	int y = 1;
+	view_put(v, y, 1, CV_LABEL, "by status ");
+	view_put(v, y++, 12, CV_NORMAL, counts(buf, sizeof(buf), g->by_status, g->nby_status));
+	if (y < v->h && g->nby_wait_reason) {
+		view_put(v, y, 1, CV_LABEL, "waiting on");
+		view_put(v, y++, 12, CV_NORMAL, counts(buf, sizeof(buf), g->by_wait_reason, g->nby_wait_reason));
+	}
+	if (y >= v->h)
+		return;
+	if (g->ngroups == 0) {
+		view_put(v, y, 1, CV_DIM, "no goroutine groups");
+		return;
+	}
+	char hdr[256];
+	int ww = v->w < 100 ? 18 : 22;   /* wait reason column */
+	snprintf(hdr, sizeof(hdr), "%8s %-10s %-*s %8s %8s  %s", "COUNT", "STATUS", ww, "WAIT REASON", "MAX WAIT",
+		 "STALLED", "FUNCTION (Enter: whole stack)");
+	view_fill(v, y, CV_HEAD);
+	view_put(v, y++, 0, CV_HEAD, hdr);
+	if (u->ngr_rows == 0) {
+		view_put(v, y, 1, CV_DIM, "no group matches the filter (/ to change it)");
+		return;
+	}
+	struct ui_pane_state *ps = &u->ps[UI_PANE_GOROUTINES];
+	int avail = v->h - y;
+	int open_lines = 0;
+	if (u->gr_open >= 0)
+		open_lines = g->groups[u->gr_open].nframes;
+	ui_clamp(u, UI_PANE_GOROUTINES, avail > open_lines + 1 ? avail - open_lines : 1);
+	for (int r = ps->scroll; r < u->ngr_rows && y < v->h; r++) {
+		const struct snap_gr_group *gr = &g->groups[u->gr_rows[r]];
+		bool sel = focused && r == ps->cursor;
+		int style = sel ? CV_SEL : gr->deadlock_hint ? CV_ALERT : CV_NORMAL;
+		const char *fn = group_function(gr);
+		char f[256], b[32];
+		if (sel)
+			view_fill(v, y, CV_SEL);
+		int x = view_printf(v, y, 0, style, "%8lld ", (long long)gr->count);
+		x = view_put_col(v, y, x, 10, style, gr->status);
+		x = view_put_col(v, y, x + 1, ww, style, gr->wait_reason[0] ? gr->wait_reason : "-");
+		x = view_printf(v, y, x + 1, style, "%8s %8s  ", fmt_dur(a, sizeof(a), gr->max_wait_s),
+				fmt_dur(b, sizeof(b), gr->stalled_s));
+		if (gr->deadlock_hint)
+			x = view_put(v, y, x, sel ? CV_SEL : CV_ALERT, "DEADLOCK? ");
+		view_put(v, y++, x, style, fmt_clean(f, sizeof(f), fn ? fn : "?"));
+		if (u->gr_rows[r] == u->gr_open) {
+			for (int k = 0; k < gr->nframes && y < v->h; k++)
+				view_printf(v, y++, 10, CV_DIM, "#%-2d %s", k, fmt_clean(f, sizeof(f), gr->frames[k]));
+			if (gr->ngoids && y < v->h) {
+				int x2 = view_put(v, y, 10, CV_DIM, "goroutines");
+				for (int k = 0; k < gr->ngoids; k++)
+					x2 = view_printf(v, y, x2, CV_DIM, " %lld", (long long)gr->goids[k]);
+				y++;
+			}
+			if (gr->ntids && y < v->h) {
+				int x2 = view_put(v, y, 10, CV_DIM, "running on threads");
+				for (int k = 0; k < gr->ntids; k++)
+					x2 = view_printf(v, y, x2, CV_DIM, " %d", gr->tids[k]);
+				y++;
+			}
+			if (gr->deadlock_hint && y < v->h)
+				view_put(v, y++, 10, CV_ALERT, "waits on a sync.Mutex and made no progress over "
+					 "the whole window: a possible deadlock");
+		}
+	}
+}
+
+static bool gr_key(struct ui *u, int key)
+{
+	if (key != UI_KEY_ENTER || u->ngr_rows == 0)
+		return false;
+	int g = u->gr_rows[u->ps[UI_PANE_GOROUTINES].cursor];
+	u->gr_open = u->gr_open == g ? -1 : g;
+	return true;
+}
+
+static const char *const gr_help[] = {
+	"Enter\tunfold / fold the selected group's stack",
+	"/\tfilter groups by function, status or wait reason",
+	NULL,
+};
+
+const struct pane pane_goroutines = {
+	.name = "goroutines", .title = "Goroutines", .tab = "Go", .hotkey = '6',
+	.refresh = gr_refresh, .count = gr_count, .draw = gr_draw, .key = gr_key,
+	.help = gr_help,
+};

@@ -1,0 +1,424 @@
+/*
+ * ui.c - the dashboard's state and keys (see ui.h): which pane has the
+ * focus, overview or full-screen, freeze, save, the filter and note
+ * prompts, and the engineer's answers to the manual checklist items.
+ *
+ * Keys follow top/htop habits: q quits, ? or h shows the help, arrows
+ * and PgUp/PgDn/Home/End move, / filters, space freezes; one digit per
+ * pane (1 is the overview). Global keys are handled here; the rest go to
+ * the focused pane's key handler. Drawing is in ui_layout.c.
+ */
+#include "ui_pane.h"
+#include "cdtop.h"
+#include "output.h"
+#include "profile.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct pane *const ui_panes[UI_NPANES] = {
+	[UI_PANE_FUNCS] = &pane_funcs, [UI_PANE_THREADS] = &pane_threads,
+	[UI_PANE_LOCKS] = &pane_locks, [UI_PANE_FILES] = &pane_files,
+	[UI_PANE_GOROUTINES] = &pane_goroutines, [UI_PANE_CHECKLIST] = &pane_checklist,
+};
+
+int ui_pane_by_name(const char *name)
+{
+	for (int i = 0; i < UI_NPANES; i++)
+		if (strcmp(ui_panes[i]->name, name) == 0)
+			return i;
+	return -1;
+}
+
+void ui_init(struct ui *u, const struct ui_opts *o)
+{
+	memset(u, 0, sizeof(*u));
+	u->opts = *o;
+	if (!u->opts.out_dir)
+		u->opts.out_dir = ".";
+	u->overview = true;
+	u->focus = UI_PANE_FUNCS;
+	u->sort = UI_SORT_CPU;
+	u->gr_open = -1;
+	u->ov_shown[0] = UI_PANE_FUNCS;
+	u->ov_shown[1] = UI_PANE_THREADS;
+	u->nov_shown = 2;
+}
+
+void ui_fini(struct ui *u)
+{
+	snapshot_free(u->snap);
+	free(u->fn_rows);
+	free(u->thr_rows);
+	free(u->sock_rows);
+	free(u->gr_rows);
+	free(u->chk_rows);
+	u->snap = NULL;
+	u->fn_rows = u->thr_rows = u->sock_rows = u->gr_rows = u->chk_rows = NULL;
+}
+
+void ui_status(struct ui *u, int style, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->status, sizeof(u->status), fmt, ap);
+	va_end(ap);
+	u->status_style = style;
+}
+
+/* True when the checklist of s already carries every answer of a. */
+static bool answers_in(const struct snapshot *s, const struct triage_answers *a)
+{
+	for (int k = 0; k < a->n; k++) {
+		bool found = false;
+		for (int i = 0; i < s->nchecks && !found; i++) {
+			const struct snap_check *c = &s->checklist[i];
+			if (strcmp(c->id, a->item[k].id) != 0)
+				continue;
+			found = strcmp(c->answer, a->item[k].answer) == 0 &&
+				strcmp(c->note ? c->note : "", a->item[k].note) == 0;
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Put the engineer's answers into the checklist shown: the rules
+ * (triage_evaluate) run again with them, unless the snapshot already has
+ * them (the worker evaluates with the answers it was given). A replay
+ * shows the file's checklist as it is. */
+static void apply_answers(struct ui *u)
+{
+	struct snapshot *s = u->snap;
+	if (!s || !s->checklist || u->opts.replay || answers_in(s, &u->answers))
+		return;
+	triage_evaluate(s, &u->answers);
+}
+
+void ui_apply(struct ui *u)
+{
+	if (!u->snap)
+		return;
+	apply_answers(u);
+	for (int i = 0; i < UI_NPANES; i++)
+		ui_panes[i]->refresh(u);
+}
+
+void ui_set_snapshot(struct ui *u, struct snapshot *s)
+{
+	if (s && s != u->snap) {
+		snapshot_free(u->snap);
+		u->snap = s;
+		/* A replayed file brings the answers given when it was saved. */
+		if (u->opts.replay && s->checklist)
+			triage_answers_from(&u->answers, s);
+	}
+	ui_apply(u);
+}
+
+void ui_save_name(const struct snapshot *s, char *buf, size_t n)
+{
+	char comm[64], ts[32];
+	size_t j = 0;
+	for (const char *c = s->proc.comm; *c && j + 1 < sizeof(comm); c++)
+		comm[j++] = isalnum((unsigned char)*c) || *c == '.' || *c == '_' || *c == '-' ? *c : '_';
+	comm[j] = '\0';
+	if (!j)
+		str_copy(comm, "process", sizeof(comm));
+	fmt_utc_compact(isnan(s->taken_at) ? now_real() : s->taken_at, ts, sizeof(ts));
+	snprintf(buf, n, "cdtop-%s-%d-%s", comm, s->proc.pid, ts);
+}
+
+int ui_save(struct ui *u)
+{
+	struct snapshot *s = u->snap;
+	if (!s) {
+		ui_status(u, CV_WARN, "nothing to save yet: no reading so far");
+		return -1;
+	}
+	char name[256], err[CDTOP_ERRLEN];
+	const char *dir = u->opts.out_dir;
+	ui_save_name(s, name, sizeof(name));
+	snprintf(u->saved_json, sizeof(u->saved_json), "%s/%s.json", dir, name);
+	snprintf(u->saved_txt, sizeof(u->saved_txt), "%s/%s.txt", dir, name);
+	/* The file holds the whole process's top functions in the mode on
+	 * screen, even when the screen shows one thread's. */
+	if (s->profile && u->func_tid)
+		profile_compute_top(s->profile, s->profile->mode, 0);
+	int rc = 0;
+	if (output_write_snapshot(s, u->saved_json, OUT_JSON, err, sizeof(err)) < 0 ||
+	    output_write_snapshot(s, u->saved_txt, OUT_TEXT, err, sizeof(err)) < 0)
+		rc = -1;
+	if (s->profile && u->func_tid)
+		ui_panes[UI_PANE_FUNCS]->refresh(u);
+	if (rc < 0) {
+		u->saved_json[0] = u->saved_txt[0] = '\0';
+		ui_status(u, CV_ALERT, "NOT SAVED: %s", err);
+		return -1;
+	}
+	ui_status(u, CV_OK, "saved %s and %s.txt", u->saved_json, name);
+	return 0;
+}
+
+/* Move the focused pane's cursor by d rows (clamped). */
+static void move_cursor(struct ui *u, int d)
+{
+	struct ui_pane_state *ps = &u->ps[u->focus];
+	int n = ui_panes[u->focus]->count(u);
+	long c = (long)ps->cursor + d;
+	if (c >= n)
+		c = n - 1;
+	if (c < 0)
+		c = 0;
+	ps->cursor = (int)c;
+	/* The thread moved to is followed; back at the top, the top row is. */
+	if (u->focus == UI_PANE_THREADS && u->nthr_rows)
+		u->sel_tid = c == 0 ? 0 : u->snap->threads[u->thr_rows[ps->cursor]].tid;
+	/* Likewise the checklist item, whose place changes with its verdict. */
+	if (u->focus == UI_PANE_CHECKLIST && u->nchk_rows) {
+		if (c == 0)
+			u->check_sel[0] = '\0';
+		else
+			str_copy(u->check_sel, u->snap->checklist[u->chk_rows[ps->cursor]].id, sizeof(u->check_sel));
+	}
+}
+
+static void refresh_focus(struct ui *u)
+{
+	if (u->snap)
+		ui_panes[u->focus]->refresh(u);
+}
+
+/* Remove the last UTF-8 character of s. */
+static void drop_last_char(char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0 && ((unsigned char)s[n - 1] & 0xC0) == 0x80)
+		n--;
+	if (n > 0)
+		n--;
+	s[n] = '\0';
+}
+
+/* Append code point c to s (size n) as UTF-8, if it fits. */
+static void append_char(char *s, size_t n, int c)
+{
+	char enc[5] = {0};
+	if (c < 0x80) {
+		enc[0] = (char)c;
+	} else if (c < 0x800) {
+		enc[0] = (char)(0xC0 | (c >> 6));
+		enc[1] = (char)(0x80 | (c & 0x3F));
+	} else if (c < 0x10000) {
+		enc[0] = (char)(0xE0 | (c >> 12));
+		enc[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		enc[2] = (char)(0x80 | (c & 0x3F));
+	} else {
+		enc[0] = (char)(0xF0 | (c >> 18));
+		enc[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+		enc[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+		enc[3] = (char)(0x80 | (c & 0x3F));
+	}
+	if (strlen(s) + strlen(enc) < n)
+		strcat(s, enc);
+}
+
+static void prompt_key(struct ui *u, int key)
+{
+	bool filter = u->prompt == UI_PROMPT_FILTER;
+	char *text = filter ? u->ps[u->focus].filter : u->input;
+	size_t size = filter ? sizeof(u->ps[u->focus].filter) : sizeof(u->input);
+	switch (key) {
+	case UI_KEY_ENTER:
+		u->prompt = UI_PROMPT_NONE;
+		if (!filter) {
+			triage_answer(&u->answers, u->note_id, NULL, u->input);
+			u->requests |= UI_REQ_ANSWERS;
+			ui_apply(u);
+			ui_status(u, CV_OK, "answer recorded (saved with the snapshot by s)");
+		}
+		return;
+	case UI_KEY_ESC:
+		u->prompt = UI_PROMPT_NONE;
+		if (filter) {
+			text[0] = '\0';
+			refresh_focus(u);
+		} else {
+			ui_status(u, CV_OK, "answer recorded, no note");
+		}
+		return;
+	case UI_KEY_BACKSPACE:
+		drop_last_char(text);
+		break;
+	default:
+		if (key >= 0x20 && key < 0x110000 && key != 0x7F)
+			append_char(text, size, key);
+		break;
+	}
+	if (filter) {
+		u->ps[u->focus].cursor = 0;
+		u->ps[u->focus].scroll = 0;
+		refresh_focus(u);
+	}
+}
+
+/* Panes in the order Tab walks them: in the overview, the ones shown. */
+static void cycle_focus(struct ui *u, int d)
+{
+	if (u->overview && u->nov_shown > 0) {
+		int i = 0;
+		while (i < u->nov_shown && u->ov_shown[i] != u->focus)
+			i++;
+		i = i == u->nov_shown ? 0 : (i + d + u->nov_shown) % u->nov_shown;
+		u->focus = u->ov_shown[i];
+	} else {
+		u->focus = (u->focus + d + UI_NPANES) % UI_NPANES;
+	}
+}
+
+/* Keys that mean the same everywhere. Returns true when used. */
+static bool global_key(struct ui *u, int key)
+{
+	switch (key) {
+	case 'q': case 'Q': case UI_KEY_F10:
+		u->quit = true;
+		return true;
+	case '?': case 'h': case UI_KEY_F1:
+		u->help = true;
+		u->help_scroll = 0;
+		return true;
+	case '1':
+		u->overview = true;
+		return true;
+	case UI_KEY_TAB:
+		cycle_focus(u, 1);
+		return true;
+	case UI_KEY_BTAB:
+		cycle_focus(u, -1);
+		return true;
+	case ' ':
+		if (u->opts.replay) {
+			ui_status(u, CV_DIM, "replay: the view is a saved file and does not change");
+			return true;
+		}
+		u->frozen = !u->frozen;
+		if (u->frozen)
+			ui_status(u, CV_MARK, "FROZEN: the view stops changing (sampling goes on); space resumes");
+		else
+			ui_status(u, CV_NORMAL, "live again");
+		return true;
+	case 's':
+		if (u->opts.replay)
+			ui_status(u, CV_DIM, "replay: this view is a file already; nothing new to save");
+		else
+			ui_save(u);
+		return true;
+	case 'w':
+		if (!u->snap || !u->snap->profile) {
+			ui_status(u, CV_DIM, "no stacks: no top functions to switch");
+			return true;
+		}
+		str_copy(u->mode, strcmp(u->snap->profile->mode, "cpu") == 0 ? "wall" : "cpu", sizeof(u->mode));
+		ui_panes[UI_PANE_FUNCS]->refresh(u);
+		ui_status(u, CV_NORMAL, "%s", strcmp(u->mode, "cpu") == 0
+			  ? "cpu mode: samples of threads on a CPU (where CPU time goes)"
+			  : "wall mode: samples of every thread (where threads run or wait)");
+		return true;
+	case 'a':
+		u->func_tid = 0;
+		ui_panes[UI_PANE_FUNCS]->refresh(u);
+		ui_status(u, CV_NORMAL, "top functions of all threads");
+		return true;
+	case 'z':
+		if (u->opts.replay) {
+			ui_status(u, CV_DIM, "replay: no live profile to restart");
+		} else if (u->opts.stacks_off) {
+			ui_status(u, CV_DIM, "stacks off: no profile to restart");
+		} else {
+			u->requests |= UI_REQ_RESET_PROFILE;
+			ui_status(u, CV_NORMAL, "new profile window: samples so far forgotten");
+		}
+		return true;
+	case '/':
+		u->prompt = UI_PROMPT_FILTER;
+		if (u->overview) {
+			/* Filter what is visible: leave the overview when the
+			 * focused pane is not in it. */
+			bool shown = false;
+			for (int i = 0; i < u->nov_shown; i++)
+				shown |= u->ov_shown[i] == u->focus;
+			u->overview = shown;
+		}
+		return true;
+	case UI_KEY_ESC:
+		if (u->ps[u->focus].filter[0]) {
+			u->ps[u->focus].filter[0] = '\0';
+			refresh_focus(u);
+		} else if (!u->overview) {
+			u->overview = true;
+		}
+		return true;
+	case UI_KEY_UP: move_cursor(u, -1); return true;
+	case UI_KEY_DOWN: move_cursor(u, 1); return true;
+	case UI_KEY_PGUP: move_cursor(u, -(u->ps[u->focus].page > 1 ? u->ps[u->focus].page : 10)); return true;
+	case UI_KEY_PGDN: move_cursor(u, u->ps[u->focus].page > 1 ? u->ps[u->focus].page : 10); return true;
+	case UI_KEY_HOME: move_cursor(u, -(1 << 30)); return true;
+	case UI_KEY_END: move_cursor(u, 1 << 30); return true;
+	case UI_KEY_RESIZE:
+		return true;
+	default:
+		break;
+	}
+	for (int i = 0; i < UI_NPANES; i++)
+		if (key == ui_panes[i]->hotkey) {
+			u->focus = i;
+			u->overview = false;
+			return true;
+		}
+	return false;
+}
+
+void ui_key(struct ui *u, int key)
+{
+	if (u->prompt != UI_PROMPT_NONE) {
+		prompt_key(u, key);
+		return;
+	}
+	if (key == UI_KEY_RESIZE)
+		return;
+	u->status[0] = '\0';
+	if (u->help) {
+		if (key == UI_KEY_DOWN || key == UI_KEY_PGDN)
+			u->help_scroll += key == UI_KEY_DOWN ? 1 : 10;
+		else if (key == UI_KEY_UP || key == UI_KEY_PGUP)
+			u->help_scroll -= key == UI_KEY_UP ? 1 : 10;
+		else if (key == 'q' || key == 'Q')
+			u->quit = true;
+		else
+			u->help = false;
+		if (u->help_scroll < 0)
+			u->help_scroll = 0;
+		return;
+	}
+	if (!u->snap) {
+		global_key(u, key);
+		return;
+	}
+	/* The focused pane first for keys it gives a meaning (Enter, Esc in
+	 * a stack view, sort letters), then the global ones. */
+	const struct pane *p = ui_panes[u->focus];
+	bool pane_first = key == UI_KEY_ENTER || key == UI_KEY_ESC || key == UI_KEY_LEFT ||
+			  key == UI_KEY_BACKSPACE;
+	if (pane_first && p->key(u, key))
+		return;
+	if (global_key(u, key))
+		return;
+	if (!pane_first)
+		p->key(u, key);
+}

@@ -1,0 +1,1112 @@
+/*
+ * test_ui.c - the dashboard rendered to text from hand-made fixture
+ * snapshots, with no terminal: the canvas (UTF-8, widths, clipping), the
+ * header, every pane with its data present and with its data absent
+ * (stacks off, no lock analysis, not a Go program, no checklist), the
+ * overview at 80x24 and 200x50, and the keys (sort, filter, Enter to a
+ * stack, cpu/wall, per-thread functions, freeze, help, Tab, checklist
+ * jumps and manual answers, save to files and its failure); and every
+ * real snapshot file of tests/fixtures/snapshots loaded as a replay and
+ * rendered in every pane.
+ *
+ * Set CDTOP_TEST_SHOW=1 to print every rendered screen.
+ */
+#include "canvas.h"
+#include "profile.h"
+#include "snapshot.h"
+#include "snapshot_load.h"
+#include "ui.h"
+#include "util.h"
+#include "check.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TAKEN_AT 1795514400.0   /* 2026-11-24T10:00:00Z */
+
+static bool show;
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+static int add_frame(struct snap_profile *p, const char *fn, const char *mod)
+{
+	p->frames = xrealloc(p->frames, sizeof(*p->frames) * (size_t)(p->nframes + 1));
+	p->frames[p->nframes].function = xstrdup(fn);
+	p->frames[p->nframes].module = xstrdup(mod);
+	return p->nframes++;
+}
+
+static void add_stack(struct snap_profile *p, int tid, bool running, int64_t count, int n, const int *fr)
+{
+	p->stacks = xrealloc(p->stacks, sizeof(*p->stacks) * (size_t)(p->nstacks + 1));
+	struct snap_stack *st = &p->stacks[p->nstacks++];
+	st->tid = tid;
+	st->running = running;
+	st->count = count;
+	st->nframes = n;
+	st->frames = xmalloc(sizeof(int) * (size_t)n);
+	memcpy(st->frames, fr, sizeof(int) * (size_t)n);
+	p->samples_total += count;
+}
+
+static struct snap_thread *add_thread(struct snapshot *s, int tid, const char *name, char state,
+				      double user, double sys, const char *syscall, double blocked)
+{
+	s->threads = xrealloc(s->threads, sizeof(*s->threads) * (size_t)(s->nthreads + 1));
+	struct snap_thread *t = &s->threads[s->nthreads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	str_copy(t->name, name, sizeof(t->name));
+	t->state = state;
+	t->cpu_user_pct = user;
+	t->cpu_sys_pct = sys;
+	str_copy(t->syscall, syscall, sizeof(t->syscall));
+	t->syscall_known = true;
+	t->blocked_s = blocked;
+	t->top_frame = -1;
+	t->ctx_vol = t->ctx_invol = -1;
+	return t;
+}
+
+static void set_stack(struct snap_thread *t, int n, const int *fr)
+{
+	t->stack = xmalloc(sizeof(int) * (size_t)n);
+	memcpy(t->stack, fr, sizeof(int) * (size_t)n);
+	t->nstack = n;
+}
+
+static struct snapshot *fixture_base(void)
+{
+	struct snapshot *s = snapshot_new();
+	s->taken_at = TAKEN_AT;
+	s->window_s = 1.0;
+	struct snap_process *p = &s->proc;
+	p->pid = 4242;
+	p->ppid = 1;
+	str_copy(p->comm, "edc-import", sizeof(p->comm));
+	p->state = 'S';
+	p->uptime_s = 3725;
+	p->threads = 0;
+	return s;
+}
+
+/* A busy native process with everything filled in. */
+static struct snapshot *fixture_full(void)
+{
+	struct snapshot *s = fixture_base();
+	struct snap_process *p = &s->proc;
+	p->cpu_user_pct = 95.1;
+	p->cpu_sys_pct = 2.0;
+	p->cpu_total_pct = 97.1;
+	p->rss_kb = 831488;
+	p->rss_anon_kb = 800000;
+	p->rss_file_kb = 31488;
+	p->rss_shmem_kb = 0;
+	p->vsz_kb = 2000000;
+	p->swap_kb = 0;
+	p->fds = (struct snap_fds){.open = 10, .limit = 1024, .file = 5, .socket = 3, .pipe = 1, .anon_inode = 1, .other = 0};
+	p->tcp.known = true;
+	p->tcp.count[TCP_ST_ESTABLISHED] = 2;
+	p->tcp.count[TCP_ST_CLOSE_WAIT] = 5;
+	p->tcp.count[TCP_ST_LISTEN] = 1;
+	str_copy(p->tcp.source, "netlink", sizeof(p->tcp.source));
+	p->netns_time_wait = 321;
+	p->ctx_vol_per_s = 10;
+	p->ctx_invol_per_s = 1;
+	s->nhistory = 5;
+	s->history = xcalloc(5, sizeof(*s->history));
+	for (int i = 0; i < 5; i++)
+		s->history[i] = (struct snap_hist){.t = i, .cpu_user_pct = 20.0 * i, .cpu_sys_pct = 1,
+						   .rss_kb = 700000 + 30000 * i, .threads = 5, .fds = 10, .goroutines = -1};
+
+	struct snap_profile *pr = xcalloc(1, sizeof(*pr));
+	s->profile = pr;
+	pr->frequency_hz = 50;
+	pr->requested_hz = 50;
+	pr->pause_us_p50 = 15;
+	pr->pause_us_p99 = 60;
+	pr->pause_us_max = 80;
+	pr->duration_s = 12;
+	int f_validate = add_frame(pr, "validate_record", "/usr/bin/edc-import");
+	int f_process = add_frame(pr, "process_line", "/usr/bin/edc-import");
+	int f_main = add_frame(pr, "main", "/usr/bin/edc-import");
+	int f_lll = add_frame(pr, "__lll_lock_wait", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	int f_lock = add_frame(pr, "pthread_mutex_lock", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	int f_post = add_frame(pr, "post_ledger", "/usr/bin/edc-import");
+	int f_start = add_frame(pr, "start_thread", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	int f_recv = add_frame(pr, "recv", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	int f_fetch = add_frame(pr, "fetch_his", "/usr/bin/edc-import");
+	int hot[] = {f_validate, f_process, f_main};
+	int waitl[] = {f_lll, f_lock, f_post, f_start};
+	int net[] = {f_recv, f_fetch, f_start};
+	add_stack(pr, 4242, true, 600, 3, hot);
+	add_stack(pr, 4243, false, 300, 4, waitl);
+	add_stack(pr, 4244, false, 300, 4, waitl);
+	add_stack(pr, 4245, false, 200, 3, net);
+	profile_compute_top(pr, "cpu", 0);
+
+	struct snap_thread *t;
+	t = add_thread(s, 4242, "edc-import", 'R', 94.0, 1.5, "", 0);
+	set_stack(t, 3, hot);
+	t->top_frame = f_validate;
+	t = add_thread(s, 4243, "worker-1", 'S', 0.0, 0.1, "futex", 12.5);
+	str_copy(t->syscall_arg, "futex 0x5600aa10 (ledger_lock)", sizeof(t->syscall_arg));
+	set_stack(t, 4, waitl);
+	t->top_frame = f_post;
+	t->futex.valid = true;
+	t->futex.addr = 0x5600aa10;
+	t->futex.symbol = xstrdup("ledger_lock");
+	t = add_thread(s, 4244, "worker-2", 'S', 0.0, 0.2, "futex", 3.0);
+	str_copy(t->syscall_arg, "futex 0x5600aa38 (audit_lock)", sizeof(t->syscall_arg));
+	set_stack(t, 4, waitl);
+	t->top_frame = f_post;
+	t = add_thread(s, 4245, "his-client", 'S', 0.5, 0.4, "recvfrom", 40.0);
+	str_copy(t->syscall_arg, "fd 7: TCP 10.0.0.1:40312 -> 10.0.0.2:5432 ESTABLISHED", sizeof(t->syscall_arg));
+	set_stack(t, 3, net);
+	/* Names a target may choose: an escape sequence, invalid UTF-8,
+	 * non-ASCII and double-width characters. */
+	add_thread(s, 4246, "\x1b[31mevil\x07", 'S', 0, 0, "nanosleep", 1.0);
+	add_thread(s, 4247, "bad\xff\xfe", 'D', 0, 0, "read", 2.0);
+	add_thread(s, 4248, "wörker-€-漢字", 'S', 0, 0, "poll", 0.5);
+	p->threads = s->nthreads;
+
+	s->nsockets = 3;
+	s->sockets = xcalloc(3, sizeof(*s->sockets));
+	s->sockets[0] = (struct snap_socket){.fd = 5, .inode = 1, .state = TCP_ST_LISTEN, .local = "0.0.0.0:8080",
+					     .remote = "0.0.0.0:*", .rx_queue = 0, .tx_queue = 128};
+	s->sockets[1] = (struct snap_socket){.fd = 7, .inode = 2, .state = TCP_ST_ESTABLISHED,
+					     .local = "10.0.0.1:40312", .remote = "10.0.0.2:5432", .rx_queue = 0,
+					     .tx_queue = 4096};
+	s->sockets[2] = (struct snap_socket){.fd = 9, .inode = 3, .state = TCP_ST_CLOSE_WAIT,
+					     .local = "10.0.0.1:8080", .remote = "10.0.0.9:51000", .rx_queue = 1,
+					     .tx_queue = 0};
+
+	s->nlocks = 2;
+	s->locks = xcalloc(2, sizeof(*s->locks));
+	struct snap_lock *l = &s->locks[0];
+	l->address = 0x5600aa10;
+	l->symbol = xstrdup("ledger_lock");
+	str_copy(l->kind, "mutex", sizeof(l->kind));
+	l->owner_tid = 4244;
+	l->owner_function = xstrdup("post_ledger");
+	l->owner_state = 'S';
+	str_copy(l->owner_syscall, "futex", sizeof(l->owner_syscall));
+	l->nwaiters = 1;
+	l->waiters = xcalloc(1, sizeof(*l->waiters));
+	l->waiters[0] = (struct snap_lock_waiter){.tid = 4243, .wait_s = 12.5, .function = xstrdup("post_ledger")};
+	l->max_wait_s = 12.5;
+	l->in_deadlock = true;
+	str_copy(l->owner_syscall_arg, "futex 0x5600aa38 (audit_lock)", sizeof(l->owner_syscall_arg));
+	l->owner_blocked_s = 3.0;
+	l->owner_stack = xmalloc(sizeof(int) * 4);
+	memcpy(l->owner_stack, waitl, sizeof(int) * 4);
+	l->nowner_stack = 4;
+	l->readers = SNAP_UNKNOWN;
+	l->size = 40;
+	l = &s->locks[1];
+	l->address = 0x5600aa38;
+	l->symbol = xstrdup("audit_lock");
+	str_copy(l->kind, "mutex", sizeof(l->kind));
+	l->owner_tid = 4243;
+	l->owner_function = xstrdup("post_ledger");
+	l->owner_state = 'S';
+	l->nwaiters = 1;
+	l->waiters = xcalloc(1, sizeof(*l->waiters));
+	l->waiters[0] = (struct snap_lock_waiter){.tid = 4244, .wait_s = 3.0, .function = xstrdup("post_ledger")};
+	l->max_wait_s = 3.0;
+	l->in_deadlock = true;
+	l->owner_blocked_s = NAN;
+	l->readers = SNAP_UNKNOWN;
+	s->ndeadlocks = 1;
+	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
+	struct snap_deadlock *d = &s->deadlocks[0];
+	d->ntids = d->nlocks = 2;
+	d->tids = xcalloc(2, sizeof(int));
+	d->tids[0] = 4243;
+	d->tids[1] = 4244;
+	d->locks = xcalloc(2, sizeof(uint64_t));
+	d->locks[0] = 0x5600aa10;
+	d->locks[1] = 0x5600aa38;
+	d->symbols = xcalloc(2, sizeof(char *));
+	d->symbols[0] = xstrdup("ledger_lock");
+	d->symbols[1] = xstrdup("audit_lock");
+	d->stalled_s = 9.0;
+	d->functions = xcalloc(2, sizeof(char *));
+	d->functions[0] = xstrdup("post_ledger");
+	d->functions[1] = xstrdup("audit_entry");
+	d->kinds = xcalloc(2, sizeof(char *));
+	d->kinds[0] = xstrdup("mutex");
+	d->kinds[1] = xstrdup("mutex");
+
+	s->nchecks = 3;
+	s->checklist = xcalloc(3, sizeof(*s->checklist));
+	struct snap_check *c = &s->checklist[0];
+	str_copy(c->id, "manual-deploy", sizeof(c->id));
+	str_copy(c->title, "A deploy or config change recently?", sizeof(c->title));
+	str_copy(c->status, "manual", sizeof(c->status));
+	str_copy(c->pane, "overview", sizeof(c->pane));
+	c->next_step = xstrdup("If yes, consider rolling back first.");
+	c = &s->checklist[1];
+	str_copy(c->id, "deadlock", sizeof(c->id));
+	str_copy(c->title, "Threads waiting for each other", sizeof(c->title));
+	str_copy(c->status, "alert", sizeof(c->status));
+	str_copy(c->pane, "locks", sizeof(c->pane));
+	c->evidence = xstrdup("threads 4243 and 4244 wait for each other's locks for 9 s");
+	c->next_step = xstrdup("take the same locks in the same order everywhere");
+	c = &s->checklist[2];
+	str_copy(c->id, "cpu-user", sizeof(c->id));
+	str_copy(c->title, "CPU: user vs system time", sizeof(c->title));
+	str_copy(c->status, "warn", sizeof(c->status));
+	str_copy(c->pane, "funcs", sizeof(c->pane));
+	c->evidence = xstrdup("user 95% of one CPU, sys 2%");
+	c->next_step = xstrdup("validate_record is the top function");
+	return s;
+}
+
+/* A Go process with goroutines and everything else empty but analysed. */
+static struct snapshot *fixture_go(void)
+{
+	struct snapshot *s = fixture_base();
+	str_copy(s->proc.comm, "his-gateway", sizeof(s->proc.comm));
+	str_copy(s->proc.runtime, "go", sizeof(s->proc.runtime));
+	add_thread(s, 4242, "his-gateway", 'S', 1, 1, "futex", 5);
+	s->proc.threads = 1;
+	s->locks = xcalloc(1, sizeof(*s->locks));   /* analysed, none */
+	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
+	s->sockets = xcalloc(1, sizeof(*s->sockets));
+	s->checklist = xcalloc(1, sizeof(*s->checklist));
+	struct snap_goroutines *g = xcalloc(1, sizeof(*g));
+	s->goroutines = g;
+	g->count = 210;
+	str_copy(g->go_version, "go1.19.8", sizeof(g->go_version));
+	g->nby_status = 2;
+	g->by_status = xcalloc(2, sizeof(*g->by_status));
+	g->by_status[0] = (struct snap_count){.name = "waiting", .count = 205};
+	g->by_status[1] = (struct snap_count){.name = "runnable", .count = 5};
+	g->nby_wait_reason = 1;
+	g->by_wait_reason = xcalloc(1, sizeof(*g->by_wait_reason));
+	g->by_wait_reason[0] = (struct snap_count){.name = "chan receive", .count = 200};
+	g->ngroups = 3;
+	g->groups = xcalloc(3, sizeof(*g->groups));
+	struct snap_gr_group *gr = &g->groups[0];
+	gr->count = 200;
+	str_copy(gr->status, "waiting", sizeof(gr->status));
+	str_copy(gr->wait_reason, "chan receive", sizeof(gr->wait_reason));
+	gr->max_wait_s = 300;
+	gr->nframes = 3;
+	gr->frames = xcalloc(3, sizeof(char *));
+	gr->frames[0] = xstrdup("runtime.gopark");
+	gr->frames[1] = xstrdup("runtime.chanrecv");
+	gr->frames[2] = xstrdup("main.submitToHIS");
+	gr->ngoids = 2;
+	gr->goids = xcalloc(2, sizeof(int64_t));
+	gr->goids[0] = 17;
+	gr->goids[1] = 18;
+	gr->stalled_s = 42;
+	gr = &g->groups[1];
+	gr->count = 5;
+	str_copy(gr->status, "runnable", sizeof(gr->status));
+	gr->max_wait_s = NAN;
+	gr->stalled_s = NAN;
+	gr->nframes = 1;
+	gr->frames = xcalloc(1, sizeof(char *));
+	gr->frames[0] = xstrdup("main.worker");
+	gr->ntids = 1;
+	gr->tids = xcalloc(1, sizeof(int));
+	gr->tids[0] = 4242;
+	g->system = 4;
+	g->read_ms = 1.1;
+	gr = &g->groups[2];
+	gr->count = 2;
+	str_copy(gr->status, "waiting", sizeof(gr->status));
+	str_copy(gr->wait_reason, "semacquire", sizeof(gr->wait_reason));
+	gr->max_wait_s = NAN;
+	gr->stalled_s = 30;
+	gr->deadlock_hint = true;
+	gr->nframes = 4;
+	gr->frames = xcalloc(4, sizeof(char *));
+	gr->frames[0] = xstrdup("runtime.gopark");
+	gr->frames[1] = xstrdup("sync.runtime_SemacquireMutex");
+	gr->frames[2] = xstrdup("sync.(*Mutex).lockSlow");
+	gr->frames[3] = xstrdup("main.lockAB");
+	return s;
+}
+
+/* /proc figures only: no stacks, nothing analysed. */
+static struct snapshot *fixture_bare(void)
+{
+	struct snapshot *s = fixture_base();
+	add_thread(s, 4242, "edc-import", 'S', NAN, NAN, "", NAN);
+	s->proc.threads = 1;
+	return s;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static struct canvas *cv80, *cv200;
+
+static void render(struct ui *u, struct canvas *c, const char *what)
+{
+	ui_render(u, c);
+	if (show) {
+		printf("---- %s (%dx%d)\n", what, c->w, c->h);
+		canvas_write(c, stdout);
+	}
+}
+
+static void ui_with(struct ui *u, struct snapshot *s, bool replay)
+{
+	struct ui_opts o = {.delay = 1.0, .out_dir = "/nonexistent", .replay = replay, .utf8 = true,
+			    .stacks_off = s->profile ? NULL : "stack sampling disabled (--no-stacks)"};
+	ui_init(u, &o);
+	ui_set_snapshot(u, s);
+}
+
+#define HAS(c, text) do { \
+		check_count++; \
+		if (!canvas_contains((c), (text))) { \
+			CHECK_FAIL_("screen lacks \"%s\"", (text)); \
+			canvas_write((c), stderr); \
+		} \
+	} while (0)
+
+#define HASNT(c, text) do { \
+		check_count++; \
+		if (canvas_contains((c), (text))) { \
+			CHECK_FAIL_("screen shows \"%s\"", (text)); \
+			canvas_write((c), stderr); \
+		} \
+	} while (0)
+
+/* Row of the canvas that contains text, or -1. */
+static int row_of(const struct canvas *c, const char *text)
+{
+	char buf[4096];
+	for (int y = 0; y < c->h; y++)
+		if (strstr(canvas_row_text(c, y, buf, sizeof(buf)), text))
+			return y;
+	return -1;
+}
+
+/* The checklist item with this id, or NULL; its index, or -1. */
+static int index_of(const struct snapshot *s, const char *id)
+{
+	for (int i = 0; s->checklist && i < s->nchecks; i++)
+		if (strcmp(s->checklist[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+static const struct snap_check *check_of(const struct snapshot *s, const char *id)
+{
+	int i = index_of(s, id);
+	return i < 0 ? NULL : &s->checklist[i];
+}
+
+/* Show the checklist full-screen and move the cursor to item id; false
+ * when it is not in the list. */
+static bool goto_check(struct ui *u, const char *id)
+{
+	ui_key(u, '7');
+	ui_key(u, UI_KEY_HOME);
+	for (int i = 0; i < u->nchk_rows; i++) {
+		if (strcmp(u->snap->checklist[u->chk_rows[u->ps[UI_PANE_CHECKLIST].cursor]].id, id) == 0)
+			return true;
+		ui_key(u, UI_KEY_DOWN);
+	}
+	return false;
+}
+
+static void keys(struct ui *u, const char *k)
+{
+	for (; *k; k++)
+		ui_key(u, *k);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_canvas(void)
+{
+	struct canvas *c = canvas_new(10, 2, true);
+	struct view v = canvas_view(c);
+	char buf[128];
+	int x = view_put(&v, 0, 0, CV_NORMAL, "a漢b");
+	CHECK_EQ_INT(x, 4);                     /* 漢 takes two cells */
+	CHECK_STR(canvas_row_text(c, 0, buf, sizeof(buf)), "a漢b");
+	x = view_put(&v, 1, 0, CV_BOLD, "x\x1b[1m\xff" "yz0123456789");
+	CHECK_EQ_INT(x, 10);                    /* clipped at the edge */
+	CHECK_STR(canvas_row_text(c, 1, buf, sizeof(buf)), "x?[1m\xEF\xBF\xBDyz01");
+	CHECK_EQ_INT(canvas_style_at(c, 1, 0), CV_BOLD);
+	/* A wide character that does not fit is not split. */
+	canvas_clear(c);
+	view_put(&v, 0, 8, CV_NORMAL, "a漢");
+	CHECK_STR(canvas_row_text(c, 0, buf, sizeof(buf)), "        a");
+	/* Views clip to their rectangle. */
+	struct view sub = view_sub(&v, 1, 2, 1, 3);
+	view_put(&sub, 0, 0, CV_NORMAL, "abcdef");
+	CHECK_STR(canvas_row_text(c, 1, buf, sizeof(buf)), "  abc");
+	view_put(&sub, 1, 0, CV_NORMAL, "zzz");   /* outside: nothing */
+	CHECK_EQ_INT(canvas_text_cols("a漢b", true), 4);
+	canvas_free(c);
+	/* Not a UTF-8 terminal: ASCII only. */
+	c = canvas_new(10, 1, false);
+	v = canvas_view(c);
+	view_put(&v, 0, 0, CV_NORMAL, "wö漢");
+	CHECK_STR(canvas_row_text(c, 0, buf, sizeof(buf)), "w??");
+	canvas_free(c);
+}
+
+static void test_header(void)
+{
+	struct ui u;
+	ui_with(&u, fixture_full(), false);
+	render(&u, cv80, "overview, full fixture");
+	HAS(cv80, "PID 4242 (edc-import)");
+	HAS(cv80, "up 1h02m");
+	HAS(cv80, "LIVE");
+	HAS(cv80, "CPU user 95.1%");
+	HAS(cv80, "sys 2.0%");
+	HAS(cv80, "RSS 812M");
+	HAS(cv80, "▁");                        /* a trend is drawn */
+	HAS(cv80, "THR 7 (1 run, 1 D)");
+	HAS(cv80, "FD 10/1024 (1%)");
+	HAS(cv80, "TCP ESTAB 2 CLOSE_WAIT 5 TIME_WAIT 0 LISTEN 1");
+	HAS(cv80, "STK 50Hz 15/80us");          /* "pause" makes room for the verdict */
+	HAS(cv80, "CHECK alert");                /* triage_worst of the checklist */
+	/* CLOSE_WAIT > 0 stands out. */
+	int y = row_of(cv80, "CLOSE_WAIT 5");
+	char buf[512];
+	const char *r = canvas_row_text(cv80, y, buf, sizeof(buf));
+	CHECK_EQ_INT(canvas_style_at(cv80, y, (int)(strstr(r, "CLOSE_WAIT") - r)), CV_ALERT);
+	ui_key(&u, ' ');
+	CHECK(u.frozen);
+	render(&u, cv80, "frozen");
+	HAS(cv80, "FROZEN");
+	HASNT(cv80, "LIVE");
+	ui_key(&u, ' ');
+	CHECK(!u.frozen);
+	u.exited = true;
+	render(&u, cv80, "exited");
+	HAS(cv80, "EXITED");
+	ui_fini(&u);
+
+	ui_with(&u, fixture_go(), true);
+	render(&u, cv80, "go replay");
+	HAS(cv80, "REPLAY");
+	HAS(cv80, "GO 210");
+	HAS(cv80, "2026-11-24 10:00:00 UTC");   /* a replay shows when the data was taken */
+	HAS(cv80, "STK off");
+	ui_fini(&u);
+
+	/* Big TCP counts on 80 columns: short labels, the verdict still shows. */
+	struct snapshot *big = fixture_full();
+	big->proc.tcp.count[TCP_ST_ESTABLISHED] = 25000;
+	big->proc.tcp.count[TCP_ST_CLOSE_WAIT] = 1200;
+	big->proc.tcp.count[TCP_ST_TIME_WAIT] = 30000;
+	ui_with(&u, big, false);
+	render(&u, cv80, "big TCP counts");
+	HAS(cv80, "TCP EST 25000 CLOSE_W 1200 TIME_W 30000 LISTEN 1");
+	HAS(cv80, "CHECK alert");
+	render(&u, cv200, "big TCP counts, wide");
+	HAS(cv200, "STK 50Hz pause 15/80us");
+	HAS(cv200, "TCP ESTAB 25000 CLOSE_WAIT 1200 TIME_WAIT 30000 LISTEN 1");
+	ui_fini(&u);
+
+	ui_with(&u, fixture_bare(), false);
+	render(&u, cv80, "bare");
+	HAS(cv80, "CPU user -");
+	HAS(cv80, "RSS -");
+	HAS(cv80, "TCP unknown");
+	HAS(cv80, "FD - (no permission)");
+	HAS(cv80, "CHECK -");                    /* no checklist in the snapshot */
+	ui_fini(&u);
+}
+
+static void test_funcs(void)
+{
+	struct ui u;
+	ui_with(&u, fixture_full(), false);
+	ui_key(&u, '2');
+	CHECK(!u.overview);
+	CHECK_EQ_INT(u.focus, 0);
+	render(&u, cv80, "functions, cpu");
+	HAS(cv80, "Top functions - cpu, all threads, 600 samples");
+	int y = row_of(cv80, "FUNCTION");
+	CHECK(y > 0);
+	char buf[512];
+	CHECK(strstr(canvas_row_text(cv80, y + 1, buf, sizeof(buf)), "validate_record") != NULL);
+	CHECK(strstr(buf, "100.0%") != NULL);
+	HASNT(cv80, "post_ledger");             /* blocked: not in cpu mode */
+	ui_key(&u, 'w');
+	render(&u, cv80, "functions, wall");
+	HAS(cv80, "wall, all threads, 1400 samples");
+	HAS(cv80, "post_ledger");
+	HAS(cv80, "42.9%");                     /* validate_record flat 600/1400 */
+	ui_key(&u, '>');
+	render(&u, cv80, "functions by cum");
+	y = row_of(cv80, "FUNCTION");
+	CHECK(strstr(canvas_row_text(cv80, y + 1, buf, sizeof(buf)), "start_thread") != NULL);
+	/* The filter. */
+	ui_key(&u, '/');
+	keys(&u, "LEDG");
+	ui_key(&u, UI_KEY_ENTER);
+	render(&u, cv80, "functions filtered");
+	HAS(cv80, "[filter: LEDG]");
+	HAS(cv80, "post_ledger");
+	HASNT(cv80, "validate_record");
+	ui_key(&u, UI_KEY_ESC);
+	CHECK_STR(u.ps[0].filter, "");
+	/* 200 columns: the module column. */
+	render(&u, cv200, "functions wide");
+	HAS(cv200, "libc.so.6");
+	/* The sampler's note shows above the table. */
+	str_copy(u.snap->profile->status, "rate lowered to 20 Hz to keep stops under 1%",
+		 sizeof(u.snap->profile->status));
+	render(&u, cv80, "functions with a sampler note");
+	HAS(cv80, "rate lowered to 20 Hz");
+	HAS(cv80, "validate_record");
+	CHECK_EQ_INT(row_of(cv80, "rate lowered"), 5);
+	CHECK_EQ_INT(row_of(cv80, "FLAT%"), 6);
+	ui_fini(&u);
+
+	ui_with(&u, fixture_bare(), false);
+	ui_key(&u, '2');
+	render(&u, cv80, "functions, no stacks");
+	HAS(cv80, "stacks off: stack sampling disabled (--no-stacks)");
+	ui_key(&u, 'w');
+	CHECK(strstr(u.status, "no stacks") != NULL);
+	ui_fini(&u);
+}
+
+static void test_threads(void)
+{
+	struct ui u;
+	char buf[512];
+	ui_with(&u, fixture_full(), false);
+	ui_key(&u, '3');
+	render(&u, cv80, "threads by CPU");
+	HAS(cv80, "Threads - 7 of 7, by CPU");
+	int y = row_of(cv80, "TID NAME");
+	CHECK(strstr(canvas_row_text(cv80, y + 1, buf, sizeof(buf)), "4242") != NULL);
+	CHECK(strstr(buf, "validate_record") != NULL);
+	HAS(cv80, "futex ledger_lock");          /* syscall_arg, named by its variable */
+	HAS(cv80, "post_ledger");                /* top_frame */
+	/* Odd names render safely. */
+	HASNT(cv80, "\x1b");
+	HAS(cv80, "?[31mevil?");
+	HAS(cv80, "bad\xEF\xBF\xBD");
+	HAS(cv80, "wörker-€-漢字");
+	/* Sort by blocked time: the 40 s recv first. */
+	ui_key(&u, 'b');
+	render(&u, cv80, "threads by blocked");
+	CHECK(strstr(canvas_row_text(cv80, y + 1, buf, sizeof(buf)), "4245") != NULL);
+	CHECK(strstr(buf, "40.0s") != NULL);
+	/* By state: R, then D. */
+	ui_key(&u, 'S');
+	render(&u, cv80, "threads by state");
+	CHECK(strstr(canvas_row_text(cv80, y + 1, buf, sizeof(buf)), " R ") != NULL);
+	CHECK(strstr(canvas_row_text(cv80, y + 2, buf, sizeof(buf)), " D ") != NULL);
+	ui_key(&u, 'I');
+	render(&u, cv80, "threads by state reversed");
+	HAS(cv80, "(reversed)");
+	ui_key(&u, 'I');
+	/* The selection follows its thread across a refresh. */
+	ui_key(&u, 'c');
+	ui_key(&u, UI_KEY_DOWN);
+	int tid = u.sel_tid;
+	CHECK(tid != 0 && tid != 4242);
+	ui_set_snapshot(&u, fixture_full());
+	CHECK_EQ_INT(u.sel_tid, tid);
+	CHECK_EQ_INT(u.snap->threads[u.thr_rows[u.ps[1].cursor]].tid, tid);
+	/* Filter by name, tid or function. */
+	ui_key(&u, '/');
+	keys(&u, "worker");
+	ui_key(&u, UI_KEY_ENTER);
+	render(&u, cv80, "threads filtered by name");
+	HAS(cv80, "2 of 7");                     /* worker-1, worker-2 (not wörker) */
+	ui_key(&u, UI_KEY_ESC);
+	ui_key(&u, '/');
+	keys(&u, "4245");
+	ui_key(&u, UI_KEY_ENTER);
+	CHECK_EQ_INT(u.nthr_rows, 1);
+	ui_key(&u, UI_KEY_ESC);
+	ui_key(&u, '/');
+	keys(&u, "post_led");
+	ui_key(&u, UI_KEY_ENTER);
+	CHECK_EQ_INT(u.nthr_rows, 2);
+	/* Enter: the full stack of the selected thread. */
+	ui_key(&u, UI_KEY_HOME);
+	ui_key(&u, UI_KEY_ENTER);
+	CHECK(u.stack_tid == 4243 || u.stack_tid == 4244);
+	render(&u, cv80, "stack of a thread");
+	HAS(cv80, "stack (innermost first), 4 frames");
+	HAS(cv80, "#0   __lll_lock_wait");
+	HAS(cv80, "start_thread");
+	HAS(cv80, "waiting on futex");
+	ui_key(&u, UI_KEY_ESC);
+	CHECK_EQ_INT(u.stack_tid, 0);
+	/* f: that thread's top functions. */
+	ui_key(&u, 'f');
+	CHECK_EQ_INT(u.focus, 0);
+	render(&u, cv80, "one thread's functions, cpu");
+	char scope[64];
+	snprintf(scope, sizeof(scope), "cpu, thread %d worker-", u.func_tid);
+	HAS(cv80, scope);
+	HAS(cv80, "no cpu samples yet");         /* a blocked thread never ran */
+	ui_key(&u, 'w');
+	render(&u, cv80, "one thread's functions, wall");
+	HAS(cv80, "wall, thread");
+	HAS(cv80, "300 samples");
+	HAS(cv80, "post_ledger");
+	HASNT(cv80, "validate_record");
+	ui_key(&u, 'a');
+	CHECK_EQ_INT(u.func_tid, 0);
+	render(&u, cv80, "all threads' functions again");
+	HAS(cv80, "validate_record");
+	ui_fini(&u);
+}
+
+static void test_locks(void)
+{
+	struct ui u;
+	ui_with(&u, fixture_full(), false);
+	ui_key(&u, '4');
+	render(&u, cv80, "locks");
+	HAS(cv80, "DEADLOCK 1: 2 threads wait for each other, no progress for 9.0s");
+	HAS(cv80, "thread 4243 worker-1 in post_ledger waits for mutex ledger_lock, held by");
+	HAS(cv80, "ledger_lock");
+	HAS(cv80, "4244 worker-2");
+	HAS(cv80, "<- 4243 worker-1 waits 12.5s in post_ledger");
+	int y = row_of(cv80, "DEADLOCK 1");
+	CHECK_EQ_INT(canvas_style_at(cv80, y, 2), CV_ALERT);
+	/* Wide, full-screen: the selected lock's holder and its stack. */
+	render(&u, cv200, "locks wide");
+	HAS(cv200, "thread 4243 worker-1 in post_ledger waits for mutex ledger_lock (0x5600aa10), held by thread 4244");
+	HAS(cv200, "holder of ledger_lock: 4244 worker-2");
+	HAS(cv200, "now in post_ledger [S futex 0x5600aa38 (audit_lock) for 3.0s]");
+	HAS(cv200, "#0   __lll_lock_wait");
+	HASNT(cv200, "CONTENDED");               /* flags: in a deadlock, not contended */
+	ui_key(&u, UI_KEY_DOWN);
+	render(&u, cv200, "locks wide, second lock");
+	HAS(cv200, "holder of audit_lock: 4243 worker-1");
+	HAS(cv200, "no stack of the holder in this snapshot");
+	ui_key(&u, UI_KEY_UP);
+	/* Enter: the owner's stack in the threads pane. */
+	ui_key(&u, UI_KEY_ENTER);
+	CHECK_EQ_INT(u.focus, 1);
+	CHECK_EQ_INT(u.stack_tid, 4244);
+	ui_fini(&u);
+
+	ui_with(&u, fixture_go(), false);
+	ui_key(&u, '4');
+	render(&u, cv80, "locks, none");
+	HAS(cv80, "no lock waits");
+	ui_fini(&u);
+	ui_with(&u, fixture_bare(), false);
+	ui_key(&u, '4');
+	render(&u, cv80, "locks, not analysed");
+	HAS(cv80, "lock waits not analysed");
+	ui_fini(&u);
+}
+
+static void test_files(void)
+{
+	struct ui u;
+	char buf[512];
+	ui_with(&u, fixture_full(), false);
+	ui_key(&u, '5');
+	render(&u, cv80, "files");
+	HAS(cv80, "FDS 10 open of 1024 (1%): file 5, socket 3, pipe 1, anon_inode 1, other 0");
+	HAS(cv80, "CLOSE_WAIT 5");
+	HAS(cv80, "10.0.0.2:5432");
+	HAS(cv80, "4096");
+	HAS(cv80, "NET TIME_WAIT 321 in the network namespace");
+	/* CLOSE_WAIT sockets first, in the alert style. */
+	int y = row_of(cv80, "RECV-Q");
+	CHECK(strstr(canvas_row_text(cv80, y + 1, buf, sizeof(buf)), "CLOSE_WAIT") != NULL);
+	CHECK_EQ_INT(canvas_style_at(cv80, y + 1, 8), CV_SEL);  /* selected, focused */
+	CHECK_EQ_INT(canvas_style_at(cv80, y + 2, 8), CV_NORMAL);
+	ui_key(&u, '/');
+	keys(&u, ":5432");
+	ui_key(&u, UI_KEY_ENTER);
+	CHECK_EQ_INT(u.nsock_rows, 1);
+	ui_fini(&u);
+	ui_with(&u, fixture_bare(), false);
+	ui_key(&u, '5');
+	render(&u, cv80, "files, nothing");
+	HAS(cv80, "socket list not collected");
+	HAS(cv80, "states unknown");
+	ui_fini(&u);
+	ui_with(&u, fixture_go(), false);
+	ui_key(&u, '5');
+	render(&u, cv80, "files, no sockets");
+	HAS(cv80, "no TCP sockets");
+	ui_fini(&u);
+}
+
+static void test_goroutines(void)
+{
+	struct ui u;
+	ui_with(&u, fixture_go(), false);
+	ui_key(&u, '6');
+	render(&u, cv80, "goroutines");
+	HAS(cv80, "210 goroutines (+4 of the runtime) in 3 groups, go1.19.8");
+	render(&u, cv200, "goroutines wide");
+	HAS(cv200, "in 3 groups, go1.19.8, read in 1.1 ms");
+	render(&u, cv80, "goroutines");
+	HAS(cv80, "waiting 205, runnable 5");
+	HAS(cv80, "chan receive 200");
+	HAS(cv80, "main.submitToHIS");           /* first frame outside the runtime */
+	HASNT(cv80, "runtime.gopark");
+	HAS(cv80, "42.0s");                      /* no progress for */
+	HAS(cv80, "DEADLOCK? main.lockAB");      /* the program's frame, not sync's */
+	HASNT(cv80, "sync.runtime_SemacquireMutex");
+	CHECK_EQ_INT(canvas_style_at(cv80, row_of(cv80, "DEADLOCK?"), 2), CV_ALERT);
+	ui_key(&u, UI_KEY_ENTER);
+	render(&u, cv80, "goroutine group unfolded");
+	HAS(cv80, "#0  runtime.gopark");
+	HAS(cv80, "goroutines 17 18");
+	ui_key(&u, UI_KEY_DOWN);
+	ui_key(&u, UI_KEY_ENTER);
+	render(&u, cv80, "second group unfolded");
+	HAS(cv80, "running on threads 4242");
+	HASNT(cv80, "goroutines 17 18");         /* one group unfolded at a time */
+	ui_fini(&u);
+	ui_with(&u, fixture_full(), false);
+	ui_key(&u, '6');
+	render(&u, cv80, "goroutines, native");
+	HAS(cv80, "not a Go program");
+	ui_fini(&u);
+	struct snapshot *s = fixture_bare();
+	str_copy(s->proc.runtime, "go", sizeof(s->proc.runtime));
+	snapshot_add_error(s, "goroutines", "runtime.allgs not found (stripped binary)");
+	ui_with(&u, s, false);
+	ui_key(&u, '6');
+	render(&u, cv80, "goroutines, not read");
+	HAS(cv80, "goroutines not read: runtime.allgs not found");
+	ui_fini(&u);
+}
+
+static void test_checklist(void)
+{
+	struct ui u;
+	ui_with(&u, fixture_full(), false);
+	ui_key(&u, '7');
+	render(&u, cv80, "checklist");
+	HAS(cv80, "3 items, 1 alert, 1 warn, most severe first");
+	HAS(cv80, "ASK");
+	HAS(cv80, "ALERT");
+	HAS(cv80, "threads 4243 and 4244 wait");
+	HAS(cv80, "next step");
+	/* Most severe first: the alert, the warning, then the question. */
+	CHECK(row_of(cv80, "ALERT") < row_of(cv80, "WARN"));
+	CHECK(row_of(cv80, "WARN") < row_of(cv80, "ASK "));
+	ui_key(&u, '<');
+	render(&u, cv80, "checklist in walk order");
+	HAS(cv80, "in walk order");
+	CHECK(row_of(cv80, "ASK ") < row_of(cv80, "ALERT"));
+	ui_key(&u, '>');
+	/* y: answer the manual item, then a note. */
+	CHECK(goto_check(&u, "manual-deploy"));
+	ui_key(&u, 'y');
+	CHECK_EQ_INT(u.prompt, UI_PROMPT_NOTE);
+	render(&u, cv80, "note prompt");
+	HAS(cv80, "Note for manual-deploy");
+	keys(&u, "v2.3 at 09:55");
+	ui_key(&u, UI_KEY_ENTER);
+	CHECK_EQ_INT(u.answers.n, 1);
+	CHECK_STR(u.answers.item[0].id, "manual-deploy");
+	CHECK_STR(u.answers.item[0].answer, "yes");
+	CHECK_STR(u.answers.item[0].note, "v2.3 at 09:55");
+	CHECK(u.requests & UI_REQ_ANSWERS);      /* passed on to the worker */
+	/* The rules ran again with the answer (triage_evaluate). */
+	const struct snap_check *c = check_of(u.snap, "manual-deploy");
+	CHECK(c && strcmp(c->answer, "yes") == 0 && c->note && strcmp(c->note, "v2.3 at 09:55") == 0);
+	CHECK(check_of(u.snap, "deadlock") && strcmp(check_of(u.snap, "deadlock")->status, "alert") == 0);
+	render(&u, cv200, "answered");
+	HAS(cv200, "answered yes: v2.3 at 09:55");
+	HAS(cv200, "CHECK alert");
+	/* Answers survive a new snapshot. */
+	ui_set_snapshot(&u, fixture_full());
+	c = check_of(u.snap, "manual-deploy");
+	CHECK(c && strcmp(c->answer, "yes") == 0 && c->note && strcmp(c->note, "v2.3 at 09:55") == 0);
+	/* n on an automatic item only says so. */
+	CHECK(goto_check(&u, "deadlock"));
+	/* The selected item stays selected when a new snapshot comes. */
+	ui_set_snapshot(&u, fixture_full());
+	CHECK_STR(u.snap->checklist[u.chk_rows[u.ps[UI_PANE_CHECKLIST].cursor]].id, "deadlock");
+	ui_key(&u, 'n');
+	CHECK_EQ_INT(u.prompt, UI_PROMPT_NONE);
+	CHECK_EQ_INT(u.answers.n, 1);
+	/* Enter: the pane with the evidence. */
+	ui_key(&u, UI_KEY_ENTER);
+	CHECK_EQ_INT(u.focus, 2);                /* locks */
+	CHECK(!u.overview);
+	CHECK(goto_check(&u, "hot-function"));
+	ui_key(&u, UI_KEY_ENTER);
+	CHECK_EQ_INT(u.focus, 0);                /* funcs */
+	CHECK(goto_check(&u, "manual-traffic"));
+	ui_key(&u, UI_KEY_ENTER);
+	CHECK(u.overview);                       /* a manual item: the overview */
+	ui_fini(&u);
+
+	ui_with(&u, fixture_full(), true);
+	CHECK(goto_check(&u, "manual-deploy"));
+	ui_key(&u, 'y');
+	CHECK_EQ_INT(u.prompt, UI_PROMPT_NONE);
+	CHECK(strstr(u.status, "read-only") != NULL);
+	ui_fini(&u);
+	ui_with(&u, fixture_bare(), false);
+	ui_key(&u, '7');
+	render(&u, cv80, "no checklist");
+	HAS(cv80, "checklist not evaluated");
+	ui_fini(&u);
+}
+
+static void test_overview(void)
+{
+	struct ui u;
+	ui_with(&u, fixture_full(), false);
+	render(&u, cv80, "overview 80x24 with deadlock");
+	HAS(cv80, "Top functions");
+	HAS(cv80, "Lock waits");
+	HAS(cv80, "Threads");
+	HAS(cv80, "validate_record");
+	HAS(cv80, "1Overview 2Funcs 3Threads 4Locks 5Files 6Go 7Check");
+	render(&u, cv200, "overview 200x50");
+	HAS(cv200, "Top functions");
+	HAS(cv200, "Threads");
+	HAS(cv200, "Triage checklist");
+	HAS(cv200, "Lock waits");
+	HAS(cv200, "Files and sockets");
+	HAS(cv200, "10.0.0.2:5432");
+	HAS(cv200, "spaceFreeze sSave");
+	/* Two columns: the checklist sits right of the functions. */
+	CHECK_EQ_INT(row_of(cv200, "Triage checklist"), row_of(cv200, "Top functions"));
+	/* Tab walks the panes shown. */
+	CHECK_EQ_INT(u.focus, 0);
+	ui_key(&u, UI_KEY_TAB);
+	CHECK_EQ_INT(u.focus, 1);
+	ui_key(&u, UI_KEY_TAB);
+	CHECK(u.focus != 0 && u.focus != 1);
+	ui_key(&u, UI_KEY_BTAB);
+	CHECK_EQ_INT(u.focus, 1);
+	ui_fini(&u);
+
+	ui_with(&u, fixture_go(), false);
+	render(&u, cv200, "overview 200x50 go");
+	HAS(cv200, "Goroutines");
+	HAS(cv200, "main.submitToHIS");
+	ui_fini(&u);
+
+	/* Too small. */
+	struct canvas *small = canvas_new(79, 24, true);
+	ui_with(&u, fixture_full(), false);
+	render(&u, small, "79x24");
+	HAS(small, "terminal too small: 79x24");
+	canvas_resize(small, 80, 23);
+	render(&u, small, "80x23");
+	HAS(small, "terminal too small: 80x23");
+	canvas_free(small);
+	/* Before the first snapshot. */
+	ui_fini(&u);
+	struct ui_opts o = {.delay = 1};
+	ui_init(&u, &o);
+	render(&u, cv80, "no snapshot yet");
+	HAS(cv80, "waiting for the first reading");
+	ui_key(&u, '3');
+	ui_key(&u, UI_KEY_DOWN);
+	render(&u, cv80, "no snapshot yet, threads");
+	ui_fini(&u);
+}
+
+static void test_help_and_keys(void)
+{
+	struct ui u;
+	ui_with(&u, fixture_full(), false);
+	ui_key(&u, '?');
+	CHECK(u.help);
+	render(&u, cv80, "help");
+	HAS(cv80, "q F10");
+	HAS(cv80, "freeze / unfreeze");
+	HAS(cv80, "more: Down / PgDn");
+	for (int i = 0; i < 40; i++)
+		ui_key(&u, UI_KEY_PGDN);
+	render(&u, cv80, "help scrolled");
+	HAS(cv80, "y n u");                      /* the checklist keys, last */
+	ui_key(&u, 'x');
+	CHECK(!u.help);
+	render(&u, cv200, "help wide");
+	ui_key(&u, 'h');
+	render(&u, cv200, "help wide");
+	HAS(cv200, "Threads");
+	HAS(cv200, "y n u");
+	ui_key(&u, UI_KEY_ESC);
+	CHECK(!u.help);
+	/* z asks the worker; in a replay it does not. */
+	ui_key(&u, 'z');
+	CHECK(u.requests & UI_REQ_RESET_PROFILE);
+	ui_key(&u, 'q');
+	CHECK(u.quit);
+	ui_fini(&u);
+	ui_with(&u, fixture_full(), true);
+	ui_key(&u, 'z');
+	CHECK_EQ_INT(u.requests, 0);
+	ui_key(&u, ' ');
+	CHECK(!u.frozen);
+	ui_key(&u, 's');
+	CHECK(strstr(u.status, "replay") != NULL);
+	ui_fini(&u);
+}
+
+static char tmpdir[64];
+
+static void test_save(void)
+{
+	struct ui u;
+	struct ui_opts o = {.delay = 1, .out_dir = tmpdir, .utf8 = true};
+	ui_init(&u, &o);
+	ui_set_snapshot(&u, fixture_full());
+	char name[256];
+	ui_save_name(u.snap, name, sizeof(name));
+	CHECK_STR(name, "cdtop-edc-import-4242-20261124T100000Z");
+	/* A manual answer goes into the file. */
+	CHECK(goto_check(&u, "manual-deploy"));
+	ui_key(&u, 'n');
+	keys(&u, "no deploy today");
+	ui_key(&u, UI_KEY_ENTER);
+	/* Per-thread view on screen: the file still has the whole process. */
+	ui_key(&u, '3');
+	ui_key(&u, 'f');
+	CHECK(u.func_tid != 0);
+	ui_key(&u, 's');
+	CHECK(strstr(u.status, "saved ") != NULL);
+	char json[512], txt[512];
+	snprintf(json, sizeof(json), "%s/%s.json", tmpdir, name);
+	snprintf(txt, sizeof(txt), "%s/%s.txt", tmpdir, name);
+	CHECK_STR(u.saved_json, json);
+	CHECK_STR(u.saved_txt, txt);
+	struct stat st;
+	CHECK(stat(json, &st) == 0 && (st.st_mode & 0777) == 0600);
+	CHECK(stat(txt, &st) == 0 && (st.st_mode & 0777) == 0600);
+	json_error_t je;
+	json_t *root = json_load_file(json, 0, &je);
+	CHECK(root != NULL);
+	if (root) {
+		CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(root, "process"), "pid")), 4242);
+		json_t *top = json_object_get(json_object_get(root, "profile"), "top_functions");
+		CHECK(json_array_size(top) > 1);
+		CHECK_STR(json_string_value(json_object_get(json_array_get(top, 0), "function")), "validate_record");
+		json_t *list = json_object_get(root, "checklist"), *c0 = NULL;
+		for (size_t i = 0; i < json_array_size(list); i++)
+			if (strcmp(json_string_value(json_object_get(json_array_get(list, i), "id")), "manual-deploy") == 0)
+				c0 = json_array_get(list, i);
+		CHECK(c0 != NULL);
+		CHECK_STR(json_string_value(json_object_get(c0, "answer")), "no");
+		CHECK_STR(json_string_value(json_object_get(c0, "note")), "no deploy today");
+		json_decref(root);
+	}
+	render(&u, cv200, "saved");
+	HAS(cv200, "saved ");
+	HAS(cv200, ".json and ");
+	/* An unwritable directory: the error is shown, nothing is fatal. */
+	u.opts.out_dir = "/nonexistent/dir";
+	CHECK_EQ_INT(ui_save(&u), -1);
+	CHECK(strstr(u.status, "NOT SAVED: cannot write /nonexistent/dir/") != NULL);
+	CHECK(strstr(u.status, "No such file or directory") != NULL);
+	render(&u, cv80, "save failed");
+	HAS(cv80, "NOT SAVED");
+	ui_fini(&u);
+	unlink(json);
+	unlink(txt);
+	rmdir(tmpdir);
+}
+
+/* The real snapshot files (taken by cdtop from the test targets), loaded
+ * as cdtop -r does, in every pane at both sizes. */
+static void test_replay_files(void)
+{
+	const char *fx = getenv("FIXTURES");
+	static const char *const files[] = {"cpu_burn", "threads_mix", "fd_tcp", "rss_grow", "sleep_idle"};
+	CHECK(fx != NULL);
+	if (!fx)
+		return;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[1024], err[512], what[128];
+		snprintf(path, sizeof(path), "%s/snapshots/%s.json", fx, files[i]);
+		struct snapshot *s = snapshot_load(path, err, sizeof(err));
+		CHECK(s != NULL);
+		if (!s) {
+			fprintf(stderr, "%s\n", err);
+			continue;
+		}
+		json_error_t je;
+		json_t *root = json_load_file(path, 0, &je);
+		CHECK(root != NULL);
+		const char *top = json_string_value(json_object_get(json_array_get(
+			json_object_get(json_object_get(root, "profile"), "top_functions"), 0), "function"));
+		char pidcomm[128];
+		snprintf(pidcomm, sizeof(pidcomm), "PID %d (%s)", s->proc.pid, s->proc.comm);
+		struct ui u;
+		ui_with(&u, s, true);
+		snprintf(what, sizeof(what), "replay %s", files[i]);
+		render(&u, cv80, what);
+		HAS(cv80, pidcomm);
+		HAS(cv80, "REPLAY");
+		ui_key(&u, '2');
+		render(&u, cv80, what);
+		char buf[512];
+		int y = row_of(cv80, "FUNCTION");
+		CHECK(y > 0 && top && strstr(canvas_row_text(cv80, y + 1, buf, sizeof(buf)), top));
+		for (int k = '1'; k <= '7'; k++) {
+			ui_key(&u, k);
+			render(&u, cv80, what);
+			HAS(cv80, pidcomm);
+			render(&u, cv200, what);
+			HAS(cv200, pidcomm);
+		}
+		ui_key(&u, 'w');
+		ui_key(&u, '3');
+		ui_key(&u, UI_KEY_ENTER);
+		render(&u, cv80, what);
+		HAS(cv80, "stack");
+		json_decref(root);
+		ui_fini(&u);
+	}
+}
+
+int main(void)
+{
+	if (!setlocale(LC_ALL, "C.UTF-8"))
+		setlocale(LC_ALL, "en_US.UTF-8");
+	show = getenv("CDTOP_TEST_SHOW") != NULL;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cdtop-test-ui.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	cv80 = canvas_new(80, 24, true);
+	cv200 = canvas_new(200, 50, true);
+	test_canvas();
+	test_header();
+	test_funcs();
+	test_threads();
+	test_locks();
+	test_files();
+	test_goroutines();
+	test_checklist();
+	test_overview();
+	test_help_and_keys();
+	test_save();
+	test_replay_files();
+	canvas_free(cv80);
+	canvas_free(cv200);
+	return CHECK_DONE();
+}
