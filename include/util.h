@@ -35,6 +35,24 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
  * its length. Returns NULL and sets errno on failure. Caller frees. */
 char *read_file_alloc_at(int dirfd, const char *path, size_t *out_len);
 
+/* Little-endian (host order) loads from unaligned bytes. */
+static inline uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+	__builtin_memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+	__builtin_memcpy(&v, p, 8);
+	return v;
+}
+
+/* A 64-bit mix of x (the murmur3 finalizer) for hash tables. */
+uint64_t hash64(uint64_t x);
+
 /* CLOCK_MONOTONIC in seconds. */
 double now_mono(void);
 

@@ -102,30 +102,6 @@ struct golang {
 	size_t iov_cap;
 };
 
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t hash64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 #define GATHER_GAP 4096          /* g structs: merge across other heap objects */
 #define STACK_GATHER_GAP 64      /* stacks: not across the unused bottom of the next one
 				    (three times the bytes for a 2 KiB stack: measured slower) */

@@ -114,16 +114,6 @@ struct profiler {
 	bool leader_refused;
 };
 
-static uint64_t hash64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 /* Intern (function, module) -> frame index. Linear probing on a small
  * side table would be faster; frames number in the thousands at most and
  * this runs once per new IP, so a scan is fine. */

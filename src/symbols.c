@@ -98,20 +98,6 @@ static void symvec_push(struct symvec *sv, const struct rawsym *r)
 	sv->v[sv->n++] = *r;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
 /* ---- ELF symbol tables ------------------------------------------------ */
 
 /* Name of section scn of e, or "" */

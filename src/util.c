@@ -127,6 +127,16 @@ char *read_file_alloc_at(int dirfd, const char *path, size_t *out_len)
 	return buf;
 }
 
+uint64_t hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
 double now_mono(void)
 {
 	struct timespec ts;
