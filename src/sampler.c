@@ -20,11 +20,15 @@
  * arrival order), its slot refilled with the next thread. On a saturated
  * machine an interrupted thread stops only when the scheduler next runs
  * it; one thread at a time would cost that delay per thread, the window
- * costs it about once per round. Each thread is let go right after its
+ * costs it about once per round. The window only opens while threads are
+ * slow to stop (GRACE_NS): threads that stop at once are taken one by
+ * one, so none waits stopped behind another. Each thread is let go right after its
  * own copy; unwinding (the caller's callback) runs only when no stopped
  * thread is waiting for us. A pause is an upper bound: from the later of
- * the thread's interrupt and the last moment no stop was ready (a WNOHANG
- * wait that found nothing), to its detach.
+ * the thread's interrupt and the last moment no thread of ours was known
+ * to be stopped (a WNOHANG wait that found nothing, or the wake-up from a
+ * blocking wait minus the time cdtop then waited for a CPU and a 50 us
+ * margin), to its detach.
  */
 #include "sampler.h"
 #include "util.h"
@@ -45,6 +49,8 @@
 
 #define WAIT_TIMEOUT_NS 1500000000ULL  /* 1.5 s: a runnable thread on a saturated machine may wait that long for a CPU */
 #define MAX_PENDING 256
+#define WAKE_MARGIN_NS 50000ULL        /* kernel wake-up path of the tracer, generous */
+#define GRACE_NS 200000ULL             /* an interrupted thread slower than this waits for a CPU */
 
 static volatile int pending[MAX_PENDING];
 static volatile int npending;
@@ -256,16 +262,36 @@ void sampler_pool_free(struct sampler_pool *p)
 	free(p);
 }
 
+/* Nanoseconds this thread has spent runnable but waiting for a CPU
+ * (second field of /proc/thread-self/schedstat), or 0 when unreadable. */
+static uint64_t my_runqueue_wait_ns(void)
+{
+	static _Thread_local int fd = -2;
+	if (fd == -2)
+		fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	char buf[96];
+	ssize_t n = fd >= 0 ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *sp = strchr(buf, ' ');
+	return sp ? strtoull(sp + 1, NULL, 10) : 0;
+}
+
 /* Wait for any traced thread to change state until `deadline`. Returns
- * its tid, 0 on timeout, -1 when nothing is traced. */
-static int wait_any(int *st, uint64_t deadline)
+ * its tid, 0 on timeout, -1 when nothing is traced. *stopped_after gets
+ * a time before which no thread of ours had stopped: the moment we woke
+ * up, minus the time we then waited for a CPU (our schedstat) and a
+ * margin for the wake-up itself. */
+static int wait_any(int *st, uint64_t deadline, uint64_t *stopped_after)
 {
 	if (timer_setup() < 0) {
 		for (;;) {
 			pid_t r = waitpid(-1, st, __WALL | WNOHANG);
 			if (r != 0)
 				return r > 0 ? r : (errno == EINTR ? 0 : -1);
-			if (mono_ns() >= deadline)
+			*stopped_after = mono_ns();
+			if (*stopped_after >= deadline)
 				return 0;
 			sched_yield();
 		}
@@ -273,6 +299,7 @@ static int wait_any(int *st, uint64_t deadline)
 	uint64_t now = mono_ns();
 	if (now >= deadline)
 		return 0;
+	uint64_t q0 = my_runqueue_wait_ns();
 	timer_arm(deadline - now);
 	pid_t r;
 	int e;
@@ -280,10 +307,15 @@ static int wait_any(int *st, uint64_t deadline)
 		r = waitpid(-1, st, __WALL);
 		e = errno;
 	} while (r < 0 && e == EINTR && !timer_fired);
+	uint64_t woke = mono_ns(), q = my_runqueue_wait_ns() - q0;
 	struct itimerspec off = {{0, 0}, {0, 0}};
 	timer_settime(wait_timer, 0, &off, NULL);
-	if (r > 0)
+	if (r > 0) {
+		uint64_t before = woke - q - WAKE_MARGIN_NS;
+		if (q0 && before > *stopped_after && before < woke)
+			*stopped_after = before;
 		return r;
+	}
 	return r < 0 && e == ECHILD ? -1 : 0;
 }
 
@@ -339,7 +371,17 @@ void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int 
 	block_jobsigs(&oldmask);
 	for (;;) {
 		uint64_t now = mono_ns();
-		/* Fill free slots, and retry refused seizes whose time came. */
+		/* Fill free slots. Start (seize, interrupt) one thread at a
+		 * time, and the next only when every interrupted thread has
+		 * been waited for GRACE_NS without stopping: a sleeping or
+		 * on-CPU thread stops within microseconds and is handled
+		 * before the next one is stopped (no queue of stopped threads
+		 * waiting for us); a runnable thread waiting for a CPU is
+		 * slow to stop, and then the window opens wider. */
+		uint64_t newest = 0;
+		for (int i = 0; i < SAMPLER_WINDOW; i++)
+			if (sl[i].st == SL_WAIT && sl[i].t0 > newest)
+				newest = sl[i].t0;
 		for (int i = 0; i < SAMPLER_WINDOW; i++) {
 			struct slot *s = &sl[i];
 			if (s->st == SL_FREE && next < n) {
@@ -350,11 +392,14 @@ void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int 
 				s->st = SL_START;
 				busy++;
 			}
-			if (s->st == SL_START && s->retry_at <= now) {
-				if (start_grab(pid, s))
+			if (s->st == SL_START && s->retry_at <= now && (!newest || now >= newest + GRACE_NS)) {
+				if (start_grab(pid, s)) {
 					seized_tids[i] = s->g.tid;
+					newest = s->t0;
+				}
 			}
 		}
+		uint64_t gate_at = newest ? newest + GRACE_NS : 0;
 		if (!busy)
 			break;
 		/* Take every stop that is ready; only then do other work. */
@@ -380,14 +425,15 @@ void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int 
 			bool waiting = false;
 			for (int i = 0; i < SAMPLER_WINDOW; i++) {
 				uint64_t t = sl[i].st == SL_WAIT ? sl[i].t0 + WAIT_TIMEOUT_NS
-					   : sl[i].st == SL_START ? sl[i].retry_at : UINT64_MAX;
+					   : sl[i].st == SL_START ? (sl[i].retry_at > gate_at ? sl[i].retry_at : gate_at)
+					   : UINT64_MAX;
 				if (sl[i].st == SL_WAIT)
 					waiting = true;
 				if (t < until)
 					until = t;
 			}
 			if (waiting || until != UINT64_MAX) {
-				tid = waiting ? wait_any(&st, until) : 0;
+				tid = waiting ? wait_any(&st, until, &empty_at) : 0;
 				if (!waiting) {
 					struct timespec ts = {0, (long)(until > mono_ns() ? until - mono_ns() : 0)};
 					nanosleep(&ts, NULL);
