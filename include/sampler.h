@@ -38,7 +38,7 @@ struct stack_grab {
 	uint64_t pause_ns;              /* from PTRACE_INTERRUPT to PTRACE_DETACH */
 };
 
-#define SAMPLER_WINDOW 64               /* threads interrupted at once at most */
+#define SAMPLER_WINDOW 256              /* threads interrupted at once at most */
 
 /* Stack buffers and slots of the grab window. */
 struct sampler_pool;

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 static volatile sig_atomic_t interrupted;
 
@@ -82,6 +83,8 @@ static void usage(FILE *f)
 "      --fail-on LEVEL    with --snapshot: exit 11 when the triage checklist has an\n"
 "                         item at LEVEL or worse (alert, or warn = warn or alert)\n"
 "      --no-stacks        do not sample stacks (no ptrace): /proc figures only\n"
+"      --nice N           run cdtop itself at nice N when permitted (default -10, so\n"
+"                         it is served promptly on a saturated machine; 0 = as started)\n"
 "      --stacks           print every thread's current stack once and exit\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n"
@@ -233,7 +236,7 @@ static int run_replay(const char *path, const char *out_dir)
 int main(int argc, char **argv)
 {
 	enum { OPT_DURATION = 256, OPT_FORMAT, OPT_MODE, OPT_NO_STACKS, OPT_STACKS, OPT_OUT_DIR,
-	       OPT_FAIL_ON };
+	       OPT_FAIL_ON, OPT_NICE };
 	static const struct option opts[] = {
 		{"pid", required_argument, NULL, 'p'},
 		{"delay", required_argument, NULL, 'd'},
@@ -247,6 +250,7 @@ int main(int argc, char **argv)
 		{"replay", required_argument, NULL, 'r'},
 		{"out-dir", required_argument, NULL, OPT_OUT_DIR},
 		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"nice", required_argument, NULL, OPT_NICE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -259,6 +263,7 @@ int main(int argc, char **argv)
 	const char *mode = "auto";
 	bool no_stacks = false, stacks_once = false;
 	const char *fail_on = NULL;
+	long nice_level = CDTOP_DEFAULT_NICE;
 	int c;
 
 	setlocale(LC_ALL, "");
@@ -316,6 +321,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_OUT_DIR:
 			out_dir = optarg;
+			break;
+		case OPT_NICE:
+			errno = 0;
+			nice_level = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || nice_level < -20 || nice_level > 19)
+				return usage_error("invalid nice value '%s': expected -20 to 19", optarg);
 			break;
 		case OPT_FAIL_ON:
 			if (strcmp(optarg, "alert") && strcmp(optarg, "warn"))
@@ -385,6 +396,14 @@ int main(int argc, char **argv)
 	}
 
 	catch_signals();
+	/* On a saturated machine cdtop is one runnable task among many and
+	 * gets its share of a CPU late: threads it stopped wait for it, and a
+	 * round over them takes seconds. Like atop, run at a higher priority
+	 * where permitted (root, CAP_SYS_NICE); cdtop's CPU use is small, so
+	 * this changes when it runs, not how much. Threads made later (the
+	 * screen's worker) inherit it. Refused: stay as we are. */
+	if (nice_level != 0)
+		(void)setpriority(PRIO_PROCESS, 0, (int)nice_level);
 
 	struct session *ss;
 	struct session_opts so = {.pid = (int)pid, .hz = hz, .mode = mode, .no_stacks = no_stacks};

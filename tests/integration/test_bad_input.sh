@@ -53,6 +53,8 @@ bad 2 "--duration abc" -p "$SLEEPER" --snapshot @D/x.json --duration abc
 bad 2 "--format xml" -p "$SLEEPER" --snapshot @D/x.json --format xml
 bad 2 "--fail-on maybe" -p "$SLEEPER" --snapshot @D/x.json --fail-on maybe
 bad 2 "--fail-on without --snapshot" -p "$SLEEPER" --fail-on alert
+bad 2 "--nice 40" -p "$SLEEPER" --snapshot @D/x.json --nice 40
+bad 2 "--nice x" -p "$SLEEPER" --snapshot @D/x.json --nice x
 
 # --- 3: no such process ---------------------------------------------------
 pidmax=$(cat /proc/sys/kernel/pid_max)
