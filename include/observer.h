@@ -7,6 +7,7 @@
 #ifndef CDTOP_OBSERVER_H
 #define CDTOP_OBSERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "collect.h"
@@ -21,9 +22,10 @@ enum obs_window {
 
 /* Start observing `pid`: checks it exists, is a user process (not a kernel
  * thread, zombie or non-leader thread) and is readable, and takes the
- * first reading. Returns CDTOP_EXIT_OK and *out, or an exit code with a
- * one-line message in err. */
-int observer_open(struct observer **out, int pid, char *err, size_t errlen);
+ * first reading unless first_reading is false (--stacks needs none; then
+ * no snapshot may be taken before a poll). Returns CDTOP_EXIT_OK and *out,
+ * or an exit code with a one-line message in err. */
+int observer_open(struct observer **out, int pid, bool first_reading, char *err, size_t errlen);
 
 /* Take a reading now. Returns CDTOP_EXIT_OK, or CDTOP_EXIT_EXITED (with a
  * message) when the process is gone or its pid was reused. */

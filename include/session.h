@@ -26,6 +26,8 @@ struct session_opts {
 	const char *mode;               /* "cpu", "wall" or "auto" */
 	bool no_stacks;                 /* never use ptrace */
 	bool quiet;                     /* do not print warnings to stderr */
+	bool stacks_once;               /* only for session_write_stacks: no lock, Go or
+					   deadlock bookkeeping */
 };
 
 struct session;

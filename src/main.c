@@ -406,7 +406,8 @@ int main(int argc, char **argv)
 		(void)setpriority(PRIO_PROCESS, 0, (int)nice_level);
 
 	struct session *ss;
-	struct session_opts so = {.pid = (int)pid, .hz = hz, .mode = mode, .no_stacks = no_stacks};
+	struct session_opts so = {.pid = (int)pid, .hz = hz, .mode = mode, .no_stacks = no_stacks,
+				  .stacks_once = stacks_once};
 	int rc = session_open(&ss, &so, err, sizeof(err));
 	if (rc != CDTOP_EXIT_OK) {
 		fprintf(stderr, "cdtop: %s\n", err);

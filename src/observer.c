@@ -104,7 +104,7 @@ static const char *grant_hint(void)
 	       "(sudo setcap cap_sys_ptrace+ep $(command -v cdtop))";
 }
 
-int observer_open(struct observer **out, int pid, char *err, size_t errlen)
+int observer_open(struct observer **out, int pid, bool first_reading, char *err, size_t errlen)
 {
 	char path[64], buf[4096];
 	*out = NULL;
@@ -176,7 +176,7 @@ int observer_open(struct observer **out, int pid, char *err, size_t errlen)
 	if (read_file_at(piddir, "io", buf, sizeof(buf)) < 0)
 		add_warning(o, "cannot read /proc/%d/io: IO rates are not shown; %s", pid, grant_hint());
 
-	int rc = observer_poll(o, err, errlen);
+	int rc = first_reading ? observer_poll(o, err, errlen) : CDTOP_EXIT_OK;
 	if (rc != CDTOP_EXIT_OK) {
 		observer_free(o);
 		return rc;

@@ -124,7 +124,7 @@ int session_open(struct session **out, const struct session_opts *o, char *err, 
 {
 	*out = NULL;
 	struct observer *obs;
-	int rc = observer_open(&obs, o->pid, err, errlen);
+	int rc = observer_open(&obs, o->pid, !o->stacks_once, err, errlen);
 	if (rc != CDTOP_EXIT_OK)
 		return rc;
 	struct session *s = xcalloc(1, sizeof(*s));
@@ -133,16 +133,20 @@ int session_open(struct session **out, const struct session_opts *o, char *err, 
 	s->obs = obs;
 	s->waits = waits_new(o->pid, observer_piddir(obs));
 	s->locks = lock_tracker_new();
-	track_locks(s);
 	s->gtrack = gr_tracker_new();
 	s->go_tried = -GO_REOPEN_S;
-	go_poll(s, true);
+	if (!o->stacks_once) {
+		track_locks(s);
+		go_poll(s, true);
+	}
 	if (o->no_stacks) {
 		str_copy(s->stacks_off, "stack sampling disabled (--no-stacks)", sizeof(s->stacks_off));
 	} else {
 		s->prof = profiler_new(o->pid, observer_piddir(obs), o->hz, s->stacks_off,
 				       sizeof(s->stacks_off));
-		if (s->prof) {
+		if (s->prof && o->stacks_once) {
+			s->stacks_off[0] = '\0';
+		} else if (s->prof) {
 			s->stacks_off[0] = '\0';
 			/* The first stack round stopped every thread once, which
 			 * shows as context switches: take the blocked threads'

@@ -191,11 +191,18 @@ static bool synth_read(uint64_t addr, unw_word_t *valp)
 	return true;
 }
 
+#define RO_CACHE 1024                   /* words of read-only target memory kept */
+
 struct unwinder {
 	int pid;
 	unw_addr_space_t as;
 	struct procmap *pm;
 	const struct stack_grab *g;     /* the grab being unwound */
+	/* Words read from read-only mappings that the module file cannot
+	 * give (relocated RELRO: GOT entries the CFI points to). They do not
+	 * change while the map does not, and every thread asks for the same
+	 * ones. Direct-mapped; addr 0 = empty; cleared with the map. */
+	struct { uint64_t addr, val; } ro[RO_CACHE];
 };
 
 static bool executable(const struct unwinder *u, uint64_t ip)
@@ -278,10 +285,20 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, in
 	if (m && m->mod && !m->w &&
 	    module_read_vaddr(m->mod, addr - m->bias, valp, sizeof(*valp)) == 0)
 		return 0;
-	struct iovec l = {valp, sizeof(*valp)}, r = {(void *)(uintptr_t)addr, sizeof(*valp)};
-	if (process_vm_readv(u->pid, &l, 1, &r, 1, 0) == (ssize_t)sizeof(*valp))
+	size_t slot = (size_t)(hash64(addr) % RO_CACHE);
+	bool ro = m && !m->w;
+	if (ro && u->ro[slot].addr == addr) {
+		*valp = u->ro[slot].val;
 		return 0;
-	return -UNW_EINVAL;
+	}
+	struct iovec l = {valp, sizeof(*valp)}, r = {(void *)(uintptr_t)addr, sizeof(*valp)};
+	if (process_vm_readv(u->pid, &l, 1, &r, 1, 0) != (ssize_t)sizeof(*valp))
+		return -UNW_EINVAL;
+	if (ro) {
+		u->ro[slot].addr = addr;
+		u->ro[slot].val = *valp;
+	}
+	return 0;
 }
 
 static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *valp, int write, void *arg)
@@ -358,8 +375,10 @@ struct unwinder *unwinder_new(int pid)
 
 void unwinder_set_map(struct unwinder *u, struct procmap *pm)
 {
-	if (u->pm != pm)
+	if (u->pm != pm) {
 		unw_flush_cache(u->as, 0, 0);
+		memset(u->ro, 0, sizeof(u->ro));
+	}
 	u->pm = pm;
 }
 
