@@ -12,6 +12,7 @@
 #ifndef CDTOP_SAMPLER_H
 #define CDTOP_SAMPLER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/user.h>
@@ -39,6 +40,11 @@ struct stack_grab {
 };
 
 #define SAMPLER_WINDOW 256              /* threads interrupted at once at most */
+
+/* Whether sampler_grab_many may run at SCHED_FIFO priority 1 while
+ * threads of the target are stopped (default on; silently off when not
+ * permitted). */
+void sampler_set_realtime(bool on);
 
 /* Stack buffers and slots of the grab window. */
 struct sampler_pool;

@@ -11,6 +11,7 @@
 #include "collect.h"
 #include "output.h"
 #include "profiler.h"
+#include "sampler.h"
 #include "session.h"
 #include "snapshot.h"
 #include "snapshot_load.h"
@@ -83,8 +84,9 @@ static void usage(FILE *f)
 "      --fail-on LEVEL    with --snapshot: exit 11 when the triage checklist has an\n"
 "                         item at LEVEL or worse (alert, or warn = warn or alert)\n"
 "      --no-stacks        do not sample stacks (no ptrace): /proc figures only\n"
-"      --nice N           run cdtop itself at nice N when permitted (default -10, so\n"
-"                         it is served promptly on a saturated machine; 0 = as started)\n"
+"      --nice N           run cdtop itself at nice N when permitted (default -10), and\n"
+"                         at real-time priority while it holds threads stopped, so\n"
+"                         it is served at once on a saturated machine; 0 = neither\n"
 "      --stacks           print every thread's current stack once and exit\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n"
@@ -404,6 +406,7 @@ int main(int argc, char **argv)
 	 * screen's worker) inherit it. Refused: stay as we are. */
 	if (nice_level != 0)
 		(void)setpriority(PRIO_PROCESS, 0, (int)nice_level);
+	sampler_set_realtime(nice_level != 0);
 
 	struct session *ss;
 	struct session_opts so = {.pid = (int)pid, .hz = hz, .mode = mode, .no_stacks = no_stacks,

@@ -50,6 +50,7 @@
 #define WAIT_TIMEOUT_NS 1500000000ULL  /* 1.5 s: a runnable thread on a saturated machine may wait that long for a CPU */
 #define MAX_PENDING 256
 #define WAKE_MARGIN_NS 50000ULL        /* kernel wake-up path of the tracer, generous */
+#define RT_SLICE_NS 5000000ULL         /* longest real-time stint without a yield */
 #define GRACE_NS 200000ULL             /* an interrupted thread slower than this waits for a CPU */
 
 static volatile int pending[MAX_PENDING];
@@ -361,6 +362,32 @@ static bool start_grab(int pid, struct slot *s)
 	return true;
 }
 
+/* Real-time scheduling while threads of the target may be stopped by us:
+ * -1 not tried yet, 0 refused or turned off, 1 works. */
+static int rt_state = -1;
+
+void sampler_set_realtime(bool on)
+{
+	rt_state = on ? -1 : 0;
+}
+
+/* SCHED_FIFO priority 1 for this thread while it grabs (on), back to
+ * SCHED_OTHER after (its nice value is kept). On a saturated machine a
+ * stopped thread waits until cdtop gets a CPU; a real-time cdtop gets it
+ * at once. A grab round is short (ptrace, copies, one unwind between stop
+ * checks) and the kernel's RT throttling caps it anyway; all other work
+ * (/proc, symbols, snapshots) runs at normal priority. */
+static void realtime(bool on)
+{
+	if (rt_state == 0)
+		return;
+	struct sched_param sp = {.sched_priority = on ? 1 : 0};
+	if (sched_setscheduler(0, on ? SCHED_FIFO : SCHED_OTHER, &sp) < 0 && on)
+		rt_state = 0;           /* not permitted: stay as we are */
+	else if (on)
+		rt_state = 1;
+}
+
 void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int n,
 		       size_t max_stack, sampler_done_fn done, void *ctx)
 {
@@ -369,6 +396,8 @@ void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int 
 	uint64_t empty_at = 0;          /* last time a wait found no stop ready */
 	sigset_t oldmask;
 	block_jobsigs(&oldmask);
+	realtime(true);
+	uint64_t rt_since = mono_ns();  /* start of the current real-time stint (busy, no sleep) */
 	for (;;) {
 		uint64_t now = mono_ns();
 		/* Fill free slots. Start (seize, interrupt) one thread at a
@@ -407,9 +436,19 @@ void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int 
 		pid_t tid = waitpid(-1, &st, __WALL | WNOHANG);
 		if (tid == 0 || (tid < 0 && errno == ECHILD)) {
 			empty_at = mono_ns();
-			/* Nobody waits on us: hand finished grabs over. */
+			/* Nobody waits on us: hand one finished grab over (the
+			 * caller unwinds it), then look for stops again, so a
+			 * thread that stops meanwhile waits one unwind at most. */
+			if (rt_state == 1 && mono_ns() - rt_since > RT_SLICE_NS) {
+				/* A long round (thousands of threads): let the
+				 * target's threads have the CPU for a moment. */
+				realtime(false);
+				sched_yield();
+				realtime(true);
+				rt_since = mono_ns();
+			}
 			bool handed = false;
-			for (int i = 0; i < SAMPLER_WINDOW; i++) {
+			for (int i = 0; i < SAMPLER_WINDOW && !handed; i++) {
 				if (sl[i].st != SL_DONE)
 					continue;
 				done(ctx, sl[i].idx, &sl[i].g);
@@ -434,6 +473,7 @@ void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int 
 			}
 			if (waiting || until != UINT64_MAX) {
 				tid = waiting ? wait_any(&st, until, &empty_at) : 0;
+				rt_since = mono_ns();   /* slept: the stint starts again */
 				if (!waiting) {
 					struct timespec ts = {0, (long)(until > mono_ns() ? until - mono_ns() : 0)};
 					nanosleep(&ts, NULL);
@@ -491,6 +531,7 @@ void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int 
 		s->st = SL_DONE;
 		seized_tids[i] = 0;
 	}
+	realtime(false);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 }
 int sampler_reap_pending(void)
