@@ -89,6 +89,9 @@ TMUX_UP=1
 # observer makes the observed process spend (ptrace stops wake its threads).
 # Tick-based utime/stime would miss these short wake-ups.
 target_ns() { cat /proc/"$TPID"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
+# On-CPU ns of a tool, all its threads (cdtop's screen has a worker thread;
+# /proc/PID/schedstat alone is the main thread only).
+tool_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
 
 declare -a ROWS=()
 # run_tool NAME COMMAND: run COMMAND in a 200x50 pane for SECS seconds, then
@@ -105,10 +108,10 @@ run_tool() {
 		return 1
 	fi
 	# steady state: on-CPU ns from schedstat between t=2 s and the end
-	sched0=$(cut -d' ' -f1 "/proc/$pid/schedstat"); up0=$(cut -d' ' -f1 /proc/uptime)
+	sched0=$(tool_ns "$pid"); up0=$(cut -d' ' -f1 /proc/uptime)
 	sleep $((SECS - 2)) & SLPID=$!; wait $SLPID
 	stat=$(sed 's/^.*) //' "/proc/$pid/stat")      # fields from 3 (state) on
-	sched1=$(cut -d' ' -f1 "/proc/$pid/schedstat"); up1=$(cut -d' ' -f1 /proc/uptime)
+	sched1=$(tool_ns "$pid"); up1=$(cut -d' ' -f1 /proc/uptime)
 	tg1=$(target_ns)
 	read -r ut st start < <(awk '{print $12, $13, $20}' <<<"$stat")
 	tmux -L "$SOCK" capture-pane -p -t "$name" >"$WORK/screen-$name.txt"
@@ -162,7 +165,7 @@ for r in "${ROWS[@]}"; do
 			(cp > 0 ? sprintf("%.2f", p / cp) : "-"), sp, (csp > 0 ? sprintf("%.2f", sp / csp) : "-"), tp }'
 done
 echo "(utime/stime in ticks of 1/$HZ s from /proc/PID/stat; % of core = (utime+stime)/CLK_TCK / wall since the"
-echo " tool started; steady % = on-CPU time from /proc/PID/schedstat between t=2 s and t=$SECS s, i.e."
+echo " tool started; steady % = on-CPU time from /proc/PID/task/*/schedstat between t=2 s and t=$SECS s, i.e."
 echo " without start-up; ratio = tool / cdtop, > 1 means the peer costs more; target % = the target's own"
 echo " on-CPU time (sum of its threads' schedstat) over the tool's whole run, start-up included: what"
 echo " watching costs the watched process (an idle target spends ~0 on its own);"
