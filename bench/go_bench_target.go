@@ -1,5 +1,5 @@
 // go_bench_target - a Go program with many parked goroutines, for
-// bench/go_goroutines.sh (see bench/README-go.md).
+// bench/go_goroutines.sh (see bench/README.md, Goroutines).
 //
 //	go_bench_target [-n 100000] [-depth 8] [-alarm 900]
 //

@@ -4,7 +4,7 @@
 # pprof.Lookup("goroutine").WriteTo, in the same run on the same target,
 # with the target's own scheduling latency measured during each (a pause
 # of the program shows as late wake-ups of its 1 ms ticker). See
-# bench/README-go.md. Not part of make check; run as root.
+# bench/README.md, Goroutines. Not part of make check; run as root.
 #
 #   bench/go_goroutines.sh [-n GOROUTINES] [-d DEPTH] [-r RUNS] [-p POLL_SECS]
 #

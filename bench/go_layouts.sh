@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench/go_layouts.sh - check cdtop's goroutine layout table against real
-# Go toolchains (see bench/README-go.md). For each `go` binary given, build
+# Go toolchains (see bench/README.md, Goroutines). For each `go` binary given, build
 # tests/targets/go_gr.go with and without -ldflags='-s -w', run it in
 # sleep mode (33 goroutines, 30 of them in main.sleeper), and read it with
 # cdtop three ways: DWARF, CDTOP_GO_LAYOUT=table on the same binary, and the
