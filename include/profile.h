@@ -16,7 +16,8 @@
 void profile_compute_top(struct snap_profile *p, const char *mode, int tid);
 
 /* Choose a mode for a process: "cpu" when it used at least 20% of one
- * CPU over the window or most samples were running, else "wall". */
+ * CPU on average over the span the profile covers (the history's points
+ * in it; the window's figure without history), else "wall". */
 const char *profile_auto_mode(const struct snapshot *s);
 
 /* Write Brendan Gregg's folded format: "thread;outer;...;inner count"

@@ -82,9 +82,24 @@ void profile_compute_top(struct snap_profile *p, const char *mode, int tid)
 
 const char *profile_auto_mode(const struct snapshot *s)
 {
-	if (!isnan(s->proc.cpu_total_pct) && s->proc.cpu_total_pct >= 20.0)
-		return "cpu";
-	return "wall";
+	double cpu = s->proc.cpu_total_pct;
+	/* Judge over the span the samples cover: the live screen's window is
+	 * one refresh while its profile covers the whole session, and a busy
+	 * process that was starved for a second must not flip the view. */
+	if (s->profile && s->profile->duration_s > 0 && s->nhistory > 1) {
+		double end = s->history[s->nhistory - 1].t, sum = 0;
+		int n = 0;
+		for (int i = s->nhistory - 1; i >= 0 && end - s->history[i].t < s->profile->duration_s; i--) {
+			const struct snap_hist *h = &s->history[i];
+			if (isnan(h->cpu_user_pct) || isnan(h->cpu_sys_pct))
+				continue;
+			sum += h->cpu_user_pct + h->cpu_sys_pct;
+			n++;
+		}
+		if (n)
+			cpu = sum / n;
+	}
+	return !isnan(cpu) && cpu >= 20.0 ? "cpu" : "wall";
 }
 
 /* Folded frames may not contain ';' or end in a count: replace ';'. */

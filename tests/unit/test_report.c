@@ -9,6 +9,7 @@
  */
 #include "snapshot.h"
 #include "report.h"
+#include "profile.h"
 #include "output.h"
 #include "util.h"
 #include "check.h"
@@ -734,8 +735,45 @@ static void test_utf8_sanitize(void)
 	}
 }
 
+/* profile_auto_mode judges the CPU over the profile's span (history),
+ * not only the last interval. */
+static void test_auto_mode(void)
+{
+	struct snapshot *s = snapshot_new();
+	s->proc.cpu_total_pct = 5.0;              /* the last interval: starved */
+	CHECK(strcmp(profile_auto_mode(s), "wall") == 0);
+	s->proc.cpu_total_pct = 95.0;
+	CHECK(strcmp(profile_auto_mode(s), "cpu") == 0);
+	s->proc.cpu_total_pct = NAN;
+	CHECK(strcmp(profile_auto_mode(s), "wall") == 0);
+
+	/* 10 s of history at 90 % then one second at 5 %, profile over 10 s. */
+	s->nhistory = 11;
+	s->history = xcalloc(11, sizeof(*s->history));
+	for (int i = 0; i < 11; i++) {
+		s->history[i].t = i;
+		s->history[i].cpu_user_pct = i == 0 ? NAN : i == 10 ? 4.0 : 88.0;
+		s->history[i].cpu_sys_pct = i == 0 ? NAN : i == 10 ? 1.0 : 2.0;
+	}
+	s->profile = xcalloc(1, sizeof(*s->profile));
+	s->profile->duration_s = 10.0;
+	s->proc.cpu_total_pct = 5.0;
+	CHECK(strcmp(profile_auto_mode(s), "cpu") == 0);
+	/* The profile was reset a second ago (z): only the last point counts. */
+	s->profile->duration_s = 1.0;
+	CHECK(strcmp(profile_auto_mode(s), "wall") == 0);
+	/* An idle history stays wall even if the last interval was busy. */
+	for (int i = 1; i < 11; i++)
+		s->history[i].cpu_user_pct = s->history[i].cpu_sys_pct = 1.0;
+	s->profile->duration_s = 10.0;
+	s->proc.cpu_total_pct = 60.0;
+	CHECK(strcmp(profile_auto_mode(s), "wall") == 0);
+	snapshot_free(s);
+}
+
 int main(void)
 {
+	test_auto_mode();
 	strcpy(tmpdir, "/tmp/cdtop-unit.XXXXXX");
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
