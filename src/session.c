@@ -18,6 +18,7 @@
 #include "triage.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -120,6 +121,38 @@ static void go_fill(struct session *s, struct snapshot *snap)
 	snapshot_add_error(snap, "goroutines", "goroutines not read: %s", s->go_err);
 }
 
+struct prof_start {
+	int pid, piddir;
+	double hz;
+	char *err;
+	size_t errlen;
+	struct profiler *prof;
+};
+
+static void *prof_start_main(void *arg)
+{
+	struct prof_start *a = arg;
+	a->prof = profiler_new(a->pid, a->piddir, a->hz, a->err, a->errlen);
+	return NULL;
+}
+
+/* profiler_new runs the first stack round. A tracee belongs to the thread
+ * that seized it, and a thread that did not stop in time is left
+ * "pending", detached by the same thread once it stops; the live screen
+ * samples from its worker thread afterwards and could never detach one
+ * left by this thread. So the first round runs in a thread of its own:
+ * when it ends, the kernel detaches whatever it still held (the pending
+ * interrupt is dropped), and nothing can stay stopped. */
+static struct profiler *start_profiler(int pid, int piddir, double hz, char *err, size_t errlen)
+{
+	struct prof_start a = {.pid = pid, .piddir = piddir, .hz = hz, .err = err, .errlen = errlen};
+	pthread_t th;
+	if (pthread_create(&th, NULL, prof_start_main, &a) != 0)
+		return profiler_new(pid, piddir, hz, err, errlen);
+	pthread_join(th, NULL);
+	return a.prof;
+}
+
 int session_open(struct session **out, const struct session_opts *o, char *err, size_t errlen)
 {
 	*out = NULL;
@@ -142,8 +175,8 @@ int session_open(struct session **out, const struct session_opts *o, char *err, 
 	if (o->no_stacks) {
 		str_copy(s->stacks_off, "stack sampling disabled (--no-stacks)", sizeof(s->stacks_off));
 	} else {
-		s->prof = profiler_new(o->pid, observer_piddir(obs), o->hz, s->stacks_off,
-				       sizeof(s->stacks_off));
+		s->prof = start_profiler(o->pid, observer_piddir(obs), o->hz, s->stacks_off,
+					 sizeof(s->stacks_off));
 		if (s->prof && o->stacks_once) {
 			s->stacks_off[0] = '\0';
 		} else if (s->prof) {
