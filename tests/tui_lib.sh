@@ -61,6 +61,23 @@ tui_show() {
 	sed 's/^/    | /' "$f"
 }
 
+# tui_settle SESSION: re-capture until two captures 50 ms apart are the
+# same (at most 1 s): a match may come from a screen still being drawn
+# (the header before the panes), and tui_expect reads the saved capture.
+tui_settle() {
+	local s=$1 k=0
+	while [ $k -lt 20 ]; do
+		sleep 0.05
+		tui_screen "$s" >"$TMPD/screen.$s.next"
+		if cmp -s "$TMPD/screen.$s" "$TMPD/screen.$s.next"; then
+			break
+		fi
+		mv "$TMPD/screen.$s.next" "$TMPD/screen.$s"
+		k=$((k + 1))
+	done
+	rm -f "$TMPD/screen.$s.next"
+}
+
 # tui_wait SESSION SECONDS GREP-ARGS...: until the screen matches grep
 # GREP-ARGS (the screen is left in $TMPD/screen.SESSION); fails when
 # cdtop exits or time runs out.
@@ -69,7 +86,10 @@ tui_wait() {
 	shift 2
 	while [ $i -lt "$n" ]; do
 		tui_screen "$s" >"$TMPD/screen.$s"
-		if grep -q "$@" "$TMPD/screen.$s"; then return 0; fi
+		if grep -q "$@" "$TMPD/screen.$s"; then
+			tui_settle "$s"
+			return 0
+		fi
 		if [ -s "$TMPD/rc.$s" ]; then
 			tui_show "$s"
 			fail "$s: cdtop exited (status $(cat "$TMPD/rc.$s" 2>/dev/null)) before the screen showed: $*"
