@@ -1,5 +1,5 @@
-# tests/go.mk - tests of the goroutine reader (src/golang.c) and its
-# analysis (src/goroutines.c), included from the top Makefile.am.
+# tests/go.mk - tests of the goroutine reader (src/collect/golang.c) and its
+# analysis (src/analysis/goroutines.c), included from the top Makefile.am.
 #
 # tests/targets/go_gr.go (one program, a mode per run: leak, deadlock,
 # hot, iowait, sleep) is built once per flavour by `make check`: with

@@ -1,5 +1,5 @@
 # tests/locks.mk - tests of thread wait details, lock waits and deadlocks
-# (src/proc_waits.c, src/locks.c), included from the top Makefile.am.
+# (src/collect/proc_waits.c, src/analysis/locks.c), included from the top Makefile.am.
 #
 # test_locks is a unit test of the pure analysis from fixture snapshots
 # built in C. The integration tests start the lock_* targets (each sets

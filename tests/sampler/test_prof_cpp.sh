@@ -40,7 +40,7 @@ top=$(jq_get "$f" '.profile.top_functions[0].function')
 hot=$(jq_num "$f" '.profile.top_functions[0].flat_pct')
 case $top in
 *"Worker<int>::spin"* | *"Worker<int>::run"*) ok "top_functions[0] is demangled: $top" ;;
-*) soft fail "top_functions[0].function is '$top', expected a demangled name containing Worker<int>::spin or Worker<int>::run (C++ demangling in src/symbols.c?)" ;;
+*) soft fail "top_functions[0].function is '$top', expected a demangled name containing Worker<int>::spin or Worker<int>::run (C++ demangling in src/collect/symbols.c?)" ;;
 esac
 soft assert_cmp "top function flat_pct" "$hot" '>' 60
 run_cum=$(jq -r '[.profile.top_functions[] | select(.function | contains("Worker<int>::run")) | .cum_pct] | (.[0] // 0)' "$f")

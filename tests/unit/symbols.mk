@@ -1,4 +1,4 @@
-# tests/unit/symbols.mk - the symbolizer's unit tests (src/symbols.c) and
+# tests/unit/symbols.mk - the symbolizer's unit tests (src/collect/symbols.c) and
 # their targets, included from the top Makefile.am.
 #
 # test_symbols reads this machine's libc/libstdc++, the sym_c target built
