@@ -5,7 +5,7 @@
 
 UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report tests/unit/test_snapshot_load \
 	tests/unit/test_triage \
-	tests/unit/test_ui
+	tests/unit/test_ui tests/unit/test_golden
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -23,6 +23,13 @@ tests_unit_test_triage_LDADD = libcdtop.a $(CORE_LIBS)
 
 tests_unit_test_ui_SOURCES = tests/unit/test_ui.c tests/unit/check.h
 tests_unit_test_ui_LDADD = libcdtop.a $(CORE_LIBS)
+
+tests_unit_test_golden_SOURCES = tests/unit/test_golden.c tests/unit/check.h
+tests_unit_test_golden_LDADD = libcdtop.a $(CORE_LIBS)
+
+# Every output written from every fixture snapshot (test_golden.c): the
+# whole folder, so a new golden file cannot be left out of the tarball.
+EXTRA_DIST += tests/fixtures/golden
 
 EXTRA_DIST += \
 	tests/fixtures/snapshots/README \
