@@ -378,18 +378,10 @@ static void fill_host(struct snap_host *h)
 	h->ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 }
 
-struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
+/* Identity and state of the process at the current reading c. */
+static void fill_process(const struct observer *o, const struct process_reading *c, struct snap_process *p)
 {
-	struct snapshot *s = snapshot_new();
-	const struct process_reading *b = w == OBS_WINDOW_ALL ? &o->first : &o->prev, *c = &o->cur;
-	double dt = c->t - b->t;
 	double hz = (double)o->hz;
-
-	s->taken_at = now_real();
-	s->window_s = dt;
-	fill_host(&s->host);
-
-	struct snap_process *p = &s->proc;
 	p->pid = o->pid;
 	p->ppid = c->ppid;
 	str_copy(p->comm, c->comm, sizeof(p->comm));
@@ -406,49 +398,66 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 		p->uptime_s = up - (double)c->starttime / hz;
 	str_copy(p->runtime, o->ident.runtime, sizeof(p->runtime));
 	p->threads = c->threads;
-	if (dt > 0) {
-		p->cpu_user_pct = (double)(c->utime - b->utime) / hz / dt * 100.0;
-		p->cpu_sys_pct = (double)(c->stime - b->stime) / hz / dt * 100.0;
-		/* Tick counts (10 ms) over a window measured in ns can overshoot
-		 * by a tick: never show more than the CPUs could give. */
-		double cap = 100.0 * (double)(c->threads < s->host.ncpu ? c->threads : s->host.ncpu);
-		clamp_cpu(&p->cpu_user_pct, &p->cpu_sys_pct, cap);
-		p->cpu_total_pct = p->cpu_user_pct + p->cpu_sys_pct;
-		p->flt_min_per_s = rate(b->minflt, c->minflt, dt);
-		p->flt_maj_per_s = rate(b->majflt, c->majflt, dt);
-		/* Summed over live threads: a thread that exited takes its last
-		 * partial interval with it, which can only under-count. */
-		if (!o->threads_err) {
-			int64_t vol = 0, invol = 0;
-			bool known = true;
-			for (int i = 0; i < o->ntracks; i++) {
-				const struct thread_track *k = &o->tracks[i];
-				int64_t bv = w == OBS_WINDOW_ALL ? k->first_cv : k->prev_cv;
-				int64_t bi = w == OBS_WINDOW_ALL ? k->first_ci : k->prev_ci;
-				if (k->cur.ctx_vol < 0 || bv < 0) {
-					known = false;
-					break;
-				}
-				if (k->cur.ctx_vol >= bv)
-					vol += k->cur.ctx_vol - bv;
-				if (k->cur.ctx_invol >= bi)
-					invol += k->cur.ctx_invol - bi;
-			}
-			if (known) {
-				p->ctx_vol_per_s = (double)vol / dt;
-				p->ctx_invol_per_s = (double)invol / dt;
-			}
+}
+
+/* Context switches per second summed over the live threads since the
+ * window's start; left unset when a thread's counts are unknown. A thread
+ * that exited takes its last partial interval with it, which can only
+ * under-count. */
+static void fill_ctx_switches(const struct observer *o, enum obs_window w, double dt, struct snap_process *p)
+{
+	int64_t vol = 0, invol = 0;
+	bool known = true;
+	for (int i = 0; i < o->ntracks; i++) {
+		const struct thread_track *k = &o->tracks[i];
+		int64_t bv = w == OBS_WINDOW_ALL ? k->first_cv : k->prev_cv;
+		int64_t bi = w == OBS_WINDOW_ALL ? k->first_ci : k->prev_ci;
+		if (k->cur.ctx_vol < 0 || bv < 0) {
+			known = false;
+			break;
 		}
-		if (b->io_ok && c->io_ok) {
-			p->io_read_bps = rate(b->io_read, c->io_read, dt);
-			p->io_write_bps = rate(b->io_write, c->io_write, dt);
-		}
-		if (b->cg_ok && c->cg_ok) {
-			uint64_t per = c->cg_periods - b->cg_periods;
-			uint64_t thr = c->cg_throttled - b->cg_throttled;
-			p->cgroup_throttled_pct = per ? (double)thr / (double)per * 100.0 : 0.0;
-		}
+		if (k->cur.ctx_vol >= bv)
+			vol += k->cur.ctx_vol - bv;
+		if (k->cur.ctx_invol >= bi)
+			invol += k->cur.ctx_invol - bi;
 	}
+	if (known) {
+		p->ctx_vol_per_s = (double)vol / dt;
+		p->ctx_invol_per_s = (double)invol / dt;
+	}
+}
+
+/* The process's rates between readings b and c, dt seconds apart (> 0):
+ * CPU, faults, context switches, IO, cgroup throttling. */
+static void fill_rates(const struct observer *o, enum obs_window w, const struct process_reading *b,
+		       const struct process_reading *c, double dt, int ncpu, struct snap_process *p)
+{
+	double hz = (double)o->hz;
+	p->cpu_user_pct = (double)(c->utime - b->utime) / hz / dt * 100.0;
+	p->cpu_sys_pct = (double)(c->stime - b->stime) / hz / dt * 100.0;
+	/* Tick counts (10 ms) over a window measured in ns can overshoot
+	 * by a tick: never show more than the CPUs could give. */
+	double cap = 100.0 * (double)(c->threads < ncpu ? c->threads : ncpu);
+	clamp_cpu(&p->cpu_user_pct, &p->cpu_sys_pct, cap);
+	p->cpu_total_pct = p->cpu_user_pct + p->cpu_sys_pct;
+	p->flt_min_per_s = rate(b->minflt, c->minflt, dt);
+	p->flt_maj_per_s = rate(b->majflt, c->majflt, dt);
+	if (!o->threads_err)
+		fill_ctx_switches(o, w, dt, p);
+	if (b->io_ok && c->io_ok) {
+		p->io_read_bps = rate(b->io_read, c->io_read, dt);
+		p->io_write_bps = rate(b->io_write, c->io_write, dt);
+	}
+	if (b->cg_ok && c->cg_ok) {
+		uint64_t per = c->cg_periods - b->cg_periods;
+		uint64_t thr = c->cg_throttled - b->cg_throttled;
+		p->cgroup_throttled_pct = per ? (double)thr / (double)per * 100.0 : 0.0;
+	}
+}
+
+/* Memory sizes and the cgroup at the current reading c. */
+static void fill_memory(const struct process_reading *c, struct snap_process *p)
+{
 	p->rss_kb = c->rss_kb;
 	p->rss_anon_kb = c->rss_anon_kb;
 	p->rss_file_kb = c->rss_file_kb;
@@ -457,7 +466,13 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 	p->swap_kb = c->swap_kb;
 	if (c->cgroup_path[0])
 		p->cgroup_path = xstrdup(c->cgroup_path);
+}
 
+/* File descriptors, TCP states and sockets of the last poll, with an
+ * error entry for each that could not be read. */
+static void fill_fds_tcp(const struct observer *o, struct snapshot *s)
+{
+	struct snap_process *p = &s->proc;
 	p->fds.limit = o->fds.limit;
 	if (o->fds.err == 0) {
 		p->fds.open = o->fds.open;
@@ -481,72 +496,104 @@ struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
 		snapshot_add_error(s, "tcp", "%s", o->tcp_err);
 	else if (o->fds.err)
 		snapshot_add_error(s, "tcp", "TCP sockets unknown: the process's fds are unreadable");
+}
+
+/* One thread of the snapshot from its track; now is the current
+ * reading's time. */
+static void fill_thread(const struct thread_track *k, enum obs_window w, double now, double hz,
+			struct snap_thread *t)
+{
+	t->tid = k->tid;
+	str_copy(t->name, k->cur.name, sizeof(t->name));
+	t->state = k->cur.st.state;
+	double bt = w == OBS_WINDOW_ALL ? k->first_t : k->prev_t;
+	uint64_t bu = w == OBS_WINDOW_ALL ? k->first_ut : k->prev_ut;
+	uint64_t bs = w == OBS_WINDOW_ALL ? k->first_st : k->prev_st;
+	double tdt = now - bt;
+	if (tdt > 0) {
+		t->cpu_user_pct = (double)(k->cur.st.utime - bu) / hz / tdt * 100.0;
+		t->cpu_sys_pct = (double)(k->cur.st.stime - bs) / hz / tdt * 100.0;
+		clamp_cpu(&t->cpu_user_pct, &t->cpu_sys_pct, 100.0);
+	} else {
+		t->cpu_user_pct = t->cpu_sys_pct = NAN;
+	}
+	t->syscall_known = k->cur.sc_ok;
+	if (k->cur.sc_ok && k->cur.sc.kind == SYSCALL_IN) {
+		long nr = k->blocked ? k->sc_nr : k->cur.sc.nr;
+		const char *nm = syscall_name(nr);
+		if (nm)
+			str_copy(t->syscall, nm, sizeof(t->syscall));
+		else
+			snprintf(t->syscall, sizeof(t->syscall), "syscall_%ld", nr);
+	}
+	str_copy(t->wchan, k->cur.wchan, sizeof(t->wchan));
+	t->top_frame = -1;
+	t->ctx_vol = k->cur.ctx_vol;
+	t->ctx_invol = k->cur.ctx_invol;
+	t->stalled_polls = k->blocked ? k->stalled : 0;
+	if (t->state == 'R')
+		t->blocked_s = 0.0;
+	else if (k->blocked)
+		t->blocked_s = now - k->blocked_since;
+	else if (k->cur.sc_ok)
+		t->blocked_s = 0.0;
+	else
+		t->blocked_s = NAN;
+}
+
+/* Every tracked thread, or an error entry when /proc/PID/task was
+ * unreadable. */
+static void fill_threads(const struct observer *o, enum obs_window w, struct snapshot *s)
+{
+	if (o->threads_err) {
+		snapshot_add_error(s, "threads", "cannot read /proc/%d/task: %s", o->pid,
+				   strerror(-o->threads_err));
+		return;
+	}
+	s->threads = xcalloc((size_t)o->ntracks + 1, sizeof(*s->threads));
+	s->nthreads = o->ntracks;
+	int unreadable_sc = 0;
+	for (int i = 0; i < o->ntracks; i++) {
+		fill_thread(&o->tracks[i], w, o->cur.t, (double)o->hz, &s->threads[i]);
+		if (!o->tracks[i].cur.sc_ok)
+			unreadable_sc++;
+	}
+	if (unreadable_sc)
+		snapshot_add_error(s, "threads", "cannot read the current syscall of %d thread(s) "
+				   "(/proc/%d/task/*/syscall); %s", unreadable_sc, o->pid, grant_hint());
+}
+
+/* The history ring, oldest first. */
+static void fill_history(const struct observer *o, struct snapshot *s)
+{
+	s->history = xcalloc((size_t)o->hist_len + 1, sizeof(*s->history));
+	s->nhistory = o->hist_len;
+	for (int i = 0; i < o->hist_len; i++)
+		s->history[i] = o->hist[(o->hist_head + i) % HIST_MAX];
+}
+
+struct snapshot *observer_snapshot(struct observer *o, enum obs_window w)
+{
+	struct snapshot *s = snapshot_new();
+	const struct process_reading *b = w == OBS_WINDOW_ALL ? &o->first : &o->prev, *c = &o->cur;
+	double dt = c->t - b->t;
+
+	s->taken_at = now_real();
+	s->window_s = dt;
+	fill_host(&s->host);
+
+	fill_process(o, c, &s->proc);
+	if (dt > 0)
+		fill_rates(o, w, b, c, dt, s->host.ncpu, &s->proc);
+	fill_memory(c, &s->proc);
+	fill_fds_tcp(o, s);
 	if (!c->io_ok)
 		snapshot_add_error(s, "io", "cannot read /proc/%d/io; %s", o->pid, grant_hint());
 	if (!c->cg_ok)
 		snapshot_add_error(s, "cgroup", "no cpu.stat found for the process's cgroup: "
 				   "CPU throttling unknown");
-
-	/* threads */
-	if (o->threads_err) {
-		snapshot_add_error(s, "threads", "cannot read /proc/%d/task: %s", o->pid,
-				   strerror(-o->threads_err));
-	} else {
-		s->threads = xcalloc((size_t)o->ntracks + 1, sizeof(*s->threads));
-		s->nthreads = o->ntracks;
-		int unreadable_sc = 0;
-		for (int i = 0; i < o->ntracks; i++) {
-			struct thread_track *k = &o->tracks[i];
-			struct snap_thread *t = &s->threads[i];
-			t->tid = k->tid;
-			str_copy(t->name, k->cur.name, sizeof(t->name));
-			t->state = k->cur.st.state;
-			double bt = w == OBS_WINDOW_ALL ? k->first_t : k->prev_t;
-			uint64_t bu = w == OBS_WINDOW_ALL ? k->first_ut : k->prev_ut;
-			uint64_t bs = w == OBS_WINDOW_ALL ? k->first_st : k->prev_st;
-			double tdt = c->t - bt;
-			if (tdt > 0) {
-				t->cpu_user_pct = (double)(k->cur.st.utime - bu) / hz / tdt * 100.0;
-				t->cpu_sys_pct = (double)(k->cur.st.stime - bs) / hz / tdt * 100.0;
-				clamp_cpu(&t->cpu_user_pct, &t->cpu_sys_pct, 100.0);
-			} else {
-				t->cpu_user_pct = t->cpu_sys_pct = NAN;
-			}
-			t->syscall_known = k->cur.sc_ok;
-			if (!k->cur.sc_ok)
-				unreadable_sc++;
-			if (k->cur.sc_ok && k->cur.sc.kind == SYSCALL_IN) {
-				long nr = k->blocked ? k->sc_nr : k->cur.sc.nr;
-				const char *nm = syscall_name(nr);
-				if (nm)
-					str_copy(t->syscall, nm, sizeof(t->syscall));
-				else
-					snprintf(t->syscall, sizeof(t->syscall), "syscall_%ld", nr);
-			}
-			str_copy(t->wchan, k->cur.wchan, sizeof(t->wchan));
-			t->top_frame = -1;
-			t->ctx_vol = k->cur.ctx_vol;
-			t->ctx_invol = k->cur.ctx_invol;
-			t->stalled_polls = k->blocked ? k->stalled : 0;
-			if (t->state == 'R')
-				t->blocked_s = 0.0;
-			else if (k->blocked)
-				t->blocked_s = c->t - k->blocked_since;
-			else if (k->cur.sc_ok)
-				t->blocked_s = 0.0;
-			else
-				t->blocked_s = NAN;
-		}
-		if (unreadable_sc)
-			snapshot_add_error(s, "threads", "cannot read the current syscall of %d thread(s) "
-					   "(/proc/%d/task/*/syscall); %s", unreadable_sc, o->pid, grant_hint());
-	}
-
-	/* history, oldest first */
-	s->history = xcalloc((size_t)o->hist_len + 1, sizeof(*s->history));
-	s->nhistory = o->hist_len;
-	for (int i = 0; i < o->hist_len; i++)
-		s->history[i] = o->hist[(o->hist_head + i) % HIST_MAX];
+	fill_threads(o, w, s);
+	fill_history(o, s);
 	return s;
 }
 
