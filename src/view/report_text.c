@@ -243,15 +243,16 @@ static void write_goroutines(const struct snap_goroutines *g, FILE *f)
 	}
 }
 
-int report_text_write(const struct snapshot *s, FILE *f)
+/* The first two lines: version, pid, host, kernel, CPUs; time and window. */
+static void write_header(const struct snapshot *s, FILE *f)
 {
 	const struct snap_process *p = &s->proc;
-	char a[64], b[64], c[64], d[64], e[64], g[64], ts[32] = "-";
+	char a[64], ts[32] = "-";
 	if (!isnan(s->taken_at))
 		fmt_utc_iso(s->taken_at, ts, sizeof(ts));
 	char *comm = utf8_sanitize(p->comm);
 
-	char pidb[24], ppidb[24], ncpub[24];
+	char pidb[24], ncpub[24];
 	fprintf(f, "cdtop %s snapshot of pid %s (%s) on %s, kernel %s, %s CPUs\n",
 		s->cdtop_version, fint(pidb, sizeof(pidb), p->pid), comm,
 		s->host.hostname[0] ? s->host.hostname : "-", s->host.kernel[0] ? s->host.kernel : "-",
@@ -259,14 +260,12 @@ int report_text_write(const struct snapshot *s, FILE *f)
 	fprintf(f, "taken %s over a %s s window%s\n", ts, fnum(a, sizeof(a), s->window_s, "%.1f"),
 		s->replay ? " (replayed from a file)" : "");
 	free(comm);
-	if (s->checklist) {
-		fputc('\n', f);
-		triage_write_summary(s, f, REPORT_WIDTH);
-	}
-	write_deadlocks(s, f);
-	write_locks(s, f);
-	fputc('\n', f);
+}
 
+/* Process: exe, command line, state, parent, uptime, runtime, threads. */
+static void write_process(const struct snap_process *p, FILE *f)
+{
+	char a[64], b[64], ppidb[24];
 	fprintf(f, "Process\n");
 	if (p->exe) {
 		char *exe = utf8_sanitize(p->exe);
@@ -285,6 +284,12 @@ int report_text_write(const struct snapshot *s, FILE *f)
 	fprintf(f, "  state %c, ppid %s, up %s s, runtime %s, %s threads\n",
 		p->state == '?' ? '-' : p->state, fint(ppidb, sizeof(ppidb), p->ppid),
 		fnum(a, sizeof(a), p->uptime_s, "%.0f"), p->runtime, fint(b, sizeof(b), p->threads));
+}
+
+/* CPU: user, sys, context switches, cgroup throttling. */
+static void write_cpu(const struct snap_process *p, FILE *f)
+{
+	char a[64], b[64], c[64];
 	fprintf(f, "\nCPU (%% of one CPU)\n  user %s   sys %s   total %s\n",
 		fnum(a, sizeof(a), p->cpu_user_pct, "%.1f%%"), fnum(b, sizeof(b), p->cpu_sys_pct, "%.1f%%"),
 		fnum(c, sizeof(c), p->cpu_total_pct, "%.1f%%"));
@@ -292,7 +297,12 @@ int report_text_write(const struct snapshot *s, FILE *f)
 		fnum(a, sizeof(a), p->ctx_vol_per_s, "%.1f"), fnum(b, sizeof(b), p->ctx_invol_per_s, "%.1f"));
 	fprintf(f, "  cgroup %s, CPU throttled %s of periods\n", p->cgroup_path ? p->cgroup_path : "-",
 		fnum(c, sizeof(c), p->cgroup_throttled_pct, "%.1f%%"));
+}
 
+/* Memory: sizes, page faults, IO rates. */
+static void write_memory(const struct snap_process *p, FILE *f)
+{
+	char a[64], b[64], c[64], d[64], e[64], g[64];
 	fprintf(f, "\nMemory\n  RSS %s (anon %s, file %s, shmem %s)   VSZ %s   swap %s\n",
 		fkb(a, sizeof(a), p->rss_kb), fkb(b, sizeof(b), p->rss_anon_kb), fkb(c, sizeof(c), p->rss_file_kb),
 		fkb(d, sizeof(d), p->rss_shmem_kb), fkb(e, sizeof(e), p->vsz_kb), fkb(g, sizeof(g), p->swap_kb));
@@ -300,7 +310,12 @@ int report_text_write(const struct snapshot *s, FILE *f)
 		fnum(b, sizeof(b), p->flt_maj_per_s, "%.1f"));
 	fprintf(f, "  IO bytes/s: read %s, write %s\n", fnum(a, sizeof(a), p->io_read_bps, "%.0f"),
 		fnum(b, sizeof(b), p->io_write_bps, "%.0f"));
+}
 
+/* File descriptors: open of limit, by type. */
+static void write_fds(const struct snap_process *p, FILE *f)
+{
+	char a[64], b[64];
 	fprintf(f, "\nFile descriptors\n  open %s of limit %s", fint(a, sizeof(a), p->fds.open),
 		fint(b, sizeof(b), p->fds.limit));
 	if (p->fds.open >= 0)
@@ -308,6 +323,11 @@ int report_text_write(const struct snapshot *s, FILE *f)
 			(long long)p->fds.file, (long long)p->fds.socket, (long long)p->fds.pipe,
 			(long long)p->fds.anon_inode, (long long)p->fds.other);
 	fputc('\n', f);
+}
+
+/* TCP sockets of the process by state, and the namespace's TIME_WAIT. */
+static void write_tcp(const struct snap_process *p, FILE *f)
+{
 	fprintf(f, "\nTCP sockets of the process");
 	if (p->tcp.known) {
 		if (p->tcp.source[0])
@@ -324,85 +344,125 @@ int report_text_write(const struct snapshot *s, FILE *f)
 	} else {
 		fprintf(f, "\n  unknown\n");
 	}
+}
 
-	if (s->nhistory > 0) {
-		const struct snap_hist *h0 = &s->history[0], *hn = &s->history[s->nhistory - 1];
-		fprintf(f, "\nHistory (%d points over %.0f s): RSS %s -> %s, threads %s -> %s, fds %s -> %s\n",
-			s->nhistory, hn->t - h0->t, fkb(a, sizeof(a), h0->rss_kb), fkb(b, sizeof(b), hn->rss_kb),
-			fint(c, sizeof(c), h0->threads), fint(d, sizeof(d), hn->threads),
-			fint(e, sizeof(e), h0->fds), fint(g, sizeof(g), hn->fds));
-		if (h0->goroutines >= 0 || hn->goroutines >= 0) {
-			fprintf(f, "  goroutines %s -> %s", fint(a, sizeof(a), h0->goroutines),
-				fint(b, sizeof(b), hn->goroutines));
-			if (h0->goroutines >= 0 && hn->goroutines >= 0 && hn->t > h0->t)
-				fprintf(f, " (%+.1f/s)", (double)(hn->goroutines - h0->goroutines) / (hn->t - h0->t));
-			fputc('\n', f);
-		}
+/* History: first and last point of RSS, threads, fds, goroutines
+ * (s->nhistory > 0). */
+static void write_history(const struct snapshot *s, FILE *f)
+{
+	char a[64], b[64], c[64], d[64], e[64], g[64];
+	const struct snap_hist *h0 = &s->history[0], *hn = &s->history[s->nhistory - 1];
+	fprintf(f, "\nHistory (%d points over %.0f s): RSS %s -> %s, threads %s -> %s, fds %s -> %s\n",
+		s->nhistory, hn->t - h0->t, fkb(a, sizeof(a), h0->rss_kb), fkb(b, sizeof(b), hn->rss_kb),
+		fint(c, sizeof(c), h0->threads), fint(d, sizeof(d), hn->threads),
+		fint(e, sizeof(e), h0->fds), fint(g, sizeof(g), hn->fds));
+	if (h0->goroutines >= 0 || hn->goroutines >= 0) {
+		fprintf(f, "  goroutines %s -> %s", fint(a, sizeof(a), h0->goroutines),
+			fint(b, sizeof(b), hn->goroutines));
+		if (h0->goroutines >= 0 && hn->goroutines >= 0 && hn->t > h0->t)
+			fprintf(f, " (%+.1f/s)", (double)(hn->goroutines - h0->goroutines) / (hn->t - h0->t));
+		fputc('\n', f);
 	}
+}
+
+/* Threads, busiest first, at most MAX_THREAD_ROWS (s->nthreads > 0). */
+static void write_threads(const struct snapshot *s, FILE *f)
+{
+	const struct snap_profile *pr = s->profile;
+	char a[64], b[64], c[64];
+	struct snap_thread *t = xmalloc(sizeof(*t) * (size_t)s->nthreads);
+	memcpy(t, s->threads, sizeof(*t) * (size_t)s->nthreads);
+	qsort(t, (size_t)s->nthreads, sizeof(*t), cmp_thread_cpu);
+	int rows = s->nthreads < MAX_THREAD_ROWS ? s->nthreads : MAX_THREAD_ROWS;
+	fprintf(f, "\nThreads (%d, busiest first%s)\n", s->nthreads,
+		rows < s->nthreads ? ", first 40" : "");
+	fprintf(f, "  %8s %-16s %s %7s %7s %-18s %-22s %9s  %-24s %s\n", "TID", "NAME", "S", "USER%",
+		"SYS%", "SYSCALL", "WCHAN", "BLOCKED", "FUNCTION", "WAITING ON");
+	for (int i = 0; i < rows; i++) {
+		char *nm = utf8_sanitize(t[i].name), nmcol[80], fncol[128];
+		utf8_cols(nmcol, sizeof(nmcol), nm, 16, true);
+		const char *fn = pr && t[i].top_frame >= 0 && t[i].top_frame < pr->nframes
+				 ? pr->frames[t[i].top_frame].function : "-";
+		char *cfn = utf8_sanitize(fn);
+		utf8_cols(fncol, sizeof(fncol), cfn, 24, true);
+		char *arg = utf8_sanitize(t[i].syscall_arg[0] ? t[i].syscall_arg : "-");
+		fprintf(f, "  %8d %s %c %7s %7s %-18.18s %-22.22s %9s  %s %s\n", t[i].tid, nmcol,
+			t[i].state, fnum(a, sizeof(a), t[i].cpu_user_pct, "%.1f"),
+			fnum(b, sizeof(b), t[i].cpu_sys_pct, "%.1f"),
+			t[i].syscall[0] ? t[i].syscall : "-", t[i].wchan[0] ? t[i].wchan : "-",
+			fnum(c, sizeof(c), t[i].blocked_s, "%.1fs"), fncol, arg);
+		free(nm);
+		free(cfn);
+		free(arg);
+	}
+	free(t);
+}
+
+/* Top functions of the stack profile, with the sampler's pauses. */
+static void write_profile(const struct snap_profile *pr, FILE *f)
+{
+	char a[64], b[64], c[64];
+	fprintf(f, "\nTop functions (%s mode: %s; %lld samples at %.0f Hz over %.1f s)\n",
+		pr->mode, strcmp(pr->mode, "cpu") == 0 ? "threads on CPU only" : "every thread, "
+		"running or waiting", (long long)pr->samples, pr->frequency_hz, pr->duration_s);
+	fprintf(f, "  threads held stopped per sample: p50 %s us, p99 %s us, max %s us (%lld stops)\n",
+		fnum(a, sizeof(a), pr->pause_us_p50, "%.0f"), fnum(b, sizeof(b), pr->pause_us_p99, "%.0f"),
+		fnum(c, sizeof(c), pr->pause_us_max, "%.0f"), (long long)pr->stops);
+	if (pr->status[0])
+		fprintf(f, "  note: %s\n", pr->status);
+	fprintf(f, "  %8s %6s %8s %6s  %s\n", "flat", "flat%", "cum", "cum%", "function (module)");
+	for (int i = 0; i < pr->ntop && i < 25; i++) {
+		const struct snap_top *t = &pr->top[i];
+		const char *mod = strrchr(pr->frames[t->frame].module, '/');
+		char *fn = utf8_sanitize(pr->frames[t->frame].function);
+		fprintf(f, "  %8lld %5.1f%% %8lld %5.1f%%  %s (%s)\n", (long long)t->flat, t->flat_pct,
+			(long long)t->cum, t->cum_pct, fn, mod ? mod + 1 : pr->frames[t->frame].module);
+		free(fn);
+	}
+}
+
+/* What is missing from the snapshot and why (s->nerrors > 0). */
+static void write_errors(const struct snapshot *s, FILE *f)
+{
+	fprintf(f, "\nNot shown (what is missing and why)\n");
+	for (int i = 0; i < s->nerrors; i++)
+		fprintf(f, "  [%s] %s\n", s->errors[i].source, s->errors[i].message);
+}
+
+int report_text_write(const struct snapshot *s, FILE *f)
+{
+	const struct snap_process *p = &s->proc;
+	write_header(s, f);
+	if (s->checklist) {
+		fputc('\n', f);
+		triage_write_summary(s, f, REPORT_WIDTH);
+	}
+	write_deadlocks(s, f);
+	write_locks(s, f);
+	fputc('\n', f);
+
+	write_process(p, f);
+	write_cpu(p, f);
+	write_memory(p, f);
+	write_fds(p, f);
+	write_tcp(p, f);
+	if (s->nhistory > 0)
+		write_history(s, f);
 
 	if (s->goroutines)
 		write_goroutines(s->goroutines, f);
-
-	const struct snap_profile *pr = s->profile;
-	if (s->threads && s->nthreads) {
-		struct snap_thread *t = xmalloc(sizeof(*t) * (size_t)s->nthreads);
-		memcpy(t, s->threads, sizeof(*t) * (size_t)s->nthreads);
-		qsort(t, (size_t)s->nthreads, sizeof(*t), cmp_thread_cpu);
-		int rows = s->nthreads < MAX_THREAD_ROWS ? s->nthreads : MAX_THREAD_ROWS;
-		fprintf(f, "\nThreads (%d, busiest first%s)\n", s->nthreads,
-			rows < s->nthreads ? ", first 40" : "");
-		fprintf(f, "  %8s %-16s %s %7s %7s %-18s %-22s %9s  %-24s %s\n", "TID", "NAME", "S", "USER%",
-			"SYS%", "SYSCALL", "WCHAN", "BLOCKED", "FUNCTION", "WAITING ON");
-		for (int i = 0; i < rows; i++) {
-			char *nm = utf8_sanitize(t[i].name), nmcol[80], fncol[128];
-			utf8_cols(nmcol, sizeof(nmcol), nm, 16, true);
-			const char *fn = pr && t[i].top_frame >= 0 && t[i].top_frame < pr->nframes
-					 ? pr->frames[t[i].top_frame].function : "-";
-			char *cfn = utf8_sanitize(fn);
-			utf8_cols(fncol, sizeof(fncol), cfn, 24, true);
-			char *arg = utf8_sanitize(t[i].syscall_arg[0] ? t[i].syscall_arg : "-");
-			fprintf(f, "  %8d %s %c %7s %7s %-18.18s %-22.22s %9s  %s %s\n", t[i].tid, nmcol,
-				t[i].state, fnum(a, sizeof(a), t[i].cpu_user_pct, "%.1f"),
-				fnum(b, sizeof(b), t[i].cpu_sys_pct, "%.1f"),
-				t[i].syscall[0] ? t[i].syscall : "-", t[i].wchan[0] ? t[i].wchan : "-",
-				fnum(c, sizeof(c), t[i].blocked_s, "%.1fs"), fncol, arg);
-			free(nm);
-			free(cfn);
-			free(arg);
-		}
-		free(t);
-	}
-
-	if (pr) {
-		fprintf(f, "\nTop functions (%s mode: %s; %lld samples at %.0f Hz over %.1f s)\n",
-			pr->mode, strcmp(pr->mode, "cpu") == 0 ? "threads on CPU only" : "every thread, "
-			"running or waiting", (long long)pr->samples, pr->frequency_hz, pr->duration_s);
-		fprintf(f, "  threads held stopped per sample: p50 %s us, p99 %s us, max %s us (%lld stops)\n",
-			fnum(a, sizeof(a), pr->pause_us_p50, "%.0f"), fnum(b, sizeof(b), pr->pause_us_p99, "%.0f"),
-			fnum(c, sizeof(c), pr->pause_us_max, "%.0f"), (long long)pr->stops);
-		if (pr->status[0])
-			fprintf(f, "  note: %s\n", pr->status);
-		fprintf(f, "  %8s %6s %8s %6s  %s\n", "flat", "flat%", "cum", "cum%", "function (module)");
-		for (int i = 0; i < pr->ntop && i < 25; i++) {
-			const struct snap_top *t = &pr->top[i];
-			const char *mod = strrchr(pr->frames[t->frame].module, '/');
-			char *fn = utf8_sanitize(pr->frames[t->frame].function);
-			fprintf(f, "  %8lld %5.1f%% %8lld %5.1f%%  %s (%s)\n", (long long)t->flat, t->flat_pct,
-				(long long)t->cum, t->cum_pct, fn, mod ? mod + 1 : pr->frames[t->frame].module);
-			free(fn);
-		}
-	}
+	if (s->threads && s->nthreads)
+		write_threads(s, f);
+	if (s->profile)
+		write_profile(s->profile, f);
 
 	if (s->checklist) {
 		fputc('\n', f);
 		triage_write_checklist(s, f, REPORT_WIDTH);
 	}
 
-	if (s->nerrors) {
-		fprintf(f, "\nNot shown (what is missing and why)\n");
-		for (int i = 0; i < s->nerrors; i++)
-			fprintf(f, "  [%s] %s\n", s->errors[i].source, s->errors[i].message);
-	}
+	if (s->nerrors)
+		write_errors(s, f);
 	if (ferror(f)) {
 		if (!errno)
 			errno = EIO;
