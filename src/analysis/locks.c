@@ -709,11 +709,12 @@ static void find_deadlocks(struct snapshot *s, const struct edge *e)
 		qsort(s->deadlocks, (size_t)s->ndeadlocks, sizeof(*s->deadlocks), cmp_deadlock);
 }
 
-/* ---- entry point ---------------------------------------------------------- */
+/* ---- steps of the analysis ------------------------------------------------ */
 
-void locks_analyse(struct snapshot *s, const struct lock_tracker *tr)
+/* Replace earlier results: free them, start with no locks and no
+ * deadlocks. */
+static void reset_results(struct snapshot *s)
 {
-	/* Replace earlier results. */
 	struct snap_lock *old = s->locks;
 	int nold = s->nlocks;
 	struct snap_deadlock *oldd = s->deadlocks;
@@ -730,25 +731,13 @@ void locks_analyse(struct snapshot *s, const struct lock_tracker *tr)
 	s->nlocks = 0;
 	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
 	s->ndeadlocks = 0;
-	if (!s->threads || s->nthreads == 0)
-		return;
+}
 
+/* Say what the analysis could not see: threads whose system call is
+ * unreadable, futex words whose memory is. */
+static void note_blind_spots(struct snapshot *s)
+{
 	int n = s->nthreads;
-	struct tidx *order = xmalloc(sizeof(*order) * (size_t)n);
-	for (int i = 0; i < n; i++)
-		order[i] = (struct tidx){.tid = s->threads[i].tid, .idx = i};
-	qsort(order, (size_t)n, sizeof(*order), cmp_tidx);
-	struct tidset ts = {.tids = xmalloc(sizeof(int) * (size_t)n), .n = n};
-	for (int i = 0; i < n; i++)
-		ts.tids[i] = order[i].tid;
-
-	for (int i = 0; i < n; i++) {
-		struct snap_thread *t = &s->threads[i];
-		t->top_frame = locks_top_frame(s->profile, t->stack, t->nstack);
-		t->lock_addr = 0;
-	}
-
-	/* Say what the analysis could not see. */
 	int unknown_sc = 0, no_mem = 0;
 	for (int i = 0; i < n; i++) {
 		const struct snap_thread *t = &s->threads[i];
@@ -763,25 +752,14 @@ void locks_analyse(struct snapshot *s, const struct lock_tracker *tr)
 	if (no_mem)
 		snapshot_add_error(s, "locks", "the memory around %d futex word(s) could not be read: "
 				   "their locks' holders are unknown", no_mem);
+}
 
-	/* Decode every wait. */
-	struct decoded *d = xcalloc((size_t)n + 1, sizeof(*d));
-	const struct snap_thread **who = xcalloc((size_t)n + 1, sizeof(*who));
-	int *tix = xmalloc(sizeof(int) * (size_t)(n + 1));
-	int nd = 0;
-	for (int i = 0; i < n; i++) {
-		decode(s, &s->threads[i], &ts, &d[nd]);
-		if (!d[nd].lock)
-			continue;
-		who[nd] = &s->threads[i];
-		tix[nd++] = i;
-	}
-	resolve_rwlocks(d, nd, who);
-
-	/* Group by (address, kind): sort the waits, then take runs. */
-	struct edge *e = xmalloc(sizeof(*e) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++)
-		e[i] = (struct edge){.to = -1, .lock = -1};
+/* Group the nd decoded waits by (address, kind) into s->locks: sort the
+ * waits, then take runs. Each waiting thread (tix[i]: index of wait i's
+ * thread) gets its lock's address, and its edge the lock's index. */
+static void group_waits(struct snapshot *s, const struct decoded *d, const struct snap_thread *const *who,
+			const int *tix, int nd, struct edge *e)
+{
 	struct gkey *ord = xmalloc(sizeof(*ord) * (size_t)(nd + 1));
 	for (int i = 0; i < nd; i++)
 		ord[i] = (struct gkey){.address = d[i].address, .kind = d[i].kind, .i = i};
@@ -823,8 +801,11 @@ void locks_analyse(struct snapshot *s, const struct lock_tracker *tr)
 		g = end;
 	}
 	free(ord);
+}
 
-	/* Owners, history, edges. */
+/* Each lock's owner, waiters in order, waiter history and contention. */
+static void lock_details(struct snapshot *s, const struct tidx *order, const struct lock_tracker *tr)
+{
 	int polls = lock_tracker_polls(tr);
 	for (int k = 0; k < s->nlocks; k++) {
 		struct snap_lock *l = &s->locks[k];
@@ -835,14 +816,71 @@ void locks_analyse(struct snapshot *s, const struct lock_tracker *tr)
 							   l->waiters_history);
 		l->contended = !event_wait(l) && contended(l->waiters_history, l->nwaiters_history);
 	}
+}
+
+/* The wait-for edges: a wait that is for its lock's owner points at the
+ * owner's thread. */
+static void wait_for_edges(const struct snapshot *s, const struct decoded *d, const int *tix, int nd,
+			   const struct tidx *order, struct edge *e)
+{
 	for (int i = 0; i < nd; i++) {
-		struct snap_lock *l = &s->locks[e[tix[i]].lock];
+		const struct snap_lock *l = &s->locks[e[tix[i]].lock];
 		if (!d[i].edge || l->owner_tid <= 0)
 			continue;
 		const struct snap_thread *o = thread_by_tid(s, order, l->owner_tid);
 		if (o)
 			e[tix[i]].to = (int)(o - s->threads);
 	}
+}
+
+/* ---- entry point ---------------------------------------------------------- */
+
+void locks_analyse(struct snapshot *s, const struct lock_tracker *tr)
+{
+	reset_results(s);
+	if (!s->threads || s->nthreads == 0)
+		return;
+
+	int n = s->nthreads;
+	struct tidx *order = xmalloc(sizeof(*order) * (size_t)n);
+	for (int i = 0; i < n; i++)
+		order[i] = (struct tidx){.tid = s->threads[i].tid, .idx = i};
+	qsort(order, (size_t)n, sizeof(*order), cmp_tidx);
+	struct tidset ts = {.tids = xmalloc(sizeof(int) * (size_t)n), .n = n};
+	for (int i = 0; i < n; i++)
+		ts.tids[i] = order[i].tid;
+
+	for (int i = 0; i < n; i++) {
+		struct snap_thread *t = &s->threads[i];
+		t->top_frame = locks_top_frame(s->profile, t->stack, t->nstack);
+		t->lock_addr = 0;
+	}
+
+	note_blind_spots(s);
+
+	/* Decode every wait. */
+	struct decoded *d = xcalloc((size_t)n + 1, sizeof(*d));
+	const struct snap_thread **who = xcalloc((size_t)n + 1, sizeof(*who));
+	int *tix = xmalloc(sizeof(int) * (size_t)(n + 1));
+	int nd = 0;
+	for (int i = 0; i < n; i++) {
+		decode(s, &s->threads[i], &ts, &d[nd]);
+		if (!d[nd].lock)
+			continue;
+		who[nd] = &s->threads[i];
+		tix[nd++] = i;
+	}
+	resolve_rwlocks(d, nd, who);
+
+	/* Group by (address, kind). */
+	struct edge *e = xmalloc(sizeof(*e) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		e[i] = (struct edge){.to = -1, .lock = -1};
+	group_waits(s, d, who, tix, nd, e);
+
+	/* Owners, history, edges. */
+	lock_details(s, order, tr);
+	wait_for_edges(s, d, tix, nd, order, e);
 	find_deadlocks(s, e);
 
 	/* Most important first: deadlocked, contended, locks before event
