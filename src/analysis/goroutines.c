@@ -331,6 +331,66 @@ static uint64_t group_hash(uint32_t status, const char *reason, const int *fr, i
 	return h | 1;
 }
 
+/* The group of (status, reason, frames[0..nf)) in the open-addressing
+ * table tab of cap slots (a power of two, never full), added empty when
+ * new (*ngroups counts it). frames is copied; reason must outlive tab. */
+static struct grp *group_find_or_add(struct grp *tab, size_t cap, uint32_t status, const char *reason,
+				     const int *frames, int nf, int *ngroups)
+{
+	uint64_t h = group_hash(status, reason, frames, nf);
+	size_t slot = h & (cap - 1);
+	struct grp *gr;
+	for (;;) {
+		gr = &tab[slot];
+		if (!gr->hash)
+			break;
+		if (gr->hash == h && gr->status == status && strcmp(gr->reason, reason) == 0 &&
+		    gr->nframes == nf && memcmp(gr->frames, frames, sizeof(int) * (size_t)nf) == 0)
+			break;
+		slot = (slot + 1) & (cap - 1);
+	}
+	if (!gr->hash) {
+		gr->hash = h;
+		gr->status = status;
+		gr->reason = reason;
+		gr->frames = xmalloc(sizeof(int) * (size_t)(nf + 1));
+		memcpy(gr->frames, frames, sizeof(int) * (size_t)nf);
+		gr->nframes = nf;
+		gr->max_wait = NAN;
+		gr->first = true;
+		(*ngroups)++;
+	}
+	return gr;
+}
+
+/* The model's group o from the built group gr (whose frames it frees),
+ * frame names from nm; window_s is the observation window for the
+ * deadlock hint. */
+static void group_to_snap(struct grp *gr, const struct names *nm, double window_s, struct snap_gr_group *o)
+{
+	o->count = gr->count;
+	const char *st = go_status_name(gr->status);
+	str_copy(o->status, st ? st : "unknown", sizeof(o->status));
+	str_copy(o->wait_reason, gr->reason, sizeof(o->wait_reason));
+	o->max_wait_s = gr->max_wait;
+	o->frames = xcalloc((size_t)gr->nframes + 1, sizeof(char *));
+	for (int k = 0; k < gr->nframes; k++)
+		o->frames[k] = xstrdup(nm->v[gr->frames[k]]);
+	o->nframes = gr->nframes;
+	o->goids = xcalloc((size_t)gr->ngoids + 1, sizeof(int64_t));
+	memcpy(o->goids, gr->goids, sizeof(int64_t) * (size_t)gr->ngoids);
+	o->ngoids = gr->ngoids;
+	o->tids = xcalloc((size_t)gr->ntids + 1, sizeof(int));
+	memcpy(o->tids, gr->tids, sizeof(int) * (size_t)gr->ntids);
+	o->ntids = gr->ntids;
+	o->stalled_s = gr->stalled;
+	bool parked = gr->status == GO_WAITING;
+	o->deadlock_hint = parked && !isnan(gr->stalled) && gr->min_reads >= GR_HINT_MIN_READS &&
+			   gr->stalled >= GR_HINT_MIN_S && (isnan(window_s) || gr->stalled + 0.5 >= window_s) &&
+			   goroutines_mutex_wait(o->wait_reason, o->frames, o->nframes);
+	free(gr->frames);
+}
+
 struct snap_goroutines *goroutines_build(const struct go_read *r, const struct gr_tracker *t,
 					 const struct snapshot *s, double window_s,
 					 const char *go_version, const char *layout)
@@ -385,29 +445,7 @@ struct snap_goroutines *goroutines_build(const struct go_read *r, const struct g
 			owned[nowned] = xstrdup(rbuf);
 			reason = nm.v[name_id(&nm, owned[nowned++])];
 		}
-		uint64_t h = group_hash(g->status, reason, tmp, nf);
-		size_t slot = h & (cap - 1);
-		struct grp *gr;
-		for (;;) {
-			gr = &tab[slot];
-			if (!gr->hash)
-				break;
-			if (gr->hash == h && gr->status == g->status && strcmp(gr->reason, reason) == 0 &&
-			    gr->nframes == nf && memcmp(gr->frames, tmp, sizeof(int) * (size_t)nf) == 0)
-				break;
-			slot = (slot + 1) & (cap - 1);
-		}
-		if (!gr->hash) {
-			gr->hash = h;
-			gr->status = g->status;
-			gr->reason = reason;
-			gr->frames = xmalloc(sizeof(int) * (size_t)(nf + 1));
-			memcpy(gr->frames, tmp, sizeof(int) * (size_t)nf);
-			gr->nframes = nf;
-			gr->max_wait = NAN;
-			gr->first = true;
-			ngroups++;
-		}
+		struct grp *gr = group_find_or_add(tab, cap, g->status, reason, tmp, nf, &ngroups);
 		gr->count++;
 		if ((g->status == GO_WAITING || g->status == GO_SYSCALL) && g->waitsince > 0 &&
 		    r->now_ns > g->waitsince) {
@@ -443,28 +481,7 @@ struct snap_goroutines *goroutines_build(const struct go_read *r, const struct g
 		struct grp *gr = &tab[i];
 		if (!gr->hash)
 			continue;
-		struct snap_gr_group *o = &out->groups[out->ngroups++];
-		o->count = gr->count;
-		const char *st = go_status_name(gr->status);
-		str_copy(o->status, st ? st : "unknown", sizeof(o->status));
-		str_copy(o->wait_reason, gr->reason, sizeof(o->wait_reason));
-		o->max_wait_s = gr->max_wait;
-		o->frames = xcalloc((size_t)gr->nframes + 1, sizeof(char *));
-		for (int k = 0; k < gr->nframes; k++)
-			o->frames[k] = xstrdup(nm.v[gr->frames[k]]);
-		o->nframes = gr->nframes;
-		o->goids = xcalloc((size_t)gr->ngoids + 1, sizeof(int64_t));
-		memcpy(o->goids, gr->goids, sizeof(int64_t) * (size_t)gr->ngoids);
-		o->ngoids = gr->ngoids;
-		o->tids = xcalloc((size_t)gr->ntids + 1, sizeof(int));
-		memcpy(o->tids, gr->tids, sizeof(int) * (size_t)gr->ntids);
-		o->ntids = gr->ntids;
-		o->stalled_s = gr->stalled;
-		bool parked = gr->status == GO_WAITING;
-		o->deadlock_hint = parked && !isnan(gr->stalled) && gr->min_reads >= GR_HINT_MIN_READS &&
-				   gr->stalled >= GR_HINT_MIN_S && (isnan(window_s) || gr->stalled + 0.5 >= window_s) &&
-				   goroutines_mutex_wait(o->wait_reason, o->frames, o->nframes);
-		free(gr->frames);
+		group_to_snap(gr, &nm, window_s, &out->groups[out->ngroups++]);
 	}
 	qsort(out->groups, (size_t)out->ngroups, sizeof(*out->groups), cmp_group);
 	qsort(out->by_status, (size_t)out->nby_status, sizeof(*out->by_status), cmp_count);
