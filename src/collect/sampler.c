@@ -388,6 +388,135 @@ static void realtime(bool on)
 		rt_state = 1;
 }
 
+/* Fill the window's free slots with the next of the n tids (*next: the
+ * first not yet started; *busy: slots not free) and start threads.
+ * Start (seize, interrupt) one thread at a time, and the next only when
+ * every interrupted thread has been waited for GRACE_NS without stopping:
+ * a sleeping or on-CPU thread stops within microseconds and is handled
+ * before the next one is stopped (no queue of stopped threads waiting for
+ * us); a runnable thread waiting for a CPU is slow to stop, and then the
+ * window opens wider. Returns when the next start is allowed (0: now). */
+static uint64_t window_fill(struct slot *sl, int pid, const int *tids, int n, size_t max_stack,
+			    int *next, int *busy)
+{
+	uint64_t now = mono_ns();
+	uint64_t newest = 0;
+	for (int i = 0; i < SAMPLER_WINDOW; i++)
+		if (sl[i].st == SL_WAIT && sl[i].t0 > newest)
+			newest = sl[i].t0;
+	for (int i = 0; i < SAMPLER_WINDOW; i++) {
+		struct slot *s = &sl[i];
+		if (s->st == SL_FREE && *next < n) {
+			s->idx = *next;
+			s->tries = 0;
+			s->retry_at = 0;
+			grab_prepare(&s->g, tids[(*next)++], max_stack);
+			s->st = SL_START;
+			(*busy)++;
+		}
+		if (s->st == SL_START && s->retry_at <= now && (!newest || now >= newest + GRACE_NS)) {
+			if (start_grab(pid, s)) {
+				seized_tids[i] = s->g.tid;
+				newest = s->t0;
+			}
+		}
+	}
+	return newest ? newest + GRACE_NS : 0;
+}
+
+/* Hand one finished grab to the caller's callback (which unwinds it) and
+ * free its slot. Returns false when no grab is finished. */
+static bool hand_over_one(struct slot *sl, sampler_done_fn done, void *ctx)
+{
+	for (int i = 0; i < SAMPLER_WINDOW; i++) {
+		if (sl[i].st != SL_DONE)
+			continue;
+		done(ctx, sl[i].idx, &sl[i].g);
+		sl[i].st = SL_FREE;
+		sl[i].idx = -1;
+		return true;
+	}
+	return false;
+}
+
+/* Sleep until a stop, the earliest timeout or retry (not before gate_at,
+ * when a start is next allowed). Returns the tid that changed state (its
+ * status in *st), or 0 when none did; a sleep restarts the real-time
+ * stint (*rt_since), and *empty_at moves as wait_any says. */
+static pid_t sleep_until_stop(const struct slot *sl, uint64_t gate_at, int *st, uint64_t *empty_at,
+			      uint64_t *rt_since)
+{
+	pid_t tid = 0;
+	uint64_t until = UINT64_MAX;
+	bool waiting = false;
+	for (int i = 0; i < SAMPLER_WINDOW; i++) {
+		uint64_t t = sl[i].st == SL_WAIT ? sl[i].t0 + WAIT_TIMEOUT_NS
+			   : sl[i].st == SL_START ? (sl[i].retry_at > gate_at ? sl[i].retry_at : gate_at)
+			   : UINT64_MAX;
+		if (sl[i].st == SL_WAIT)
+			waiting = true;
+		if (t < until)
+			until = t;
+	}
+	if (waiting || until != UINT64_MAX) {
+		tid = waiting ? wait_any(st, until, empty_at) : 0;
+		*rt_since = mono_ns();  /* slept: the stint starts again */
+		if (!waiting) {
+			struct timespec ts = {0, (long)(until > mono_ns() ? until - mono_ns() : 0)};
+			nanosleep(&ts, NULL);
+		}
+	}
+	return tid;
+}
+
+/* Threads that did not stop in time (went into D after our check?) stay
+ * traced with our interrupt pending and are reaped later. */
+static void expire_waits(struct slot *sl)
+{
+	uint64_t now = mono_ns();
+	for (int i = 0; i < SAMPLER_WINDOW; i++) {
+		if (sl[i].st != SL_WAIT || now < sl[i].t0 + WAIT_TIMEOUT_NS)
+			continue;
+		add_pending(sl[i].g.tid);
+		sl[i].g.status = GRAB_PENDING;
+		sl[i].st = SL_DONE;
+		seized_tids[i] = 0;
+	}
+}
+
+/* Handle the stop (status st) of slot s's thread tid: sample and let it
+ * go, leave a group-stop as it is, deliver a signal. Returns true when
+ * the slot's grab is over, false while we still wait for our stop. The
+ * pause counts from the later of the interrupt and empty_at. */
+static bool take_stop(int pid, struct slot *s, pid_t tid, int st, uint64_t empty_at)
+{
+	int sig;
+	uint64_t since = s->t0 > empty_at ? s->t0 : empty_at;
+	switch (classify_stop(st, &sig)) {
+	case STOP_GONE:
+		s->g.status = GRAB_GONE;
+		break;
+	case STOP_OTHER:
+		return false;
+	case STOP_GROUP:
+		/* Group-stop: leave it as we found it (stopped). */
+		ptrace(PTRACE_DETACH, tid, 0, 0);
+		s->g.pause_ns = mono_ns() - since;
+		s->g.status = GRAB_STOPPED;
+		break;
+	case STOP_SIGNAL:
+		/* Signal-delivery-stop: deliver it, wait for our stop. */
+		if (ptrace(PTRACE_CONT, tid, 0, sig) == 0)
+			return false;
+		s->g.status = GRAB_GONE;
+		break;
+	case STOP_OURS:
+		take_and_detach(pid, tid, &s->g, since);
+		break;
+	}
+	return true;
+}
+
 void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int n,
 		       size_t max_stack, sampler_done_fn done, void *ctx)
 {
@@ -399,40 +528,11 @@ void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int 
 	realtime(true);
 	uint64_t rt_since = mono_ns();  /* start of the current real-time stint (busy, no sleep) */
 	for (;;) {
-		uint64_t now = mono_ns();
-		/* Fill free slots. Start (seize, interrupt) one thread at a
-		 * time, and the next only when every interrupted thread has
-		 * been waited for GRACE_NS without stopping: a sleeping or
-		 * on-CPU thread stops within microseconds and is handled
-		 * before the next one is stopped (no queue of stopped threads
-		 * waiting for us); a runnable thread waiting for a CPU is
-		 * slow to stop, and then the window opens wider. */
-		uint64_t newest = 0;
-		for (int i = 0; i < SAMPLER_WINDOW; i++)
-			if (sl[i].st == SL_WAIT && sl[i].t0 > newest)
-				newest = sl[i].t0;
-		for (int i = 0; i < SAMPLER_WINDOW; i++) {
-			struct slot *s = &sl[i];
-			if (s->st == SL_FREE && next < n) {
-				s->idx = next;
-				s->tries = 0;
-				s->retry_at = 0;
-				grab_prepare(&s->g, tids[next++], max_stack);
-				s->st = SL_START;
-				busy++;
-			}
-			if (s->st == SL_START && s->retry_at <= now && (!newest || now >= newest + GRACE_NS)) {
-				if (start_grab(pid, s)) {
-					seized_tids[i] = s->g.tid;
-					newest = s->t0;
-				}
-			}
-		}
-		uint64_t gate_at = newest ? newest + GRACE_NS : 0;
+		uint64_t gate_at = window_fill(sl, pid, tids, n, max_stack, &next, &busy);
 		if (!busy)
 			break;
 		/* Take every stop that is ready; only then do other work. */
-		int st, sig;
+		int st;
 		pid_t tid = waitpid(-1, &st, __WALL | WNOHANG);
 		if (tid == 0 || (tid < 0 && errno == ECHILD)) {
 			empty_at = mono_ns();
@@ -447,51 +547,13 @@ void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int 
 				realtime(true);
 				rt_since = mono_ns();
 			}
-			bool handed = false;
-			for (int i = 0; i < SAMPLER_WINDOW && !handed; i++) {
-				if (sl[i].st != SL_DONE)
-					continue;
-				done(ctx, sl[i].idx, &sl[i].g);
-				sl[i].st = SL_FREE;
-				sl[i].idx = -1;
+			if (hand_over_one(sl, done, ctx)) {
 				busy--;
-				handed = true;
-			}
-			if (handed)
 				continue;
-			/* Sleep until a stop, the earliest timeout or retry. */
-			uint64_t until = UINT64_MAX;
-			bool waiting = false;
-			for (int i = 0; i < SAMPLER_WINDOW; i++) {
-				uint64_t t = sl[i].st == SL_WAIT ? sl[i].t0 + WAIT_TIMEOUT_NS
-					   : sl[i].st == SL_START ? (sl[i].retry_at > gate_at ? sl[i].retry_at : gate_at)
-					   : UINT64_MAX;
-				if (sl[i].st == SL_WAIT)
-					waiting = true;
-				if (t < until)
-					until = t;
 			}
-			if (waiting || until != UINT64_MAX) {
-				tid = waiting ? wait_any(&st, until, &empty_at) : 0;
-				rt_since = mono_ns();   /* slept: the stint starts again */
-				if (!waiting) {
-					struct timespec ts = {0, (long)(until > mono_ns() ? until - mono_ns() : 0)};
-					nanosleep(&ts, NULL);
-				}
-			}
+			tid = sleep_until_stop(sl, gate_at, &st, &empty_at, &rt_since);
 			if (tid <= 0) {
-				/* Timed out: threads that did not stop in time (went
-				 * into D after our check?) stay traced with our
-				 * interrupt pending and are reaped later. */
-				now = mono_ns();
-				for (int i = 0; i < SAMPLER_WINDOW; i++) {
-					if (sl[i].st != SL_WAIT || now < sl[i].t0 + WAIT_TIMEOUT_NS)
-						continue;
-					add_pending(sl[i].g.tid);
-					sl[i].g.status = GRAB_PENDING;
-					sl[i].st = SL_DONE;
-					seized_tids[i] = 0;
-				}
+				expire_waits(sl);
 				continue;
 			}
 		} else if (tid < 0) {
@@ -504,32 +566,10 @@ void sampler_grab_many(struct sampler_pool *pool, int pid, const int *tids, int 
 			handle_pending_stop(tid, st);
 			continue;
 		}
-		struct slot *s = &sl[i];
-		uint64_t since = s->t0 > empty_at ? s->t0 : empty_at;
-		switch (classify_stop(st, &sig)) {
-		case STOP_GONE:
-			s->g.status = GRAB_GONE;
-			break;
-		case STOP_OTHER:
-			continue;
-		case STOP_GROUP:
-			/* Group-stop: leave it as we found it (stopped). */
-			ptrace(PTRACE_DETACH, tid, 0, 0);
-			s->g.pause_ns = mono_ns() - since;
-			s->g.status = GRAB_STOPPED;
-			break;
-		case STOP_SIGNAL:
-			/* Signal-delivery-stop: deliver it, wait for our stop. */
-			if (ptrace(PTRACE_CONT, tid, 0, sig) == 0)
-				continue;
-			s->g.status = GRAB_GONE;
-			break;
-		case STOP_OURS:
-			take_and_detach(pid, tid, &s->g, since);
-			break;
+		if (take_stop(pid, &sl[i], tid, st, empty_at)) {
+			sl[i].st = SL_DONE;
+			seized_tids[i] = 0;
 		}
-		s->st = SL_DONE;
-		seized_tids[i] = 0;
 	}
 	realtime(false);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
