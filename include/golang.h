@@ -11,8 +11,9 @@
  * (golang_layout.c); a version outside the table is an error, never a
  * guess.
  *
- * The reader returns a plain go_read (one record per live goroutine);
- * grouping and progress tracking are pure analysis (goroutines.h).
+ * The reader returns a plain go_read (goroutine_read.h, model data: one
+ * record per live goroutine); grouping and progress tracking are pure
+ * analysis (goroutines.h) and never see this reader.
  */
 #ifndef CDTOP_GOLANG_H
 #define CDTOP_GOLANG_H
@@ -20,19 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* Go's goroutine states (runtime2.go); GO_SCAN is or'ed in while the GC
- * scans a stack and is masked off by the reader. */
-enum go_status {
-	GO_IDLE = 0, GO_RUNNABLE = 1, GO_RUNNING = 2, GO_SYSCALL = 3, GO_WAITING = 4,
-	GO_MORIBUND = 5, GO_DEAD = 6, GO_ENQUEUE = 7, GO_COPYSTACK = 8, GO_PREEMPTED = 9,
-	GO_LEAKED = 10, GO_DEADEXTRA = 11, GO_NSTATUS = 12,
-	GO_SCAN = 0x1000,
-};
-
-/* Name of a (masked) status, "waiting"; "status N" style names are not
- * returned: NULL for an unknown value. */
-const char *go_status_name(uint32_t status);
+#include "goroutine_read.h"
 
 /* Offsets (bytes) of the runtime.g and runtime.m fields the reader uses,
  * for x86_64. */
@@ -71,45 +60,6 @@ const char *go_layout_table_range(void);
  * runtime.m, runtime.gobuf, typedefs peeled). Returns 0, or -1 with the
  * reason in err (no DWARF, a member missing, a size not as expected). */
 int go_layout_from_dwarf(void *elf, struct go_layout *l, char *err, size_t errlen);
-
-/* One live goroutine as read. */
-struct go_g {
-	uint64_t addr;                  /* address of its runtime.g */
-	uint64_t goid;
-	uint32_t status;                /* enum go_status, scan bit masked off */
-	uint8_t waitreason;             /* index into go_read.reasons */
-	int64_t waitsince;              /* runtime nanotime (CLOCK_MONOTONIC ns) when a GC first saw
-					   it blocked; 0 when not recorded */
-	uint64_t sched_pc, sched_sp;    /* where it parked (progress tracking) */
-	uint64_t startpc;               /* its function's entry */
-	bool system;                    /* started in package runtime: not counted by runtime.NumGoroutine */
-	int tid;                        /* thread running it (m.procid), -1 none or unknown */
-	int frame0, nframes;            /* its stack: go_read.frames[frame0 .. frame0+nframes),
-					   innermost first; nframes 0 when not read */
-	bool moved;                     /* its g changed while its stack was read (stack may be partial) */
-	uint64_t stack_hash;            /* hash of its stack bytes from sp up (locals included), 0 when
-					   not read: a goroutine that ran and parked again at the same
-					   place almost always changed some of them */
-};
-
-/* A read of the goroutine table. */
-struct go_read {
-	double t;                       /* now_mono() at the read */
-	double read_ms;                 /* wall time the read took */
-	int64_t now_ns;                 /* CLOCK_MONOTONIC ns at the read (to age waitsince) */
-	int64_t allglen;                /* g structs that existed when the read started */
-	int64_t created;                /* g structs appended during the read (a lower bound of the
-					   goroutines created meanwhile: reused ones are not seen) */
-	struct go_g *g; int ng;         /* live goroutines (not dead), runtime ones included */
-	bool stacks;                    /* stacks were read (full read) */
-	int *frames; int nframes;       /* indices into funcs, per goroutine slices */
-	char **funcs; int nfuncs;       /* distinct function names */
-	char **reasons; int nreasons;   /* the target's waitReasonStrings */
-	int64_t moved;                  /* goroutines whose g changed while their stack was read */
-};
-
-/* Free the arrays of r (not r itself) and zero it. */
-void go_read_fini(struct go_read *r);
 
 struct golang;
 

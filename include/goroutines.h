@@ -1,5 +1,5 @@
 /*
- * goroutines.h - pure analysis of goroutine reads (golang.h): the
+ * goroutines.h - pure analysis of goroutine reads (goroutine_read.h): the
  * numbers runtime.NumGoroutine() would give, groups of goroutines with
  * the same stack, status and wait reason (largest first, like
  * pprof's goroutine?debug=1), and a tracker that follows each goroutine
@@ -10,7 +10,7 @@
 #define CDTOP_GOROUTINES_H
 
 #include <stdint.h>
-#include "golang.h"
+#include "goroutine_read.h"
 #include "snapshot.h"
 
 #define GR_MAX_GOIDS 10                 /* goroutine ids kept per group */

@@ -35,9 +35,10 @@ double profiler_tick(struct profiler *p);
 /* Grab, unwind and record every thread once now (for --stacks). */
 void profiler_round_now(struct profiler *p);
 
-/* Put the merged samples into s->profile (mode "cpu", "wall" or "auto")
- * and each thread's latest stack into s->threads[].stack. */
-void profiler_fill(struct profiler *p, struct snapshot *s, const char *mode);
+/* Put the merged samples into s->profile (frames, stacks, rates; no top
+ * table: that is analysis, profile.h) and each thread's latest stack into
+ * s->threads[].stack. */
+void profiler_fill(struct profiler *p, struct snapshot *s);
 
 /* Forget the samples taken so far (new window). */
 void profiler_reset(struct profiler *p);

@@ -1081,21 +1081,6 @@ int golang_read(struct golang *g, bool stacks, struct go_read *r, char *err, siz
 	return 0;
 }
 
-void go_read_fini(struct go_read *r)
-{
-	if (!r)
-		return;
-	free(r->g);
-	free(r->frames);
-	for (int i = 0; i < r->nfuncs; i++)
-		free(r->funcs[i]);
-	free(r->funcs);
-	for (int i = 0; i < r->nreasons; i++)
-		free(r->reasons[i]);
-	free(r->reasons);
-	memset(r, 0, sizeof(*r));
-}
-
 void golang_free(struct golang *g)
 {
 	if (!g)

@@ -37,16 +37,6 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 
-static const char *const status_names[GO_NSTATUS] = {
-	"idle", "runnable", "running", "syscall", "waiting", "moribund",
-	"dead", "enqueue", "copystack", "preempted", "leaked", "dead",
-};
-
-const char *go_status_name(uint32_t status)
-{
-	return status < GO_NSTATUS ? status_names[status] : NULL;
-}
-
 int go_version_minor(const char *v, int *minor)
 {
 	const char *p = v ? strstr(v, "go1.") : NULL;

@@ -18,7 +18,6 @@
 #include "profiler.h"
 #include "maps.h"
 #include "proc_parse.h"
-#include "profile.h"
 #include "sampler.h"
 #include "symbols.h"
 #include "unwind.h"
@@ -694,7 +693,7 @@ static void name_restarted(struct snap_thread *t, const char *fn)
 		str_copy(t->syscall, name, sizeof(t->syscall));
 }
 
-void profiler_fill(struct profiler *p, struct snapshot *s, const char *mode)
+void profiler_fill(struct profiler *p, struct snapshot *s)
 {
 	struct snap_profile *pr = xcalloc(1, sizeof(*pr));
 	/* What was achieved, not what was aimed at: a busy machine or the
@@ -731,9 +730,6 @@ void profiler_fill(struct profiler *p, struct snapshot *s, const char *mode)
 	}
 	snap_profile_free(s->profile);
 	s->profile = pr;
-	if (strcmp(mode, "auto") == 0)
-		mode = profile_auto_mode(s);
-	profile_compute_top(pr, mode, 0);
 	for (int i = 0; i < s->nthreads; i++) {
 		struct snap_thread *t = &s->threads[i];
 		for (int k = 0; k < p->nthr; k++) {

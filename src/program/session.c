@@ -14,6 +14,7 @@
 #include "golang.h"
 #include "goroutines.h"
 #include "locks.h"
+#include "profile.h"
 #include "profiler.h"
 #include "triage.h"
 #include "util.h"
@@ -224,10 +225,13 @@ int session_poll(struct session *s, char *err, size_t errlen)
 struct snapshot *session_snapshot(struct session *s, enum obs_window w, const char *mode)
 {
 	struct snapshot *snap = observer_snapshot(s->obs, w);
-	if (s->prof)
-		profiler_fill(s->prof, snap, mode ? mode : s->opts.mode);
-	else
+	if (s->prof) {
+		profiler_fill(s->prof, snap);
+		const char *m = mode ? mode : s->opts.mode;
+		profile_compute_top(snap->profile, strcmp(m, "auto") == 0 ? profile_auto_mode(snap) : m, 0);
+	} else {
 		snapshot_add_error(snap, "stacks", "%s", s->stacks_off);
+	}
 	struct thread_wait *tw;
 	int n = observer_waits(s->obs, &tw);
 	waits_fill(s->waits, snap, tw, n);
