@@ -25,10 +25,6 @@ enum cdtop_exit {
 				       snapshot was written) */
 };
 
-/* Non-zero once SIGINT, SIGTERM or SIGHUP arrived (main.c). */
-int cdtop_interrupted(void);
-
-#define CDTOP_ERRLEN 512
-#define CDTOP_DEFAULT_NICE (-10)  /* cdtop's own priority when permitted (--nice) */        /* size of caller-supplied error buffers */
+#define CDTOP_ERRLEN 512          /* size of caller-supplied error buffers */
 
 #endif

@@ -7,8 +7,9 @@
  * since its last sample (unchanged schedstat) is not stopped again, its
  * last stack is counted once more; the others are grabbed (sampler.c),
  * unwound (unwind.c) and symbolized (symbols.c). The rate per thread is
- * -F (default 49 Hz) and is lowered when the measured stop time would
- * exceed 1% of the target's thread time.
+ * -F (default 49 Hz, the session's SESSION_DEFAULT_HZ) and is lowered
+ * when the measured stop time would exceed 1% of the target's thread
+ * time.
  */
 #ifndef CDTOP_PROFILER_H
 #define CDTOP_PROFILER_H
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include "snapshot.h"
 
-#define PROFILER_DEFAULT_HZ 49.0
 #define PROFILER_PAUSE_BUDGET 0.01      /* of the target's thread time */
 
 struct profiler;

@@ -6,17 +6,22 @@
  *
  * Every failure is one line on stderr starting "cdtop: " and a distinct
  * exit code from cdtop.h, so scripts can react without parsing text.
+ *
+ * Flow: cli_parse (getopt_long, one value at a time in cli_option) ->
+ * cli_check (combinations, the output checked before any window) ->
+ * run_replay, or run_target (session_open, then --stacks, headless or
+ * the screen). main.c talks to the session (session.h) and the views,
+ * never to a collector: the session owns priority, defaults and teardown.
  */
 #include "cdtop.h"
-#include "collect.h"
 #include "output.h"
-#include "profiler.h"
-#include "sampler.h"
 #include "session.h"
+#include "signals.h"
 #include "snapshot.h"
 #include "snapshot_load.h"
 #include "triage.h"
 #include "tui.h"
+#include "tui_worker.h"
 #include "util.h"
 
 #include <errno.h>
@@ -25,35 +30,28 @@
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/resource.h>
 
-static volatile sig_atomic_t interrupted;
+#define CLI_GO_ON (-1)                  /* cli_* result: no exit yet, carry on */
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-/* SIGINT, SIGTERM and SIGHUP end the window or the screen cleanly. */
-static void catch_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
+/* The command line, validated value by value. */
+struct cli {
+	long pid;                       /* -1 none */
+	double delay;                   /* -d, seconds */
+	double duration;                /* --duration, seconds */
+	const char *snap_path, *replay_path, *out_dir;
+	int fmt;                        /* enum out_format, -1 from the file name */
+	double hz;                      /* -F, samples per second per thread */
+	const char *mode;               /* "cpu", "wall" or "auto" */
+	bool no_stacks, stacks_once;
+	const char *fail_on;            /* "alert", "warn" or NULL */
+	long nice_level;                /* --nice */
+};
 
 static void usage(FILE *f)
 {
@@ -122,7 +120,7 @@ static void sleep_until(double t)
 {
 	for (;;) {
 		double left = t - now_mono();
-		if (left <= 0 || interrupted)
+		if (left <= 0 || signals_interrupted())
 			return;
 		struct timespec ts = {.tv_sec = (time_t)left,
 				      .tv_nsec = (long)((left - (double)(time_t)left) * 1e9)};
@@ -156,7 +154,7 @@ static int run_headless(struct session *ss, const char *mode, const char *path,
 	double next_poll = start + 1.0;
 	/* One reading per second feeds the history; the last lands at the
 	 * end. Stack rounds run in between at the sampling rate. */
-	while (!interrupted && now_mono() < end) {
+	while (!signals_interrupted() && now_mono() < end) {
 		double wake = next_poll < end ? next_poll : end;
 		double t = session_tick(ss);
 		if (t >= 0 && now_mono() + t < wake)
@@ -172,7 +170,7 @@ static int run_headless(struct session *ss, const char *mode, const char *path,
 			next_poll += 1.0;
 		}
 	}
-	struct snapshot *s = session_snapshot(ss, OBS_WINDOW_ALL, mode);
+	struct snapshot *s = session_snapshot(ss, SESSION_WINDOW_ALL, mode);
 	int rc = strcmp(path, "-") == 0 ? output_write_stdout(s, fmt, err, sizeof(err))
 					: output_write_snapshot(s, path, fmt, err, sizeof(err));
 	char items[CDTOP_ERRLEN];
@@ -227,18 +225,150 @@ static int run_replay(const char *path, const char *out_dir)
 			"read it with jq)\n", isatty(STDOUT_FILENO) ? "input" : "output");
 		return CDTOP_EXIT_TERMINAL;
 	}
-	catch_signals();
-	struct tui_opts topts = {.delay = 1.0, .mode = "auto", .out_dir = out_dir, .replay_path = path};
+	signals_catch();
+	struct tui_opts topts = {.delay = 1.0, .out_dir = out_dir, .replay_path = path,
+				 .stop = signals_flag()};
 	int rc = tui_replay(s, &topts, err, sizeof(err));
 	if (rc != CDTOP_EXIT_OK)
 		fprintf(stderr, "cdtop: %s\n", err);
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* The live screen: the session in a worker thread (tui_worker.h), the
+ * screen on it through a struct tui_source. */
+static int run_screen(struct session *ss, const struct cli *c)
 {
-	enum { OPT_DURATION = 256, OPT_FORMAT, OPT_MODE, OPT_NO_STACKS, OPT_STACKS, OPT_OUT_DIR,
-	       OPT_FAIL_ON, OPT_NICE };
+	char err[CDTOP_ERRLEN];
+	int rc = CDTOP_EXIT_INTERNAL;
+	struct tui_worker *w = tui_worker_start(ss, c->delay, c->mode, err, sizeof(err));
+	if (w) {
+		struct tui_source src = tui_worker_source(w);
+		struct tui_opts topts = {.delay = c->delay, .out_dir = c->out_dir,
+					 .stacks_off = session_stacks_off(ss),
+					 .warning = session_warnings(ss)[0], .stop = signals_flag()};
+		rc = tui_run(&src, &topts, err, sizeof(err));
+		tui_worker_stop(w);
+	}
+	if (rc != CDTOP_EXIT_OK)
+		fprintf(stderr, "cdtop: %s\n", err);
+	return rc;
+}
+
+/* cdtop -p PID: open the session, then --stacks, headless or the screen. */
+static int run_target(const struct cli *c)
+{
+	char err[CDTOP_ERRLEN];
+	signals_catch();
+	struct session *ss;
+	struct session_opts so = {.pid = (int)c->pid, .hz = c->hz, .nice = (int)c->nice_level,
+				  .mode = c->mode, .no_stacks = c->no_stacks,
+				  .stacks_once = c->stacks_once};
+	int rc = session_open(&ss, &so, err, sizeof(err));
+	if (rc != CDTOP_EXIT_OK) {
+		fprintf(stderr, "cdtop: %s\n", err);
+		return rc;
+	}
+	for (const char *const *w = session_warnings(ss); c->snap_path && *w; w++)
+		fprintf(stderr, "cdtop: warning: %s\n", *w);
+	if (!c->no_stacks && session_stacks_off(ss) && c->snap_path)
+		fprintf(stderr, "cdtop: warning: %s\n", session_stacks_off(ss));
+	if (c->stacks_once) {
+		if (session_write_stacks(ss, stdout, err, sizeof(err)) < 0) {
+			fprintf(stderr, "cdtop: %s\n", err);
+			rc = session_stacks_off(ss) ? CDTOP_EXIT_PERMISSION : CDTOP_EXIT_OUTPUT;
+		}
+	} else if (c->snap_path) {
+		rc = run_headless(ss, c->mode, c->snap_path, (enum out_format)c->fmt, c->duration,
+				  c->fail_on);
+	} else {
+		rc = run_screen(ss, c);
+	}
+	session_free(ss);
+	return rc;
+}
+
+enum { OPT_DURATION = 256, OPT_FORMAT, OPT_MODE, OPT_NO_STACKS, OPT_STACKS, OPT_OUT_DIR,
+       OPT_FAIL_ON, OPT_NICE };
+
+/* Parse "N" into *v when it is a decimal integer in [lo, hi]. */
+static bool parse_long(const char *s, long lo, long hi, long *v)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(s, &end, 10);
+	if (errno || end == s || *end || x < lo || x > hi)
+		return false;
+	*v = x;
+	return true;
+}
+
+/* One option and its value into c. Returns CLI_GO_ON, or an exit code
+ * after printing why. */
+static int cli_option(struct cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'p':
+		if (!parse_long(arg, 1, INT_MAX, &c->pid))
+			return usage_error("invalid pid '%s': expected a positive number", arg);
+		break;
+	case 'd':
+		c->delay = parse_secs(arg);
+		if (c->delay < 0.1 || c->delay > 3600)
+			return usage_error("invalid delay '%s': expected seconds between 0.1 and 3600", arg);
+		break;
+	case 'o':
+		c->snap_path = arg;
+		break;
+	case OPT_DURATION:
+		c->duration = parse_secs(arg);
+		if (c->duration < 0 || c->duration > 86400)
+			return usage_error("invalid duration '%s': expected seconds between 0 and 86400", arg);
+		break;
+	case OPT_FORMAT:
+		c->fmt = strcmp(arg, "json") == 0 ? OUT_JSON : strcmp(arg, "text") == 0 ? OUT_TEXT
+		       : strcmp(arg, "folded") == 0 ? OUT_FOLDED : -1;
+		if (c->fmt < 0)
+			return usage_error("invalid format '%s': expected json, text or folded", arg);
+		break;
+	case 'F':
+		c->hz = parse_secs(arg);
+		if (c->hz < 1 || c->hz > 1000)
+			return usage_error("invalid frequency '%s': expected 1 to 1000 samples per second", arg);
+		break;
+	case OPT_MODE:
+		if (strcmp(arg, "cpu") && strcmp(arg, "wall") && strcmp(arg, "auto"))
+			return usage_error("invalid mode '%s': expected cpu, wall or auto", arg);
+		c->mode = arg;
+		break;
+	case OPT_NO_STACKS:
+		c->no_stacks = true;
+		break;
+	case OPT_STACKS:
+		c->stacks_once = true;
+		break;
+	case 'r':
+		c->replay_path = arg;
+		break;
+	case OPT_OUT_DIR:
+		c->out_dir = arg;
+		break;
+	case OPT_NICE:
+		if (!parse_long(arg, -20, 19, &c->nice_level))
+			return usage_error("invalid nice value '%s': expected -20 to 19", arg);
+		break;
+	case OPT_FAIL_ON:
+		if (strcmp(arg, "alert") && strcmp(arg, "warn"))
+			return usage_error("invalid --fail-on level '%s': expected alert or warn", arg);
+		c->fail_on = arg;
+		break;
+	}
+	return CLI_GO_ON;
+}
+
+/* The whole command line into c (defaults first). Returns CLI_GO_ON, or
+ * an exit code: 0 after --help or --version, else after printing why. */
+static int cli_parse(struct cli *c, int argc, char **argv)
+{
 	static const struct option opts[] = {
 		{"pid", required_argument, NULL, 'p'},
 		{"delay", required_argument, NULL, 'd'},
@@ -257,84 +387,12 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	long pid = -1;
-	double delay = 1.0, duration = 3.0;
-	const char *snap_path = NULL, *replay_path = NULL, *out_dir = NULL;
-	int fmt = -1;
-	double hz = PROFILER_DEFAULT_HZ;
-	const char *mode = "auto";
-	bool no_stacks = false, stacks_once = false;
-	const char *fail_on = NULL;
-	long nice_level = CDTOP_DEFAULT_NICE;
-	int c;
-
-	setlocale(LC_ALL, "");
+	*c = (struct cli){.pid = -1, .delay = 1.0, .duration = 3.0, .fmt = -1,
+			  .hz = SESSION_DEFAULT_HZ, .mode = "auto", .nice_level = SESSION_DEFAULT_NICE};
+	int opt, rc;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:d:o:F:r:hV", opts, NULL)) != -1) {
-		char *end;
-		switch (c) {
-		case 'p':
-			errno = 0;
-			pid = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || pid <= 0 || pid > INT_MAX)
-				return usage_error("invalid pid '%s': expected a positive number", optarg);
-			break;
-		case 'd':
-			delay = parse_secs(optarg);
-			if (delay < 0.1 || delay > 3600)
-				return usage_error("invalid delay '%s': expected seconds between 0.1 and 3600", optarg);
-			break;
-		case 'o':
-			snap_path = optarg;
-			break;
-		case OPT_DURATION:
-			duration = parse_secs(optarg);
-			if (duration < 0 || duration > 86400)
-				return usage_error("invalid duration '%s': expected seconds between 0 and 86400", optarg);
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				fmt = OUT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				fmt = OUT_TEXT;
-			else if (strcmp(optarg, "folded") == 0)
-				fmt = OUT_FOLDED;
-			else
-				return usage_error("invalid format '%s': expected json, text or folded", optarg);
-			break;
-		case 'F':
-			hz = parse_secs(optarg);
-			if (hz < 1 || hz > 1000)
-				return usage_error("invalid frequency '%s': expected 1 to 1000 samples per second", optarg);
-			break;
-		case OPT_MODE:
-			if (strcmp(optarg, "cpu") && strcmp(optarg, "wall") && strcmp(optarg, "auto"))
-				return usage_error("invalid mode '%s': expected cpu, wall or auto", optarg);
-			mode = optarg;
-			break;
-		case OPT_NO_STACKS:
-			no_stacks = true;
-			break;
-		case OPT_STACKS:
-			stacks_once = true;
-			break;
-		case 'r':
-			replay_path = optarg;
-			break;
-		case OPT_OUT_DIR:
-			out_dir = optarg;
-			break;
-		case OPT_NICE:
-			errno = 0;
-			nice_level = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || nice_level < -20 || nice_level > 19)
-				return usage_error("invalid nice value '%s': expected -20 to 19", optarg);
-			break;
-		case OPT_FAIL_ON:
-			if (strcmp(optarg, "alert") && strcmp(optarg, "warn"))
-				return usage_error("invalid --fail-on level '%s': expected alert or warn", optarg);
-			fail_on = optarg;
-			break;
+	while ((opt = getopt_long(argc, argv, ":p:d:o:F:r:hV", opts, NULL)) != -1) {
+		switch (opt) {
 		case 'h':
 			usage(stdout);
 			return CDTOP_EXIT_OK;
@@ -347,47 +405,58 @@ int main(int argc, char **argv)
 			else
 				fprintf(stderr, "cdtop: option %s needs a value (see cdtop --help)\n", argv[optind - 1]);
 			return CDTOP_EXIT_USAGE;
-		default:
+		case '?':
 			if (optopt)
 				fprintf(stderr, "cdtop: unknown option -%c (see cdtop --help)\n", optopt);
 			else
 				fprintf(stderr, "cdtop: unknown option %s (see cdtop --help)\n", argv[optind - 1]);
 			return CDTOP_EXIT_USAGE;
+		default:
+			if ((rc = cli_option(c, opt, optarg)) != CLI_GO_ON)
+				return rc;
 		}
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (replay_path && (pid >= 0 || snap_path || stacks_once))
+	return CLI_GO_ON;
+}
+
+/* The combinations of options, the --out-dir directory, and for a live
+ * target what it needs before the session starts: a writable --snapshot
+ * path (checked before the window, not after) or a terminal. May set
+ * c->fmt from the file name. Returns CLI_GO_ON or an exit code after
+ * printing why. */
+static int cli_check(struct cli *c)
+{
+	if (c->replay_path && (c->pid >= 0 || c->snap_path || c->stacks_once))
 		return usage_error("%s", "-r FILE shows a saved snapshot: it cannot be combined with -p, "
 				   "--snapshot or --stacks");
-	if (out_dir && (snap_path || stacks_once))
+	if (c->out_dir && (c->snap_path || c->stacks_once))
 		return usage_error("%s", "--out-dir is where the screen saves (key s): give --snapshot "
 				   "a path instead");
-	if (out_dir && check_out_dir(out_dir) != 0)
+	if (c->out_dir && check_out_dir(c->out_dir) != 0)
 		return CDTOP_EXIT_OUTPUT;
-	if (replay_path)
-		return run_replay(replay_path, out_dir);
-	if (pid < 0) {
+	if (c->replay_path)
+		return CLI_GO_ON;
+	if (c->pid < 0) {
 		fprintf(stderr, "cdtop: no process given: use -p PID (see cdtop --help)\n");
 		return CDTOP_EXIT_USAGE;
 	}
-
-	if (stacks_once && (snap_path || no_stacks))
+	if (c->stacks_once && (c->snap_path || c->no_stacks))
 		return usage_error("%s", "--stacks cannot be combined with --snapshot or --no-stacks");
-	if (fail_on && !snap_path)
+	if (c->fail_on && !c->snap_path)
 		return usage_error("%s", "--fail-on needs --snapshot (it sets the exit status of a headless run)");
 
 	char err[CDTOP_ERRLEN];
-	if (stacks_once) {
+	if (c->stacks_once) {
 		/* no terminal needed */
-	} else if (snap_path) {
-		if (fmt < 0)
-			fmt = output_format_from_name(snap_path);
-		if (fmt < 0)
-			fmt = OUT_JSON;
-		/* Fail before the window, not after it. */
-		if (strcmp(snap_path, "-") != 0 &&
-		    output_check_writable(snap_path, err, sizeof(err)) < 0) {
+	} else if (c->snap_path) {
+		if (c->fmt < 0)
+			c->fmt = output_format_from_name(c->snap_path);
+		if (c->fmt < 0)
+			c->fmt = OUT_JSON;
+		if (strcmp(c->snap_path, "-") != 0 &&
+		    output_check_writable(c->snap_path, err, sizeof(err)) < 0) {
 			fprintf(stderr, "cdtop: %s\n", err);
 			return CDTOP_EXIT_OUTPUT;
 		}
@@ -396,49 +465,15 @@ int main(int argc, char **argv)
 			"report without a screen\n", isatty(STDOUT_FILENO) ? "input" : "output");
 		return CDTOP_EXIT_TERMINAL;
 	}
-
-	catch_signals();
-	/* On a saturated machine cdtop is one runnable task among many and
-	 * gets its share of a CPU late: threads it stopped wait for it, and a
-	 * round over them takes seconds. Like atop, run at a higher priority
-	 * where permitted (root, CAP_SYS_NICE); cdtop's CPU use is small, so
-	 * this changes when it runs, not how much. Threads made later (the
-	 * screen's worker) inherit it. Refused: stay as we are. */
-	if (nice_level != 0)
-		(void)setpriority(PRIO_PROCESS, 0, (int)nice_level);
-	sampler_set_realtime(nice_level != 0);
-
-	struct session *ss;
-	struct session_opts so = {.pid = (int)pid, .hz = hz, .mode = mode, .no_stacks = no_stacks,
-				  .stacks_once = stacks_once};
-	int rc = session_open(&ss, &so, err, sizeof(err));
-	if (rc != CDTOP_EXIT_OK) {
-		fprintf(stderr, "cdtop: %s\n", err);
-		return rc;
-	}
-	for (const char *const *w = session_warnings(ss); snap_path && *w; w++)
-		fprintf(stderr, "cdtop: warning: %s\n", *w);
-	if (!no_stacks && session_stacks_off(ss) && snap_path)
-		fprintf(stderr, "cdtop: warning: %s\n", session_stacks_off(ss));
-	if (stacks_once) {
-		if (session_write_stacks(ss, stdout, err, sizeof(err)) < 0) {
-			fprintf(stderr, "cdtop: %s\n", err);
-			rc = session_stacks_off(ss) ? CDTOP_EXIT_PERMISSION : CDTOP_EXIT_OUTPUT;
-		}
-	} else if (snap_path) {
-		rc = run_headless(ss, mode, snap_path, (enum out_format)fmt, duration, fail_on);
-	} else {
-		struct tui_opts topts = {.delay = delay, .mode = mode, .out_dir = out_dir};
-		rc = tui_run(ss, &topts, err, sizeof(err));
-		if (rc != CDTOP_EXIT_OK)
-			fprintf(stderr, "cdtop: %s\n", err);
-	}
-	session_free(ss);
-	process_collector_fini();
-	return rc;
+	return CLI_GO_ON;
 }
 
-int cdtop_interrupted(void)
+int main(int argc, char **argv)
 {
-	return interrupted;
+	struct cli c;
+	int rc;
+	setlocale(LC_ALL, "");
+	if ((rc = cli_parse(&c, argc, argv)) != CLI_GO_ON || (rc = cli_check(&c)) != CLI_GO_ON)
+		return rc;
+	return c.replay_path ? run_replay(c.replay_path, c.out_dir) : run_target(&c);
 }

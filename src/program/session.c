@@ -14,14 +14,17 @@
 #include "golang.h"
 #include "goroutines.h"
 #include "locks.h"
+#include "observer.h"
 #include "profile.h"
 #include "profiler.h"
+#include "sampler.h"
 #include "triage.h"
 #include "util.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define GO_REOPEN_S 10.0      /* retry opening the goroutine reader at most this often */
@@ -154,9 +157,23 @@ static struct profiler *start_profiler(int pid, int piddir, double hz, char *err
 	return a.prof;
 }
 
+/* On a saturated machine cdtop is one runnable task among many and gets
+ * its share of a CPU late: threads it stopped wait for it, and a round
+ * over them takes seconds. Like atop, run at a higher priority where
+ * permitted (root, CAP_SYS_NICE); cdtop's CPU use is small, so this
+ * changes when it runs, not how much. Threads made later (the first
+ * round's, the screen's worker) inherit it. Refused: stay as we are. */
+static void set_priority(int nice)
+{
+	if (nice != 0)
+		(void)setpriority(PRIO_PROCESS, 0, nice);
+	sampler_set_realtime(nice != 0);
+}
+
 int session_open(struct session **out, const struct session_opts *o, char *err, size_t errlen)
 {
 	*out = NULL;
+	set_priority(o->nice);
 	struct observer *obs;
 	int rc = observer_open(&obs, o->pid, !o->stacks_once, err, errlen);
 	if (rc != CDTOP_EXIT_OK)
@@ -222,9 +239,10 @@ int session_poll(struct session *s, char *err, size_t errlen)
 	return rc;
 }
 
-struct snapshot *session_snapshot(struct session *s, enum obs_window w, const char *mode)
+struct snapshot *session_snapshot(struct session *s, enum session_window w, const char *mode)
 {
-	struct snapshot *snap = observer_snapshot(s->obs, w);
+	struct snapshot *snap = observer_snapshot(s->obs, w == SESSION_WINDOW_ALL ? OBS_WINDOW_ALL
+										   : OBS_WINDOW_LAST);
 	if (s->prof) {
 		profiler_fill(s->prof, snap);
 		const char *m = mode ? mode : s->opts.mode;
@@ -277,4 +295,5 @@ void session_free(struct session *s)
 	gr_tracker_free(s->gtrack);
 	observer_free(s->obs);
 	free(s);
+	process_collector_fini();
 }

@@ -31,7 +31,7 @@ struct tui_worker {
 	pthread_mutex_t mu;             /* protects everything below */
 	pthread_cond_t cv;              /* requests to the worker, pause acknowledgement */
 	struct snapshot *slot;          /* newest published, not yet taken */
-	struct tui_worker_event ev;     /* pending event */
+	struct tui_event ev;            /* pending event */
 	bool ev_new;
 	bool stop, reset, pause, paused;
 	struct triage_answers answers;  /* from the UI */
@@ -57,7 +57,7 @@ static void poke(struct tui_worker *w)
 }
 
 /* Publish snap (may be NULL) and/or the event in ev. */
-static void publish(struct tui_worker *w, struct snapshot *snap, const struct tui_worker_event *ev)
+static void publish(struct tui_worker *w, struct snapshot *snap, const struct tui_event *ev)
 {
 	struct snapshot *old = NULL;
 	pthread_mutex_lock(&w->mu);
@@ -99,7 +99,7 @@ static void *worker_main(void *arg)
 
 	/* The snapshot of the reading taken at open, so the screen has
 	 * something at once. */
-	publish(w, session_snapshot(w->ss, OBS_WINDOW_LAST, w->mode), NULL);
+	publish(w, session_snapshot(w->ss, SESSION_WINDOW_LAST, w->mode), NULL);
 
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
@@ -122,7 +122,7 @@ static void *worker_main(void *arg)
 		struct snapshot *snap = NULL;
 		if (reset && watching) {
 			session_reset_profile(w->ss);
-			snap = session_snapshot(w->ss, OBS_WINDOW_LAST, w->mode);
+			snap = session_snapshot(w->ss, SESSION_WINDOW_LAST, w->mode);
 		}
 		double due = watching ? session_tick(w->ss) : -1;
 		now = now_mono();
@@ -130,10 +130,10 @@ static void *worker_main(void *arg)
 			int rc = session_poll(w->ss, err, sizeof(err));
 			if (rc == CDTOP_EXIT_OK) {
 				snapshot_free(snap);
-				snap = session_snapshot(w->ss, OBS_WINDOW_LAST, w->mode);
+				snap = session_snapshot(w->ss, SESSION_WINDOW_LAST, w->mode);
 			} else {
-				struct tui_worker_event ev = {.exited = rc == CDTOP_EXIT_EXITED,
-							      .fatal = rc == CDTOP_EXIT_EXITED ? 0 : rc};
+				struct tui_event ev = {.exited = rc == CDTOP_EXIT_EXITED,
+						       .fatal = rc == CDTOP_EXIT_EXITED ? 0 : rc};
 				str_copy(ev.message, err, sizeof(ev.message));
 				watching = false;
 				publish(w, NULL, &ev);
@@ -207,13 +207,10 @@ struct tui_worker *tui_worker_start(struct session *ss, double delay, const char
 	return w;
 }
 
-int tui_worker_fd(const struct tui_worker *w)
+/* The struct tui_source functions (tui.h); ctx is the worker. */
+static struct snapshot *take(void *ctx, struct tui_event *ev)
 {
-	return w->pipe[0];
-}
-
-struct snapshot *tui_worker_take(struct tui_worker *w, struct tui_worker_event *ev)
-{
+	struct tui_worker *w = ctx;
 	char buf[64];
 	while (read(w->pipe[0], buf, sizeof(buf)) > 0)
 		;
@@ -231,24 +228,27 @@ struct snapshot *tui_worker_take(struct tui_worker *w, struct tui_worker_event *
 	return s;
 }
 
-void tui_worker_reset_profile(struct tui_worker *w)
+static void reset_profile(void *ctx)
 {
+	struct tui_worker *w = ctx;
 	pthread_mutex_lock(&w->mu);
 	w->reset = true;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }
 
-void tui_worker_set_answers(struct tui_worker *w, const struct triage_answers *a)
+static void set_answers(void *ctx, const struct triage_answers *a)
 {
+	struct tui_worker *w = ctx;
 	pthread_mutex_lock(&w->mu);
 	w->answers = *a;
 	w->answers_new = true;
 	pthread_mutex_unlock(&w->mu);
 }
 
-void tui_worker_pause(struct tui_worker *w)
+static void pause_worker(void *ctx)
 {
+	struct tui_worker *w = ctx;
 	pthread_mutex_lock(&w->mu);
 	w->pause = true;
 	pthread_cond_broadcast(&w->cv);
@@ -257,12 +257,20 @@ void tui_worker_pause(struct tui_worker *w)
 	pthread_mutex_unlock(&w->mu);
 }
 
-void tui_worker_resume(struct tui_worker *w)
+static void resume_worker(void *ctx)
 {
+	struct tui_worker *w = ctx;
 	pthread_mutex_lock(&w->mu);
 	w->pause = false;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+}
+
+struct tui_source tui_worker_source(struct tui_worker *w)
+{
+	return (struct tui_source){.ctx = w, .fd = w->pipe[0], .take = take,
+				   .reset_profile = reset_profile, .set_answers = set_answers,
+				   .pause = pause_worker, .resume = resume_worker};
 }
 
 void tui_worker_stop(struct tui_worker *w)

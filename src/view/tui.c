@@ -4,23 +4,24 @@
  * copy of the rendered canvas (ui.h, canvas.h) to the terminal, colors,
  * and terminal care.
  *
- * The UI thread waits in poll() on the keyboard and on the worker's pipe
- * (tui_worker.h); it reads keys, takes finished snapshots and draws, and
+ * The UI thread waits in poll() on the keyboard and on the live source's
+ * descriptor (struct tui_source, tui.h: the program's worker thread
+ * behind it); it reads keys, takes finished snapshots and draws, and
  * never does collection work, so a key is answered while a sampling
  * round over thousands of threads runs in the worker. While frozen it
  * keeps its own snapshot and only remembers the newest one published.
  *
  * Terminal care: SIGWINCH (ncurses turns it into KEY_RESIZE) re-lays out
  * at once; colors only when the terminal has them and NO_COLOR is unset;
- * endwin() on quit, on SIGINT/SIGTERM/SIGHUP (main.c's handler sets a
- * flag this loop checks), from fatal() through the cleanup hook, and on a
- * crash signal. Ctrl-Z first parks the worker between sampling rounds,
- * so cdtop never stops while it holds a target thread stopped.
+ * endwin() on quit, on SIGINT/SIGTERM/SIGHUP (the program's handler sets
+ * the flag given in tui_opts.stop, which this loop checks), from fatal()
+ * through the cleanup hook, and on a crash signal. Ctrl-Z first parks the
+ * source between sampling rounds, so cdtop never stops while it holds a
+ * target thread stopped.
  */
 #include "tui.h"
 #include "canvas.h"
 #include "cdtop.h"
-#include "tui_worker.h"
 #include "ui.h"
 #include "util.h"
 
@@ -200,13 +201,13 @@ static int map_key(int r, wint_t wc)
 	}
 }
 
-/* Ctrl-Z: park the worker between rounds, give the terminal back, stop;
- * on SIGCONT take the terminal again. */
-static void suspend(struct tui_worker *w)
+/* Ctrl-Z: park the live source between rounds, give the terminal back,
+ * stop; on SIGCONT take the terminal again. */
+static void suspend(const struct tui_source *src)
 {
 	suspend_wanted = 0;
-	if (w)
-		tui_worker_pause(w);
+	if (src)
+		src->pause(src->ctx);
 	restore_terminal();
 	signal(SIGTSTP, SIG_DFL);
 	sigset_t s;
@@ -216,8 +217,8 @@ static void suspend(struct tui_worker *w)
 	raise(SIGTSTP);
 	/* Continued. */
 	set_signals(true);
-	if (w)
-		tui_worker_resume(w);
+	if (src)
+		src->resume(src->ctx);
 	curs_set(0);
 	refresh();
 	clearok(curscr, TRUE);
@@ -233,7 +234,9 @@ static void draw(struct ui *u, struct canvas *cv)
 	refresh();
 }
 
-static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
+/* The event loop: src is NULL for a replay; stop may be NULL. */
+static int run(struct ui *u, const struct tui_source *src, const volatile sig_atomic_t *stop,
+	       char *err, size_t errlen)
 {
 	set_signals(true);
 	SCREEN *scr = newterm(NULL, stdout, stdin);
@@ -265,11 +268,11 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 	struct snapshot *newest = NULL;     /* published while frozen */
 	int rc = CDTOP_EXIT_OK;
 	bool dirty = true;
-	while (!u->quit && !cdtop_interrupted()) {
-		/* What the worker published: a snapshot, the target's exit. */
-		if (w) {
-			struct tui_worker_event ev;
-			struct snapshot *s = tui_worker_take(w, &ev);
+	while (!u->quit && !(stop && *stop)) {
+		/* What the source published: a snapshot, the target's exit. */
+		if (src) {
+			struct tui_event ev;
+			struct snapshot *s = src->take(src->ctx, &ev);
 			if (s) {
 				snapshot_free(newest);
 				newest = s;
@@ -291,7 +294,7 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 			dirty = true;
 		}
 		if (suspend_wanted) {
-			suspend(w);
+			suspend(src);
 			dirty = true;
 		}
 		if (dirty) {
@@ -299,7 +302,7 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 			dirty = false;
 		}
 		struct pollfd pf[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-				       {.fd = w ? tui_worker_fd(w) : -1, .events = POLLIN}};
+				       {.fd = src ? src->fd : -1, .events = POLLIN}};
 		/* A bounded wait: a SIGWINCH that lands just before poll() is
 		 * seen by the next get_wch anyway. */
 		if (poll(pf, 2, 250) < 0 && errno != EINTR)
@@ -323,10 +326,10 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 			if (u->quit)
 				break;
 		}
-		if (w && (u->requests & UI_REQ_RESET_PROFILE))
-			tui_worker_reset_profile(w);
-		if (w && (u->requests & UI_REQ_ANSWERS))
-			tui_worker_set_answers(w, &u->answers);
+		if (src && (u->requests & UI_REQ_RESET_PROFILE))
+			src->reset_profile(src->ctx);
+		if (src && (u->requests & UI_REQ_ANSWERS))
+			src->set_answers(src->ctx, &u->answers);
 		u->requests = 0;
 		/* Answer keys before looking at new snapshots. */
 		if (dirty && !u->quit) {
@@ -349,22 +352,15 @@ static int run(struct ui *u, struct tui_worker *w, char *err, size_t errlen)
 	return rc;
 }
 
-int tui_run(struct session *ss, const struct tui_opts *opts, char *err, size_t errlen)
+int tui_run(const struct tui_source *src, const struct tui_opts *opts, char *err, size_t errlen)
 {
 	struct ui u;
 	struct ui_opts uo = {.delay = opts->delay, .out_dir = opts->out_dir,
-			     .stacks_off = session_stacks_off(ss)};
+			     .stacks_off = opts->stacks_off};
 	ui_init(&u, &uo);
-	const char *const *warn = session_warnings(ss);
-	if (warn[0])
-		ui_status(&u, CV_WARN, "%s", warn[0]);
-	struct tui_worker *w = tui_worker_start(ss, opts->delay, opts->mode, err, errlen);
-	if (!w) {
-		ui_fini(&u);
-		return CDTOP_EXIT_INTERNAL;
-	}
-	int rc = run(&u, w, err, errlen);
-	tui_worker_stop(w);
+	if (opts->warning)
+		ui_status(&u, CV_WARN, "%s", opts->warning);
+	int rc = run(&u, src, opts->stop, err, errlen);
 	ui_fini(&u);
 	return rc;
 }
@@ -383,7 +379,7 @@ int tui_replay(struct snapshot *s, const struct tui_opts *opts, char *err, size_
 	ui_set_snapshot(&u, s);
 	if (opts->replay_path)
 		ui_status(&u, CV_MARK, "REPLAY of %s (read-only); q quits", opts->replay_path);
-	int rc = run(&u, NULL, err, errlen);
+	int rc = run(&u, NULL, opts->stop, err, errlen);
 	ui_fini(&u);
 	return rc;
 }

@@ -6,9 +6,15 @@
  * shows, so the headless --snapshot, the live screen and a saved file
  * always agree.
  *
- * Order of work at a snapshot: observer figures -> profile -> per-thread
- * details (futex words, fd targets) -> analysis (locks, triage). Views
- * get a finished struct snapshot and never reach back into the session.
+ * Order of work at a snapshot: observer figures -> profile samples -> top
+ * functions -> per-thread details (futex words, fd targets) -> analysis
+ * (locks, goroutines, triage). Views get a finished struct snapshot and
+ * never reach back into the session.
+ *
+ * The session also owns what the program would otherwise take from the
+ * collectors: cdtop's own priority while it watches, the default
+ * sampling rate, and the release of process-wide collector state. So the
+ * program (main.c, tui_worker.c) includes this header and no collector's.
  */
 #ifndef CDTOP_SESSION_H
 #define CDTOP_SESSION_H
@@ -16,13 +22,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include "observer.h"
 #include "snapshot.h"
 #include "triage.h"
+
+#define SESSION_DEFAULT_HZ 49.0         /* stack samples per second per thread (-F) */
+#define SESSION_DEFAULT_NICE (-10)      /* cdtop's own nice value when permitted (--nice) */
+
+/* The span a snapshot's rates cover. */
+enum session_window {
+	SESSION_WINDOW_ALL,             /* from the first poll to the latest (headless --snapshot) */
+	SESSION_WINDOW_LAST,            /* between the last two polls (the live screen) */
+};
 
 struct session_opts {
 	int pid;
 	double hz;                      /* stack samples per second per thread */
+	int nice;                       /* cdtop's own nice value while it watches, and real-time
+					   priority while it holds threads stopped, each when
+					   permitted; 0 = neither */
 	const char *mode;               /* "cpu", "wall" or "auto" */
 	bool no_stacks;                 /* never use ptrace */
 	bool quiet;                     /* do not print warnings to stderr */
@@ -32,8 +49,8 @@ struct session_opts {
 
 struct session;
 
-/* Open the process and start watching it (first reading, first stack
- * round). Returns CDTOP_EXIT_OK and *out, or an exit code with a one-line
+/* Open the process and start watching it (set cdtop's priority per
+ * o->nice, first reading, first stack round). Returns CDTOP_EXIT_OK and *out, or an exit code with a one-line
  * message in err. A refused ptrace is not an error: the session goes on
  * without stacks (session_stacks_off says why). */
 int session_open(struct session **out, const struct session_opts *o, char *err, size_t errlen);
@@ -57,7 +74,7 @@ int session_poll(struct session *s, char *err, size_t errlen);
 /* Build the analysed snapshot over window w, top functions in `mode`
  * ("cpu", "wall", "auto"; NULL = the session's mode). Never NULL;
  * caller frees with snapshot_free. */
-struct snapshot *session_snapshot(struct session *s, enum obs_window w, const char *mode);
+struct snapshot *session_snapshot(struct session *s, enum session_window w, const char *mode);
 
 /* The answers to the checklist's manual items that every snapshot of
  * this session is evaluated with (triage.h); the screen records into it
@@ -71,8 +88,9 @@ void session_reset_profile(struct session *s);
  * on a write error or when stacks are not available (message in err). */
 int session_write_stacks(struct session *s, FILE *f, char *err, size_t errlen);
 
-/* Stop watching and free everything; no thread is left traced. NULL is a
- * no-op. */
+/* Stop watching and free everything, process-wide collector state
+ * included (libproc2's context; the next session opens it again); no
+ * thread is left traced. NULL is a no-op. */
 void session_free(struct session *s);
 
 #endif
