@@ -399,14 +399,16 @@ static int cli_parse(struct cli *c, int argc, char **argv)
 		case 'V':
 			printf("cdtop %s\n", PACKAGE_VERSION);
 			return CDTOP_EXIT_OK;
+		/* optopt is the short option's letter; for a long-only option
+		 * it is its OPT_* value (not a character) or 0: name it as typed. */
 		case ':':
-			if (optopt)
+			if (optopt > 0 && optopt < OPT_DURATION)
 				fprintf(stderr, "cdtop: option -%c needs a value (see cdtop --help)\n", optopt);
 			else
 				fprintf(stderr, "cdtop: option %s needs a value (see cdtop --help)\n", argv[optind - 1]);
 			return CDTOP_EXIT_USAGE;
 		case '?':
-			if (optopt)
+			if (optopt > 0 && optopt < OPT_DURATION)
 				fprintf(stderr, "cdtop: unknown option -%c (see cdtop --help)\n", optopt);
 			else
 				fprintf(stderr, "cdtop: unknown option %s (see cdtop --help)\n", argv[optind - 1]);
