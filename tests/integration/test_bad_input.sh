@@ -55,6 +55,11 @@ bad 2 "--fail-on maybe" -p "$SLEEPER" --snapshot @D/x.json --fail-on maybe
 bad 2 "--fail-on without --snapshot" -p "$SLEEPER" --fail-on alert
 bad 2 "--nice 40" -p "$SLEEPER" --snapshot @D/x.json --nice 40
 bad 2 "--nice x" -p "$SLEEPER" --snapshot @D/x.json --nice x
+# A long-only option without its value is named as typed (it once printed
+# a control character: getopt's optopt is not a letter for it).
+bad 2 "--mode without a value" -p "$SLEEPER" --snapshot @D/x.json --mode
+grep -q -- "option --mode needs a value" "$ERR" || fail "--mode without a value: $(cat -v "$ERR")"
+ok "--mode without a value: the message names --mode"
 
 # --- 3: no such process ---------------------------------------------------
 pidmax=$(cat /proc/sys/kernel/pid_max)
