@@ -14,6 +14,7 @@
 #ifndef CDTOP_PROFILER_H
 #define CDTOP_PROFILER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "snapshot.h"
@@ -21,6 +22,11 @@
 #define PROFILER_PAUSE_BUDGET 0.01      /* of the target's thread time */
 
 struct profiler;
+
+/* Whether grab rounds may run at real-time priority while they hold
+ * threads of the target stopped (sampler.h; default on, silently off
+ * when not permitted). Process-wide. */
+void profiler_allow_realtime(bool on);
 
 /* Start profiling pid (its /proc dir open as piddir) at hz per thread.
  * The first round runs here. Returns NULL with a one-line explanation in err when ptrace is not

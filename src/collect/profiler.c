@@ -628,6 +628,11 @@ static void adjust_rate(struct profiler *p, double now)
 	p->budget_thread_s = 0;
 }
 
+void profiler_allow_realtime(bool on)
+{
+	sampler_set_realtime(on);
+}
+
 struct profiler *profiler_new(int pid, int piddir, double hz, char *err, size_t errlen)
 {
 	struct profiler *p = xcalloc(1, sizeof(*p));

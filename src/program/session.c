@@ -17,7 +17,6 @@
 #include "observer.h"
 #include "profile.h"
 #include "profiler.h"
-#include "sampler.h"
 #include "triage.h"
 #include "util.h"
 
@@ -167,7 +166,7 @@ static void set_priority(int nice)
 {
 	if (nice != 0)
 		(void)setpriority(PRIO_PROCESS, 0, nice);
-	sampler_set_realtime(nice != 0);
+	profiler_allow_realtime(nice != 0);
 }
 
 int session_open(struct session **out, const struct session_opts *o, char *err, size_t errlen)
