@@ -8,8 +8,10 @@
  * the item's evidence. Manual items
  * (questions only a person can answer: a deploy? traffic up?) are
  * answered with y / n / u and a one-line note; the answers live in
- * struct triage_answers in the screen's state and go into the snapshot,
- * so a saved file carries them.
+ * struct triage_answers in the screen's state (the worker gets a copy,
+ * so later snapshots are built with them). Until a snapshot carries
+ * them, this pane shows its own copy of the checklist evaluated with
+ * them; the snapshot itself is never changed, and a save takes the copy.
  */
 #include "ui_pane.h"
 #include "triage.h"
@@ -33,50 +35,139 @@ static int rank(const struct snap_check *c)
 	return 5;
 }
 
-static const struct snapshot *sort_snap;
+struct checklist {
+	struct ui_list list;            /* first (ui_pane.h): indices into the items shown,
+					   in the order shown */
+	bool walk;                      /* walk order (triage.c's) instead of by severity */
+	char sel[32];                   /* id of the item the user moved to, followed; "" none */
+	/* The checklist evaluated again with the answers given on screen,
+	 * when the snapshot was built without them (frozen, or before the
+	 * worker got them); NULL: the snapshot's checklist is shown. */
+	struct snap_check *answered; int nanswered;
+};
+
+_Static_assert(offsetof(struct checklist, list) == 0, "a pane's state begins with its list");
+
+static void drop_answered(struct checklist *c)
+{
+	for (int i = 0; i < c->nanswered; i++)
+		snap_check_fini(&c->answered[i]);
+	free(c->answered);
+	c->answered = NULL;
+	c->nanswered = 0;
+}
+
+static void *check_init(void)
+{
+	return xcalloc(1, sizeof(struct checklist));
+}
+
+static void check_free(void *data)
+{
+	struct checklist *c = data;
+	drop_answered(c);
+	ui_list_fini(&c->list);
+	free(c);
+}
+
+/* The items shown (NULL: no checklist in the snapshot). */
+static const struct snap_check *items(const struct checklist *c, const struct snapshot *s, int *n)
+{
+	*n = c->answered ? c->nanswered : s->nchecks;
+	return c->answered ? c->answered : s->checklist;
+}
+
+/* True when the checklist of s already carries every answer of a. */
+static bool answers_in(const struct snapshot *s, const struct triage_answers *a)
+{
+	for (int k = 0; k < a->n; k++) {
+		bool found = false;
+		for (int i = 0; i < s->nchecks && !found; i++) {
+			const struct snap_check *c = &s->checklist[i];
+			if (strcmp(c->id, a->item[k].id) != 0)
+				continue;
+			found = strcmp(c->answer, a->item[k].answer) == 0 &&
+				strcmp(c->note ? c->note : "", a->item[k].note) == 0;
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* The engineer's answers in the checklist shown: the rules
+ * (triage_evaluate, pure) run again over the snapshot with them, into
+ * the pane's own copy, unless the snapshot already has them (the worker
+ * evaluates with the answers it was given). A replay shows the file's
+ * checklist as it is. */
+static void evaluate_answers(struct checklist *c, const struct ui *u, const struct snapshot *s)
+{
+	drop_answered(c);
+	if (!s->checklist || u->opts.replay || answers_in(s, &u->answers))
+		return;
+	/* A shallow copy whose only table of its own is the checklist
+	 * triage_evaluate writes: the rules read the rest (const). */
+	struct snapshot copy = *s;
+	copy.checklist = NULL;
+	copy.nchecks = 0;
+	triage_evaluate(&copy, &u->answers);
+	c->answered = copy.checklist;
+	c->nanswered = copy.nchecks;
+}
+
+static const struct snap_check *sort_items;
 
 static int cmp_rank(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
-	int r = rank(&sort_snap->checklist[x]) - rank(&sort_snap->checklist[y]);
+	int r = rank(&sort_items[x]) - rank(&sort_items[y]);
 	return r ? r : x - y;   /* walk order within a rank */
 }
 
-static void check_refresh(struct ui *u)
+static void check_refresh(void *data, const struct ui *u, const struct snapshot *s)
 {
-	free(u->chk_rows);
-	u->chk_rows = NULL;
-	u->nchk_rows = 0;
-	const struct snapshot *s = u->snap;
-	if (!s || !s->checklist)
+	struct checklist *c = data;
+	struct ui_list *l = &c->list;
+	evaluate_answers(c, u, s);
+	int n;
+	const struct snap_check *it = items(c, s, &n);
+	ui_list_reset(l, it ? n : 0);
+	if (!it)
 		return;
-	u->chk_rows = xcalloc((size_t)s->nchecks + 1, sizeof(int));
-	for (int i = 0; i < s->nchecks; i++)
-		u->chk_rows[u->nchk_rows++] = i;
-	if (!u->check_walk) {
-		sort_snap = s;
-		qsort(u->chk_rows, (size_t)u->nchk_rows, sizeof(int), cmp_rank);
-		sort_snap = NULL;
+	for (int i = 0; i < n; i++)
+		ui_list_add(l, i);
+	if (!c->walk) {
+		sort_items = it;
+		ui_list_sort(l, cmp_rank);
+		sort_items = NULL;
 	}
-	struct ui_pane_state *ps = &u->ps[UI_PANE_CHECKLIST];
-	if (u->check_sel[0])
-		for (int r = 0; r < u->nchk_rows; r++)
-			if (strcmp(s->checklist[u->chk_rows[r]].id, u->check_sel) == 0)
-				ps->cursor = r;
+	if (c->sel[0])
+		for (int r = 0; r < l->nrows; r++)
+			if (strcmp(it[l->rows[r]].id, c->sel) == 0)
+				l->cursor = r;
 }
 
-static int check_count(const struct ui *u)
+/* The item moved to is followed, since its place changes with its
+ * verdict; back at the top, the top row is. */
+static void check_moved(void *data, const struct snapshot *s)
 {
-	return u->nchk_rows;
+	struct checklist *c = data;
+	int n, i = ui_list_selected(&c->list);
+	const struct snap_check *it = items(c, s, &n);
+	if (i < 0 || !it)
+		return;
+	if (c->list.cursor == 0)
+		c->sel[0] = '\0';
+	else
+		str_copy(c->sel, it[i].id, sizeof(c->sel));
 }
 
 /* The item under the cursor, or NULL. */
-static const struct snap_check *selected(const struct ui *u)
+static const struct snap_check *selected(const struct checklist *c, const struct snapshot *s)
 {
-	int r = u->ps[UI_PANE_CHECKLIST].cursor;
-	if (!u->snap || !u->snap->checklist || r < 0 || r >= u->nchk_rows)
-		return NULL;
-	return &u->snap->checklist[u->chk_rows[r]];
+	int n, i = ui_list_selected(&c->list);
+	const struct snap_check *it = items(c, s, &n);
+	return it && i >= 0 && i < n ? &it[i] : NULL;
 }
 
 static const char *badge(const char *status)
@@ -92,35 +183,38 @@ static const char *badge(const char *status)
 	return "?";
 }
 
-static void check_draw(struct ui *u, const struct view *v, bool focused)
+static void check_draw(void *data, const struct ui *u, const struct snapshot *s, const struct view *v,
+		       bool focused)
 {
-	const struct snapshot *s = u->snap;
-	if (!s->checklist) {
-		ui_title(u, v, UI_PANE_CHECKLIST, focused, "not evaluated");
+	struct checklist *ck = data;
+	struct ui_list *ps = &ck->list;
+	int nitems;
+	const struct snap_check *it = items(ck, s, &nitems);
+	if (!it) {
+		ui_title(v, UI_PANE_CHECKLIST, ps, focused, "not evaluated");
 		view_put(v, 1, 1, CV_DIM, "checklist not evaluated in this snapshot");
 		return;
 	}
 	int na = 0, nw = 0;
-	for (int i = 0; i < s->nchecks; i++) {
-		na += strcmp(s->checklist[i].status, "alert") == 0;
-		nw += strcmp(s->checklist[i].status, "warn") == 0;
+	for (int i = 0; i < nitems; i++) {
+		na += strcmp(it[i].status, "alert") == 0;
+		nw += strcmp(it[i].status, "warn") == 0;
 	}
-	ui_title(u, v, UI_PANE_CHECKLIST, focused, "%d items, %d alert, %d warn, %s", s->nchecks, na, nw,
-		 u->check_walk ? "in walk order" : "most severe first");
-	if (s->nchecks == 0) {
+	ui_title(v, UI_PANE_CHECKLIST, ps, focused, "%d items, %d alert, %d warn, %s", nitems, na, nw,
+		 ck->walk ? "in walk order" : "most severe first");
+	if (nitems == 0) {
 		view_put(v, 1, 1, CV_DIM, "no checklist items");
 		return;
 	}
 	/* The list, then (when there is room) the selected item in full. */
 	int detail = v->h >= 14 ? 6 : 0;
 	int rows = v->h - 1 - detail;
-	ui_clamp(u, UI_PANE_CHECKLIST, rows);
-	struct ui_pane_state *ps = &u->ps[UI_PANE_CHECKLIST];
+	ui_list_clamp(ps, rows);
 	int title_w = v->w / 2 - 7;
 	title_w = title_w < 30 ? 30 : title_w > 44 ? 44 : title_w;
-	for (int i = 0; i < rows && ps->scroll + i < u->nchk_rows; i++) {
+	for (int i = 0; i < rows && ps->scroll + i < ps->nrows; i++) {
 		int r = ps->scroll + i, y = 1 + i;
-		const struct snap_check *c = &s->checklist[u->chk_rows[r]];
+		const struct snap_check *c = &it[ps->rows[r]];
 		bool sel = focused && r == ps->cursor;
 		char t[128], clean[512];
 		if (sel)
@@ -129,7 +223,7 @@ static void check_draw(struct ui *u, const struct view *v, bool focused)
 		x = view_put_col(v, y, x, title_w, sel ? CV_SEL : CV_NORMAL, fmt_clean(t, sizeof(t), c->title));
 		view_put(v, y, x + 1, sel ? CV_SEL : CV_DIM, fmt_clean(clean, sizeof(clean), c->evidence ? c->evidence : ""));
 	}
-	const struct snap_check *c = selected(u);
+	const struct snap_check *c = selected(ck, s);
 	if (!detail || !c)
 		return;
 	int y = v->h - detail;
@@ -153,15 +247,16 @@ static void check_draw(struct ui *u, const struct view *v, bool focused)
 	}
 }
 
-static bool check_key(struct ui *u, int key)
+static bool check_key(void *data, struct ui *u, const struct snapshot *s, int key)
 {
+	struct checklist *ck = data;
 	if (key == '<' || key == '>') {
-		u->check_walk = !u->check_walk;
-		check_refresh(u);
-		ui_status(u, CV_NORMAL, "checklist %s", u->check_walk ? "in walk order" : "most severe first");
+		ck->walk = !ck->walk;
+		check_refresh(ck, u, s);
+		ui_status(u, CV_NORMAL, "checklist %s", ck->walk ? "in walk order" : "most severe first");
 		return true;
 	}
-	const struct snap_check *c = selected(u);
+	const struct snap_check *c = selected(ck, s);
 	if (!c)
 		return false;
 	if (key == UI_KEY_ENTER) {
@@ -201,8 +296,27 @@ static bool check_key(struct ui *u, int key)
 			str_copy(u->input, u->answers.item[i].note, sizeof(u->input));
 	u->prompt = UI_PROMPT_NOTE;
 	u->requests |= UI_REQ_ANSWERS;
-	ui_apply(u);
+	ui_apply(u);   /* c is not used after: the items shown are rebuilt */
 	return true;
+}
+
+/* Rows for the overview: the items and the selected one in full. */
+static int check_want(void *data, const struct snapshot *s)
+{
+	(void)s;
+	int n = ((struct checklist *)data)->list.nrows;
+	return n ? 1 + n + 6 : 2;
+}
+
+/* A save carries the answers given so far. */
+static void check_save(void *data, const struct snapshot *s, struct snapshot *out)
+{
+	(void)s;
+	struct checklist *c = data;
+	if (c->answered) {
+		out->checklist = c->answered;
+		out->nchecks = c->nanswered;
+	}
 }
 
 static const char *const check_help[] = {
@@ -214,6 +328,7 @@ static const char *const check_help[] = {
 
 const struct pane pane_checklist = {
 	.name = "checklist", .title = "Triage checklist", .tab = "Check", .hotkey = '7',
-	.refresh = check_refresh, .count = check_count, .draw = check_draw, .key = check_key,
-	.help = check_help,
+	.init = check_init, .free = check_free, .refresh = check_refresh,
+	.draw = check_draw, .key = check_key, .moved = check_moved, .want = check_want,
+	.save = check_save, .help = check_help,
 };

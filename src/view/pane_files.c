@@ -39,38 +39,34 @@ static int cmp_socks(const void *a, const void *b)
 	return x->fd - y->fd;
 }
 
-static void files_refresh(struct ui *u)
+/* The pane's state is its list: indices into snap->sockets, filtered,
+ * suspicious first. */
+static void files_refresh(void *data, const struct ui *u, const struct snapshot *s)
 {
-	free(u->sock_rows);
-	u->sock_rows = NULL;
-	u->nsock_rows = 0;
-	const struct snapshot *s = u->snap;
-	if (!s || !s->sockets)
+	(void)u;
+	struct ui_list *l = data;
+	ui_list_reset(l, s->sockets ? s->nsockets : 0);
+	if (!s->sockets)
 		return;
-	u->sock_rows = xcalloc((size_t)s->nsockets + 1, sizeof(int));
-	const char *f = u->ps[UI_PANE_FILES].filter;
 	for (int i = 0; i < s->nsockets; i++) {
 		const struct snap_socket *k = &s->sockets[i];
 		const char *st = tcp_state_name(k->state);
-		if (ui_match(k->local, f) || ui_match(k->remote, f) || ui_match(st, f))
-			u->sock_rows[u->nsock_rows++] = i;
+		if (ui_match(k->local, l->filter) || ui_match(k->remote, l->filter) || ui_match(st, l->filter))
+			ui_list_add(l, i);
 	}
 	sort_snap = s;
-	qsort(u->sock_rows, (size_t)u->nsock_rows, sizeof(int), cmp_socks);
+	ui_list_sort(l, cmp_socks);
 	sort_snap = NULL;
 }
 
-static int files_count(const struct ui *u)
+static void files_draw(void *data, const struct ui *u, const struct snapshot *s, const struct view *v,
+		       bool focused)
 {
-	return u->nsock_rows;
-}
-
-static void files_draw(struct ui *u, const struct view *v, bool focused)
-{
-	const struct snapshot *s = u->snap;
+	(void)u;
+	struct ui_list *l = data;
 	const struct snap_process *p = &s->proc;
 	char a[32], b[32];
-	ui_title(u, v, UI_PANE_FILES, focused, "%s fds, %s sockets listed", fmt_int(a, sizeof(a), p->fds.open),
+	ui_title(v, UI_PANE_FILES, l, focused, "%s fds, %s sockets listed", fmt_int(a, sizeof(a), p->fds.open),
 		 s->sockets ? (snprintf(b, sizeof(b), "%d", s->nsockets), b) : "no");
 	int y = 1;
 	/* File descriptors by type. */
@@ -135,17 +131,16 @@ static void files_draw(struct ui *u, const struct view *v, bool focused)
 		 "RECV-Q", "SEND-Q");
 	view_fill(v, y, CV_HEAD);
 	view_put(v, y++, 0, CV_HEAD, hdr);
-	if (u->nsock_rows == 0) {
+	if (l->nrows == 0) {
 		view_put(v, y, 1, CV_DIM, "no socket matches the filter (/ to change it)");
 		return;
 	}
 	int rows = v->h - y;
-	ui_clamp(u, UI_PANE_FILES, rows);
-	struct ui_pane_state *ps = &u->ps[UI_PANE_FILES];
-	for (int i = 0; i < rows && ps->scroll + i < u->nsock_rows; i++, y++) {
-		int r = ps->scroll + i;
-		const struct snap_socket *k = &s->sockets[u->sock_rows[r]];
-		bool sel = focused && r == ps->cursor;
+	ui_list_clamp(l, rows);
+	for (int i = 0; i < rows && l->scroll + i < l->nrows; i++, y++) {
+		int r = l->scroll + i;
+		const struct snap_socket *k = &s->sockets[l->rows[r]];
+		bool sel = focused && r == l->cursor;
 		int style = sel ? CV_SEL : k->state == TCP_ST_CLOSE_WAIT ? CV_ALERT : CV_NORMAL;
 		const char *st = tcp_state_name(k->state);
 		char fd[16], rq[32], tq[32];
@@ -160,11 +155,11 @@ static void files_draw(struct ui *u, const struct view *v, bool focused)
 	}
 }
 
-static bool files_key(struct ui *u, int key)
+/* Rows for the overview: the fd, TCP (and namespace) lines, the sockets. */
+static int files_want(void *data, const struct snapshot *s)
 {
-	(void)u;
-	(void)key;
-	return false;
+	int n = ((struct ui_list *)data)->nrows;
+	return 4 + (s->proc.netns_time_wait >= 0) + (s->sockets && s->nsockets ? n + 1 : 0);
 }
 
 static const char *const files_help[] = {
@@ -174,6 +169,6 @@ static const char *const files_help[] = {
 
 const struct pane pane_files = {
 	.name = "files", .title = "Files and sockets", .tab = "Files", .hotkey = '5',
-	.refresh = files_refresh, .count = files_count, .draw = files_draw, .key = files_key,
-	.help = files_help,
+	.init = ui_list_new, .free = ui_list_free, .refresh = files_refresh,
+	.draw = files_draw, .want = files_want, .help = files_help,
 };

@@ -7,6 +7,8 @@
  * The table is recomputed here from the snapshot's merged samples
  * (profile_compute_top is pure), so `w` and the per-thread view answer at
  * once, even while frozen or in a replay, without asking the sampler.
+ * The recomputed table is the pane's own (struct funcs): the snapshot
+ * keeps the table it was built with, and a save takes the pane's.
  */
 #include "ui_pane.h"
 #include "profile.h"
@@ -21,12 +23,80 @@ static const char *module_base(const char *m)
 	return b ? b + 1 : m ? m : "";
 }
 
-static const struct snap_profile *sort_profile;
+struct funcs {
+	struct ui_list list;            /* first (ui_pane.h): indices into the table shown, filtered */
+	char mode[8];                   /* "cpu"/"wall" chosen with w; "" = the snapshot's */
+	int tid;                        /* functions of this thread only; 0 = all */
+	bool by_cum;                    /* sorted by cum instead of flat */
+	/* The table recomputed for mode and tid; while `own` is false the
+	 * snapshot's table is shown. */
+	bool own;
+	struct snap_top *top; int ntop;
+	int64_t samples;                /* samples counted in own_mode */
+	char own_mode[8];               /* "cpu"/"wall" */
+	/* What a save writes in place of the snapshot's profile: the
+	 * snapshot's with the whole process's table in the mode shown
+	 * (compute_into; rebuilt by each save). */
+	struct snap_profile saved;
+};
+
+_Static_assert(offsetof(struct funcs, list) == 0, "a pane's state begins with its list");
+
+/* The table shown: the pane's own, or the snapshot's. */
+struct table {
+	const struct snap_top *top; int ntop;
+	int64_t samples;
+	const char *mode;
+};
+
+static struct table table_of(const struct funcs *f, const struct snap_profile *p)
+{
+	if (f->own)
+		return (struct table){f->top, f->ntop, f->samples, f->own_mode};
+	return (struct table){p->top, p->ntop, p->samples, p->mode};
+}
+
+static void *funcs_init(void)
+{
+	return xcalloc(1, sizeof(struct funcs));
+}
+
+/* Forget the tables computed for the previous snapshot. */
+static void drop_tables(struct funcs *f)
+{
+	free(f->top);
+	free(f->saved.top);
+	f->top = NULL;
+	f->ntop = 0;
+	f->own = false;
+	memset(&f->saved, 0, sizeof(f->saved));
+}
+
+static void funcs_free(void *data)
+{
+	struct funcs *f = data;
+	drop_tables(f);
+	ui_list_fini(&f->list);
+	free(f);
+}
+
+/* p with its table recomputed for mode and tid, into out: a copy that
+ * borrows p's frames and samples and owns its top (profile_compute_top
+ * is pure analysis and writes only into out). */
+static void compute_into(struct snap_profile *out, const struct snap_profile *p, const char *mode, int tid)
+{
+	*out = *p;
+	out->top = NULL;
+	out->ntop = 0;
+	profile_compute_top(out, mode, tid);
+}
+
+static const struct snap_top *sort_top;
 
 static int cmp_by_cum(const void *a, const void *b)
 {
-	const struct snap_top *x = &sort_profile->top[*(const int *)a];
-	const struct snap_top *y = &sort_profile->top[*(const int *)b];
+	const struct snap_top *x = &sort_top[*(const int *)a];
+	const struct snap_top *y = &sort_top[*(const int *)b];
 	if (x->cum != y->cum)
 		return x->cum < y->cum ? 1 : -1;
 	if (x->flat != y->flat)
@@ -34,55 +104,61 @@ static int cmp_by_cum(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
-static void funcs_refresh(struct ui *u)
+static void funcs_refresh(void *data, const struct ui *u, const struct snapshot *s)
 {
-	free(u->fn_rows);
-	u->fn_rows = NULL;
-	u->nfn_rows = 0;
-	struct snap_profile *p = u->snap ? u->snap->profile : NULL;
-	if (!p)
+	(void)u;
+	struct funcs *f = data;
+	drop_tables(f);
+	const struct snap_profile *p = s->profile;
+	if (!p) {
+		ui_list_reset(&f->list, 0);
 		return;
-	if (u->mode[0] || u->func_tid)
-		profile_compute_top(p, u->mode[0] ? u->mode : p->mode, u->func_tid);
-	u->fn_rows = xcalloc((size_t)p->ntop + 1, sizeof(int));
-	const char *filter = u->ps[UI_PANE_FUNCS].filter;
-	for (int i = 0; i < p->ntop; i++) {
-		const struct snap_frame *f = &p->frames[p->top[i].frame];
-		if (ui_match(f->function, filter) || ui_match(module_base(f->module), filter))
-			u->fn_rows[u->nfn_rows++] = i;
 	}
-	if (u->func_by_cum) {
-		sort_profile = p;
-		qsort(u->fn_rows, (size_t)u->nfn_rows, sizeof(int), cmp_by_cum);
-		sort_profile = NULL;
+	if (f->mode[0] || f->tid) {
+		struct snap_profile c;
+		compute_into(&c, p, f->mode[0] ? f->mode : p->mode, f->tid);
+		f->own = true;
+		f->top = c.top;
+		f->ntop = c.ntop;
+		f->samples = c.samples;
+		str_copy(f->own_mode, c.mode, sizeof(f->own_mode));
+	}
+	struct table t = table_of(f, p);
+	ui_list_reset(&f->list, t.ntop);
+	for (int i = 0; i < t.ntop; i++) {
+		const struct snap_frame *fr = &p->frames[t.top[i].frame];
+		if (ui_match(fr->function, f->list.filter) || ui_match(module_base(fr->module), f->list.filter))
+			ui_list_add(&f->list, i);
+	}
+	if (f->by_cum) {
+		sort_top = t.top;
+		ui_list_sort(&f->list, cmp_by_cum);
+		sort_top = NULL;
 	}
 }
 
-static int funcs_count(const struct ui *u)
+static void funcs_draw(void *data, const struct ui *u, const struct snapshot *s, const struct view *v,
+		       bool focused)
 {
-	return u->nfn_rows;
-}
-
-static void funcs_draw(struct ui *u, const struct view *v, bool focused)
-{
-	const struct snapshot *s = u->snap;
+	struct funcs *f = data;
 	const struct snap_profile *p = s->profile;
 	char scope[96] = "all threads";
-	if (u->func_tid) {
-		int ti = ui_thread_index(s, u->func_tid);
+	if (f->tid) {
+		int ti = ui_thread_index(s, f->tid);
 		char nm[64];
-		snprintf(scope, sizeof(scope), "thread %d %s", u->func_tid,
+		snprintf(scope, sizeof(scope), "thread %d %s", f->tid,
 			 ti >= 0 ? fmt_clean(nm, sizeof(nm), s->threads[ti].name) : "(gone)");
 	}
 	if (!p) {
-		ui_title(u, v, UI_PANE_FUNCS, focused, "no stacks");
+		ui_title(v, UI_PANE_FUNCS, &f->list, focused, "no stacks");
 		view_printf(v, 1, 1, CV_WARN, "stacks off: %s",
 			    u->opts.stacks_off ? u->opts.stacks_off : "this snapshot has no profile");
 		view_put(v, 2, 1, CV_DIM, "Threads, locks, files and sockets still come from /proc.");
 		return;
 	}
-	ui_title(u, v, UI_PANE_FUNCS, focused, "%s, %s, %lld samples over %.0fs%s", p->mode, scope,
-		 (long long)p->samples, p->duration_s, u->func_by_cum ? ", by cum" : "");
+	struct table tb = table_of(f, p);
+	ui_title(v, UI_PANE_FUNCS, &f->list, focused, "%s, %s, %lld samples over %.0fs%s", tb.mode, scope,
+		 (long long)tb.samples, p->duration_s, f->by_cum ? ", by cum" : "");
 	if (v->h < 2)
 		return;
 	/* The sampler's note (rate lowered, process stopped) first. */
@@ -100,23 +176,23 @@ static void funcs_draw(struct ui *u, const struct view *v, bool focused)
 	view_fill(v, 1, CV_HEAD);
 	view_put(v, 1, 0, CV_HEAD, hdr);
 	int rows = v->h - 2;
-	if (p->ntop == 0) {
-		view_printf(v, 2, 1, CV_DIM, "no %s samples yet%s", p->mode,
-			    strcmp(p->mode, "cpu") == 0 ? " (no thread was on a CPU; w shows wall time)" : "");
+	if (tb.ntop == 0) {
+		view_printf(v, 2, 1, CV_DIM, "no %s samples yet%s", tb.mode,
+			    strcmp(tb.mode, "cpu") == 0 ? " (no thread was on a CPU; w shows wall time)" : "");
 		return;
 	}
-	if (u->nfn_rows == 0) {
+	if (f->list.nrows == 0) {
 		view_put(v, 2, 1, CV_DIM, "no function matches the filter (/ to change it)");
 		return;
 	}
-	ui_clamp(u, UI_PANE_FUNCS, rows);
-	struct ui_pane_state *ps = &u->ps[UI_PANE_FUNCS];
+	struct ui_list *l = &f->list;
+	ui_list_clamp(l, rows);
 	int fn_w = wide ? 49 : v->w - 30;
-	for (int i = 0; i < rows && ps->scroll + i < u->nfn_rows; i++) {
-		int r = ps->scroll + i;
-		const struct snap_top *t = &p->top[u->fn_rows[r]];
-		const struct snap_frame *f = &p->frames[t->frame];
-		bool sel = focused && r == ps->cursor;
+	for (int i = 0; i < rows && l->scroll + i < l->nrows; i++) {
+		int r = l->scroll + i;
+		const struct snap_top *t = &tb.top[l->rows[r]];
+		const struct snap_frame *fr = &p->frames[t->frame];
+		bool sel = focused && r == l->cursor;
 		int style = sel ? CV_SEL : CV_NORMAL;
 		char fn[512], num[64];
 		if (sel)
@@ -124,42 +200,95 @@ static void funcs_draw(struct ui *u, const struct view *v, bool focused)
 		snprintf(num, sizeof(num), "%5.1f%% %5.1f%% %7lld %7lld  ", t->flat_pct, t->cum_pct,
 			 (long long)t->flat, (long long)t->cum);
 		int x = view_put(v, 2 + i, 0, style, num);
-		fmt_clean(fn, sizeof(fn), f->function);
+		fmt_clean(fn, sizeof(fn), fr->function);
 		if (wide) {
 			x = view_put_col(v, 2 + i, x, fn_w, style, fn);
-			view_put(v, 2 + i, x + 1, sel ? CV_SEL : CV_DIM, module_base(f->module));
+			view_put(v, 2 + i, x + 1, sel ? CV_SEL : CV_DIM, module_base(fr->module));
 		} else {
 			view_put(v, 2 + i, x, style, fn);
 		}
 	}
 }
 
-static bool funcs_key(struct ui *u, int key)
+static bool funcs_key(void *data, struct ui *u, const struct snapshot *s, int key)
 {
+	struct funcs *f = data;
 	switch (key) {
 	case '<': case '>':
-		u->func_by_cum = !u->func_by_cum;
-		funcs_refresh(u);
-		ui_status(u, CV_NORMAL, "top functions sorted by %s", u->func_by_cum ? "cum" : "flat");
+		f->by_cum = !f->by_cum;
+		funcs_refresh(f, u, s);
+		ui_status(u, CV_NORMAL, "top functions sorted by %s", f->by_cum ? "cum" : "flat");
 		return true;
 	case UI_KEY_ENTER: {
 		/* The threads this function is innermost in: filter the threads
 		 * pane by its name (threads match on their top function). */
-		const struct snap_profile *p = u->snap ? u->snap->profile : NULL;
-		if (!p || u->nfn_rows == 0)
+		const struct snap_profile *p = s->profile;
+		int row = ui_list_selected(&f->list);
+		if (!p || row < 0)
 			return true;
-		const struct snap_top *t = &p->top[u->fn_rows[u->ps[UI_PANE_FUNCS].cursor]];
-		fmt_clean(u->ps[UI_PANE_THREADS].filter, sizeof(u->ps[UI_PANE_THREADS].filter),
-			  p->frames[t->frame].function);
-		u->focus = UI_PANE_THREADS;
+		char name[64];
+		fmt_clean(name, sizeof(name), p->frames[table_of(f, p).top[row].frame].function);
 		u->overview = false;
-		u->ps[UI_PANE_THREADS].cursor = 0;
-		ui_panes[UI_PANE_THREADS]->refresh(u);
+		ui_show(u, UI_PANE_THREADS, &(struct pane_target){.filter = name});
 		return true;
 	}
 	default:
 		return false;
 	}
+}
+
+/* w and a work whatever pane has the focus. */
+static bool funcs_anykey(void *data, struct ui *u, const struct snapshot *s, int key)
+{
+	struct funcs *f = data;
+	switch (key) {
+	case 'w':
+		if (!s || !s->profile) {
+			ui_status(u, CV_DIM, "no stacks: no top functions to switch");
+			return true;
+		}
+		str_copy(f->mode, strcmp(table_of(f, s->profile).mode, "cpu") == 0 ? "wall" : "cpu", sizeof(f->mode));
+		funcs_refresh(f, u, s);
+		ui_status(u, CV_NORMAL, "%s", strcmp(f->mode, "cpu") == 0
+			  ? "cpu mode: samples of threads on a CPU (where CPU time goes)"
+			  : "wall mode: samples of every thread (where threads run or wait)");
+		return true;
+	case 'a':
+		f->tid = 0;
+		if (s)
+			funcs_refresh(f, u, s);
+		ui_status(u, CV_NORMAL, "top functions of all threads");
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Another pane asks for one thread's functions (f in the threads pane). */
+static void funcs_show(void *data, const struct pane_target *t)
+{
+	struct funcs *f = data;
+	if (t->filter)
+		str_copy(f->list.filter, t->filter, sizeof(f->list.filter));
+	f->tid = t->tid;
+	f->list.cursor = 0;
+}
+
+/* A save holds the whole process's table in the mode shown (even while
+ * one thread's is on screen). */
+static void funcs_save(void *data, const struct snapshot *s, struct snapshot *out)
+{
+	struct funcs *f = data;
+	if (!s->profile || !f->mode[0])
+		return;   /* the snapshot's own table: the whole process in its mode */
+	free(f->saved.top);
+	compute_into(&f->saved, s->profile, f->mode, 0);
+	out->profile = &f->saved;
+}
+
+static int funcs_tid(const void *data)
+{
+	return ((const struct funcs *)data)->tid;
 }
 
 static const char *const funcs_help[] = {
@@ -173,6 +302,7 @@ static const char *const funcs_help[] = {
 
 const struct pane pane_funcs = {
 	.name = "funcs", .title = "Top functions", .tab = "Funcs", .hotkey = '2',
-	.refresh = funcs_refresh, .count = funcs_count, .draw = funcs_draw, .key = funcs_key,
-	.help = funcs_help,
+	.init = funcs_init, .free = funcs_free, .refresh = funcs_refresh,
+	.draw = funcs_draw, .key = funcs_key, .anykey = funcs_anykey, .show = funcs_show,
+	.save = funcs_save, .tid = funcs_tid, .help = funcs_help,
 };

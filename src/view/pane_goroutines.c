@@ -53,26 +53,32 @@ static bool group_matches(const struct snap_gr_group *g, const char *f)
 	return false;
 }
 
-static void gr_refresh(struct ui *u)
+struct goroutines {
+	struct ui_list list;            /* first (ui_pane.h): indices into the groups, filtered */
+	int open;                       /* group whose frames are shown; -1 none */
+};
+_Static_assert(offsetof(struct goroutines, list) == 0, "a pane's state begins with its list");
+
+static void *gr_init(void)
 {
-	free(u->gr_rows);
-	u->gr_rows = NULL;
-	u->ngr_rows = 0;
-	const struct snapshot *s = u->snap;
-	if (!s || !s->goroutines)
-		return;
-	const struct snap_goroutines *g = s->goroutines;
-	u->gr_rows = xcalloc((size_t)g->ngroups + 1, sizeof(int));
-	for (int i = 0; i < g->ngroups; i++)
-		if (group_matches(&g->groups[i], u->ps[UI_PANE_GOROUTINES].filter))
-			u->gr_rows[u->ngr_rows++] = i;
-	if (u->gr_open >= g->ngroups)
-		u->gr_open = -1;
+	struct goroutines *g = xcalloc(1, sizeof(*g));
+	g->open = -1;
+	return g;
 }
 
-static int gr_count(const struct ui *u)
+static void gr_refresh(void *data, const struct ui *u, const struct snapshot *s)
 {
-	return u->ngr_rows;
+	(void)u;
+	struct goroutines *st = data;
+	const struct snap_goroutines *g = s->goroutines;
+	ui_list_reset(&st->list, g ? g->ngroups : 0);
+	if (!g)
+		return;
+	for (int i = 0; i < g->ngroups; i++)
+		if (group_matches(&g->groups[i], st->list.filter))
+			ui_list_add(&st->list, i);
+	if (st->open >= g->ngroups)
+		st->open = -1;
 }
 
 /* "waiting 205, runnable 2" from a count list, into b. */
@@ -89,12 +95,15 @@ static char *counts(char *b, size_t n, const struct snap_count *c, int nc)
 	return b;
 }
 
-static void gr_draw(struct ui *u, const struct view *v, bool focused)
+static void gr_draw(void *data, const struct ui *u, const struct snapshot *s, const struct view *v,
+		    bool focused)
 {
-	const struct snapshot *s = u->snap;
+	(void)u;
+	struct goroutines *st = data;
+	struct ui_list *ps = &st->list;
 	const struct snap_goroutines *g = s->goroutines;
 	if (!g) {
-		ui_title(u, v, UI_PANE_GOROUTINES, focused, "%s", strcmp(s->proc.runtime, "go") ? "none" : "not read");
+		ui_title(v, UI_PANE_GOROUTINES, ps, focused, "%s", strcmp(s->proc.runtime, "go") ? "none" : "not read");
 		if (strcmp(s->proc.runtime, "go") != 0) {
 			view_printf(v, 1, 1, CV_DIM, "not a Go program (runtime: %s): no goroutines", s->proc.runtime);
 		} else {
@@ -113,7 +122,7 @@ static void gr_draw(struct ui *u, const struct view *v, bool focused)
 		snprintf(sys, sizeof(sys), " (+%lld of the runtime)", (long long)g->system);
 	if (g->read_ms > 0)
 		snprintf(took, sizeof(took), ", read in %.1f ms", g->read_ms);
-	ui_title(u, v, UI_PANE_GOROUTINES, focused, "%lld goroutines%s in %d groups, %s%s", (long long)g->count,
+	ui_title(v, UI_PANE_GOROUTINES, ps, focused, "%lld goroutines%s in %d groups, %s%s", (long long)g->count,
 		 sys, g->ngroups, g->go_version[0] ? g->go_version : "Go", took);
 	int y = 1;
 	view_put(v, y, 1, CV_LABEL, "by status ");
@@ -134,18 +143,17 @@ static void gr_draw(struct ui *u, const struct view *v, bool focused)
 		 "STALLED", "FUNCTION (Enter: whole stack)");
 	view_fill(v, y, CV_HEAD);
 	view_put(v, y++, 0, CV_HEAD, hdr);
-	if (u->ngr_rows == 0) {
+	if (ps->nrows == 0) {
 		view_put(v, y, 1, CV_DIM, "no group matches the filter (/ to change it)");
 		return;
 	}
-	struct ui_pane_state *ps = &u->ps[UI_PANE_GOROUTINES];
 	int avail = v->h - y;
 	int open_lines = 0;
-	if (u->gr_open >= 0)
-		open_lines = g->groups[u->gr_open].nframes;
-	ui_clamp(u, UI_PANE_GOROUTINES, avail > open_lines + 1 ? avail - open_lines : 1);
-	for (int r = ps->scroll; r < u->ngr_rows && y < v->h; r++) {
-		const struct snap_gr_group *gr = &g->groups[u->gr_rows[r]];
+	if (st->open >= 0)
+		open_lines = g->groups[st->open].nframes;
+	ui_list_clamp(ps, avail > open_lines + 1 ? avail - open_lines : 1);
+	for (int r = ps->scroll; r < ps->nrows && y < v->h; r++) {
+		const struct snap_gr_group *gr = &g->groups[ps->rows[r]];
 		bool sel = focused && r == ps->cursor;
 		int style = sel ? CV_SEL : gr->deadlock_hint ? CV_ALERT : CV_NORMAL;
 		const char *fn = group_function(gr);
@@ -160,7 +168,7 @@ static void gr_draw(struct ui *u, const struct view *v, bool focused)
 		if (gr->deadlock_hint)
 			x = view_put(v, y, x, sel ? CV_SEL : CV_ALERT, "DEADLOCK? ");
 		view_put(v, y++, x, style, fmt_clean(f, sizeof(f), fn ? fn : "?"));
-		if (u->gr_rows[r] == u->gr_open) {
+		if (ps->rows[r] == st->open) {
 			for (int k = 0; k < gr->nframes && y < v->h; k++)
 				view_printf(v, y++, 10, CV_DIM, "#%-2d %s", k, fmt_clean(f, sizeof(f), gr->frames[k]));
 			if (gr->ngoids && y < v->h) {
@@ -182,13 +190,23 @@ static void gr_draw(struct ui *u, const struct view *v, bool focused)
 	}
 }
 
-static bool gr_key(struct ui *u, int key)
+static bool gr_key(void *data, struct ui *u, const struct snapshot *s, int key)
 {
-	if (key != UI_KEY_ENTER || u->ngr_rows == 0)
+	(void)u;
+	(void)s;
+	struct goroutines *st = data;
+	int g = ui_list_selected(&st->list);
+	if (key != UI_KEY_ENTER || g < 0)
 		return false;
-	int g = u->gr_rows[u->ps[UI_PANE_GOROUTINES].cursor];
-	u->gr_open = u->gr_open == g ? -1 : g;
+	st->open = st->open == g ? -1 : g;
 	return true;
+}
+
+/* Rows for the overview: the two count lines, the heading, the groups. */
+static int gr_want(void *data, const struct snapshot *s)
+{
+	(void)s;
+	return 4 + ((struct goroutines *)data)->list.nrows;
 }
 
 static const char *const gr_help[] = {
@@ -199,6 +217,6 @@ static const char *const gr_help[] = {
 
 const struct pane pane_goroutines = {
 	.name = "goroutines", .title = "Goroutines", .tab = "Go", .hotkey = '6',
-	.refresh = gr_refresh, .count = gr_count, .draw = gr_draw, .key = gr_key,
-	.help = gr_help,
+	.init = gr_init, .free = ui_list_free, .refresh = gr_refresh,
+	.draw = gr_draw, .key = gr_key, .want = gr_want, .help = gr_help,
 };

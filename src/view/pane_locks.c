@@ -16,15 +16,15 @@
 
 #define COMPACT_WAITERS 3
 
-static void locks_refresh(struct ui *u)
+/* The pane's state is its list: the locks themselves, in the analysis's
+ * order (a row is also the lock's index: the drawing below relies on it). */
+static void locks_refresh(void *data, const struct ui *u, const struct snapshot *s)
 {
 	(void)u;
-}
-
-static int locks_count(const struct ui *u)
-{
-	const struct snapshot *s = u->snap;
-	return s && s->locks ? s->nlocks : 0;
+	int n = s->locks ? s->nlocks : 0;
+	ui_list_reset(data, n);
+	for (int i = 0; i < n; i++)
+		ui_list_add(data, i);
 }
 
 static const char *lock_name(const struct snap_lock *l, char *b, size_t n)
@@ -145,11 +145,12 @@ static int draw_deadlocks(const struct snapshot *s, const struct view *v, int y)
 	return y;
 }
 
-static void locks_draw(struct ui *u, const struct view *v, bool focused)
+static void locks_draw(void *data, const struct ui *u, const struct snapshot *s, const struct view *v,
+		       bool focused)
 {
-	const struct snapshot *s = u->snap;
+	struct ui_list *ps = data;
 	if (!s->locks) {
-		ui_title(u, v, UI_PANE_LOCKS, focused, "not analysed");
+		ui_title(v, UI_PANE_LOCKS, ps, focused, "not analysed");
 		view_put(v, 1, 1, CV_DIM, "lock waits not analysed in this snapshot");
 		return;
 	}
@@ -158,10 +159,10 @@ static void locks_draw(struct ui *u, const struct view *v, bool focused)
 	for (int i = 0; i < s->nlocks; i++)
 		waiting += s->locks[i].nwaiters;
 	if (ndl)
-		ui_title(u, v, UI_PANE_LOCKS, focused, "%d DEADLOCK%s, %d locks, %d waiting threads", ndl,
+		ui_title(v, UI_PANE_LOCKS, ps, focused, "%d DEADLOCK%s, %d locks, %d waiting threads", ndl,
 			 ndl > 1 ? "S" : "", s->nlocks, waiting);
 	else
-		ui_title(u, v, UI_PANE_LOCKS, focused, "%d locks, %d waiting threads", s->nlocks, waiting);
+		ui_title(v, UI_PANE_LOCKS, ps, focused, "%d locks, %d waiting threads", s->nlocks, waiting);
 	if (s->nlocks == 0 && ndl == 0) {
 		view_put(v, 1, 1, CV_OK, "no lock waits: no thread is blocked on a lock");
 		return;
@@ -176,8 +177,7 @@ static void locks_draw(struct ui *u, const struct view *v, bool focused)
 		 "MAX WAIT", wide ? "FLAGS, WAITERS TREND        OWNER IS IN" : "OWNER IS IN");
 	view_fill(v, y, CV_HEAD);
 	view_put(v, y++, 0, CV_HEAD, hdr);
-	struct ui_pane_state *ps = &u->ps[UI_PANE_LOCKS];
-	ui_clamp(u, UI_PANE_LOCKS, 1);
+	ui_list_clamp(ps, 1);
 	/* Full-screen with room: the selected lock's holder below the list. */
 	int detail = 0;
 	if (!u->overview && focused && v->h - y >= 16)
@@ -247,22 +247,31 @@ static void locks_draw(struct ui *u, const struct view *v, bool focused)
 	}
 }
 
-static bool locks_key(struct ui *u, int key)
+static bool locks_key(void *data, struct ui *u, const struct snapshot *s, int key)
 {
-	const struct snapshot *s = u->snap;
-	if (key != UI_KEY_ENTER || !s || !s->locks || s->nlocks == 0)
+	int i = ui_list_selected(data);
+	if (key != UI_KEY_ENTER || i < 0)
 		return false;
-	const struct snap_lock *l = &s->locks[u->ps[UI_PANE_LOCKS].cursor];
+	const struct snap_lock *l = &s->locks[i];
 	int tid = l->owner_tid > 0 ? l->owner_tid : l->nwaiters ? l->waiters[0].tid : 0;
 	if (!tid)
 		return true;
-	u->ps[UI_PANE_THREADS].filter[0] = '\0';
-	u->sel_tid = tid;
-	u->stack_tid = tid;
-	u->focus = UI_PANE_THREADS;
 	u->overview = false;
-	ui_panes[UI_PANE_THREADS]->refresh(u);
+	ui_show(u, UI_PANE_THREADS, &(struct pane_target){.filter = "", .tid = tid});
 	return true;
+}
+
+/* Rows for the overview: every deadlock line, every lock and a few of
+ * its waiters. */
+static int locks_want(void *data, const struct snapshot *s)
+{
+	(void)data;
+	int lines = 3;
+	for (int i = 0; s->deadlocks && i < s->ndeadlocks; i++)
+		lines += 1 + s->deadlocks[i].ntids;
+	for (int i = 0; s->locks && i < s->nlocks; i++)
+		lines += 1 + (s->locks[i].nwaiters < 5 ? s->locks[i].nwaiters : 4);
+	return lines;
 }
 
 static const char *const locks_help[] = {
@@ -272,6 +281,6 @@ static const char *const locks_help[] = {
 
 const struct pane pane_locks = {
 	.name = "locks", .title = "Lock waits", .tab = "Locks", .hotkey = '4',
-	.refresh = locks_refresh, .count = locks_count, .draw = locks_draw, .key = locks_key,
-	.help = locks_help,
+	.init = ui_list_new, .free = ui_list_free, .refresh = locks_refresh,
+	.draw = locks_draw, .key = locks_key, .want = locks_want, .help = locks_help,
 };

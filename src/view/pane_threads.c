@@ -17,7 +17,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const sort_names[UI_NSORTS] = {"CPU", "state", "blocked", "tid", "name"};
+/* Sort orders, as top has them. */
+enum thread_sort { SORT_CPU, SORT_STATE, SORT_BLOCKED, SORT_TID, SORT_NAME, NSORTS };
+
+static const char *const sort_names[NSORTS] = {"CPU", "state", "blocked", "tid", "name"};
+
+struct threads {
+	struct ui_list list;            /* first (ui_pane.h): indices into snap->threads,
+					   filtered and sorted */
+	enum thread_sort sort;
+	bool reverse;
+	int sel_tid;                    /* the thread the user moved to, followed across
+					   refreshes; 0: the cursor stays on its row */
+	int stack_tid;                  /* Enter: this thread's full stack is shown; 0 none */
+};
+
+_Static_assert(offsetof(struct threads, list) == 0, "a pane's state begins with its list");
+
+static void *threads_init(void)
+{
+	return xcalloc(1, sizeof(struct threads));
+}
 
 static double thread_cpu(const struct snap_thread *t)
 {
@@ -40,7 +60,7 @@ static int state_rank(char s)
 
 /* qsort has no context argument: the sort in progress. */
 static const struct snapshot *sort_snap;
-static enum ui_thread_sort sort_key;
+static enum thread_sort sort_key;
 static bool sort_rev;
 
 static int cmp_rows(const void *a, const void *b)
@@ -50,11 +70,11 @@ static int cmp_rows(const void *a, const void *b)
 	int r = 0;
 	double dx, dy;
 	switch (sort_key) {
-	case UI_SORT_CPU:
+	case SORT_CPU:
 		dx = thread_cpu(x), dy = thread_cpu(y);
 		r = dx < dy ? 1 : dx > dy ? -1 : 0;
 		break;
-	case UI_SORT_STATE:
+	case SORT_STATE:
 		r = state_rank(x->state) - state_rank(y->state);
 		if (!r) {
 			dx = isnan(x->blocked_s) ? -1 : x->blocked_s;
@@ -62,16 +82,16 @@ static int cmp_rows(const void *a, const void *b)
 			r = dx < dy ? 1 : dx > dy ? -1 : 0;
 		}
 		break;
-	case UI_SORT_BLOCKED:
+	case SORT_BLOCKED:
 		dx = isnan(x->blocked_s) ? -1 : x->blocked_s;
 		dy = isnan(y->blocked_s) ? -1 : y->blocked_s;
 		r = dx < dy ? 1 : dx > dy ? -1 : 0;
 		break;
-	case UI_SORT_NAME:
+	case SORT_NAME:
 		r = strcmp(x->name, y->name);
 		break;
-	case UI_SORT_TID:
-	case UI_NSORTS:
+	case SORT_TID:
+	case NSORTS:
 		break;
 	}
 	if (!r)
@@ -89,43 +109,41 @@ static bool thread_matches(const struct snapshot *s, const struct snap_thread *t
 	       ui_match(t->syscall_arg, f) || ui_match(t->syscall, f);
 }
 
-static void threads_refresh(struct ui *u)
+static void threads_refresh(void *data, const struct ui *u, const struct snapshot *s)
 {
-	free(u->thr_rows);
-	u->thr_rows = NULL;
-	u->nthr_rows = 0;
-	const struct snapshot *s = u->snap;
-	if (!s || !s->threads)
+	(void)u;
+	struct threads *th = data;
+	struct ui_list *l = &th->list;
+	ui_list_reset(l, s->threads ? s->nthreads : 0);
+	if (!s->threads)
 		return;
-	u->thr_rows = xcalloc((size_t)s->nthreads + 1, sizeof(int));
-	const char *filter = u->ps[UI_PANE_THREADS].filter;
 	for (int i = 0; i < s->nthreads; i++)
-		if (thread_matches(s, &s->threads[i], filter))
-			u->thr_rows[u->nthr_rows++] = i;
+		if (thread_matches(s, &s->threads[i], l->filter))
+			ui_list_add(l, i);
 	sort_snap = s;
-	sort_key = u->sort;
-	sort_rev = u->sort_reverse;
-	qsort(u->thr_rows, (size_t)u->nthr_rows, sizeof(int), cmp_rows);
+	sort_key = th->sort;
+	sort_rev = th->reverse;
+	ui_list_sort(l, cmp_rows);
 	sort_snap = NULL;
 	/* A thread the user picked stays selected when the order changes;
 	 * until then the cursor stays on its row (the top: the busiest). */
-	struct ui_pane_state *ps = &u->ps[UI_PANE_THREADS];
-	if (u->sel_tid) {
-		for (int r = 0; r < u->nthr_rows; r++)
-			if (s->threads[u->thr_rows[r]].tid == u->sel_tid) {
-				ps->cursor = r;
+	if (th->sel_tid) {
+		for (int r = 0; r < l->nrows; r++)
+			if (s->threads[l->rows[r]].tid == th->sel_tid) {
+				l->cursor = r;
 				return;
 			}
 	}
-	if (ps->cursor >= u->nthr_rows)
-		ps->cursor = u->nthr_rows - 1;
-	if (ps->cursor < 0)
-		ps->cursor = 0;
+	ui_list_move(l, 0);
 }
 
-static int threads_count(const struct ui *u)
+/* The thread moved to is followed; back at the top, the top row is. */
+static void threads_moved(void *data, const struct snapshot *s)
 {
-	return u->nthr_rows;
+	struct threads *th = data;
+	int i = ui_list_selected(&th->list);
+	if (i >= 0)
+		th->sel_tid = th->list.cursor == 0 ? 0 : s->threads[i].tid;
 }
 
 /* What the thread waits in: the decoded argument, else syscall/wchan.
@@ -184,9 +202,8 @@ static int thread_style(const struct snap_thread *t)
 	return CV_NORMAL;
 }
 
-static void draw_table(struct ui *u, const struct view *v, bool focused)
+static void draw_table(struct threads *th, const struct snapshot *s, const struct view *v, bool focused)
 {
-	const struct snapshot *s = u->snap;
 	bool wide = v->w >= 140;
 	/* Narrow: the wait gets a bit more than half of what is left. */
 	int wait_w = (v->w - 41) * 55 / 100;
@@ -204,17 +221,17 @@ static void draw_table(struct ui *u, const struct view *v, bool focused)
 		view_put(v, 2, 1, CV_WARN, "thread list unavailable (see the errors in a saved snapshot)");
 		return;
 	}
-	if (u->nthr_rows == 0) {
+	struct ui_list *l = &th->list;
+	if (l->nrows == 0) {
 		view_put(v, 2, 1, CV_DIM, "no thread matches the filter (/ to change it)");
 		return;
 	}
 	int rows = v->h - 2;
-	ui_clamp(u, UI_PANE_THREADS, rows);
-	struct ui_pane_state *ps = &u->ps[UI_PANE_THREADS];
-	for (int i = 0; i < rows && ps->scroll + i < u->nthr_rows; i++) {
-		int r = ps->scroll + i, y = 2 + i;
-		const struct snap_thread *t = &s->threads[u->thr_rows[r]];
-		bool sel = focused && r == ps->cursor;
+	ui_list_clamp(l, rows);
+	for (int i = 0; i < rows && l->scroll + i < l->nrows; i++) {
+		int r = l->scroll + i, y = 2 + i;
+		const struct snap_thread *t = &s->threads[l->rows[r]];
+		bool sel = focused && r == l->cursor;
 		int style = sel ? CV_SEL : thread_style(t);
 		char a[32], b[32], c[32], name[80], wait[256], fn[256];
 		const char *func = ui_thread_function(s, t);
@@ -249,13 +266,13 @@ static void draw_table(struct ui *u, const struct view *v, bool focused)
 }
 
 /* The selected thread's details and full stack (Enter). */
-static void draw_stack(struct ui *u, const struct view *v)
+static void draw_stack(const struct threads *th, const struct ui *u, const struct snapshot *s,
+		       const struct view *v)
 {
-	const struct snapshot *s = u->snap;
-	int ti = ui_thread_index(s, u->stack_tid);
+	int ti = ui_thread_index(s, th->stack_tid);
 	if (ti < 0) {
 		view_printf(v, 1, 1, CV_WARN, "thread %d is not in this snapshot (it exited). "
-			    "Esc goes back.", u->stack_tid);
+			    "Esc goes back.", th->stack_tid);
 		return;
 	}
 	const struct snap_thread *t = &s->threads[ti];
@@ -299,67 +316,95 @@ static void draw_stack(struct ui *u, const struct view *v)
 	}
 }
 
-static void threads_draw(struct ui *u, const struct view *v, bool focused)
+static void threads_draw(void *data, const struct ui *u, const struct snapshot *s, const struct view *v,
+			 bool focused)
 {
-	const struct snapshot *s = u->snap;
-	if (u->stack_tid) {
-		int ti = ui_thread_index(s, u->stack_tid);
+	struct threads *th = data;
+	if (th->stack_tid) {
+		int ti = ui_thread_index(s, th->stack_tid);
 		char nm[64];
-		ui_title(u, v, UI_PANE_THREADS, focused, "thread %d %s: stack (Esc back)", u->stack_tid,
+		ui_title(v, UI_PANE_THREADS, &th->list, focused, "thread %d %s: stack (Esc back)", th->stack_tid,
 			 ti >= 0 ? fmt_clean(nm, sizeof(nm), s->threads[ti].name) : "");
-		draw_stack(u, v);
+		draw_stack(th, u, s, v);
 		return;
 	}
-	ui_title(u, v, UI_PANE_THREADS, focused, "%d of %d, by %s%s", u->nthr_rows,
-		 s->threads ? s->nthreads : 0, sort_names[u->sort], u->sort_reverse ? " (reversed)" : "");
-	draw_table(u, v, focused);
+	ui_title(v, UI_PANE_THREADS, &th->list, focused, "%d of %d, by %s%s", th->list.nrows,
+		 s->threads ? s->nthreads : 0, sort_names[th->sort], th->reverse ? " (reversed)" : "");
+	draw_table(th, s, v, focused);
 }
 
-static void set_sort(struct ui *u, enum ui_thread_sort k)
+static void set_sort(struct threads *th, struct ui *u, const struct snapshot *s, enum thread_sort k)
 {
-	u->sort = k;
-	threads_refresh(u);
-	ui_status(u, CV_NORMAL, "threads sorted by %s%s", sort_names[k], u->sort_reverse ? ", reversed" : "");
+	th->sort = k;
+	threads_refresh(th, u, s);
+	ui_status(u, CV_NORMAL, "threads sorted by %s%s", sort_names[k], th->reverse ? ", reversed" : "");
 }
 
-static bool threads_key(struct ui *u, int key)
+static bool threads_key(void *data, struct ui *u, const struct snapshot *s, int key)
 {
-	const struct snapshot *s = u->snap;
-	if (u->stack_tid) {
+	struct threads *th = data;
+	if (th->stack_tid) {
 		if (key == UI_KEY_ESC || key == UI_KEY_LEFT || key == UI_KEY_BACKSPACE || key == UI_KEY_ENTER) {
-			u->stack_tid = 0;
+			th->stack_tid = 0;
 			return true;
 		}
 		/* Moving in the stack view moves the selection underneath. */
 	}
+	int i = ui_list_selected(&th->list);
 	switch (key) {
-	case 'c': case 'P': set_sort(u, UI_SORT_CPU); return true;
-	case 'S': set_sort(u, UI_SORT_STATE); return true;
-	case 'b': case 'B': set_sort(u, UI_SORT_BLOCKED); return true;
-	case 't': set_sort(u, UI_SORT_TID); return true;
-	case 'N': set_sort(u, UI_SORT_NAME); return true;
-	case '<': set_sort(u, (enum ui_thread_sort)((u->sort + UI_NSORTS - 1) % UI_NSORTS)); return true;
-	case '>': set_sort(u, (enum ui_thread_sort)((u->sort + 1) % UI_NSORTS)); return true;
+	case 'c': case 'P': set_sort(th, u, s, SORT_CPU); return true;
+	case 'S': set_sort(th, u, s, SORT_STATE); return true;
+	case 'b': case 'B': set_sort(th, u, s, SORT_BLOCKED); return true;
+	case 't': set_sort(th, u, s, SORT_TID); return true;
+	case 'N': set_sort(th, u, s, SORT_NAME); return true;
+	case '<': set_sort(th, u, s, (enum thread_sort)((th->sort + NSORTS - 1) % NSORTS)); return true;
+	case '>': set_sort(th, u, s, (enum thread_sort)((th->sort + 1) % NSORTS)); return true;
 	case 'I':
-		u->sort_reverse = !u->sort_reverse;
-		set_sort(u, u->sort);
+		th->reverse = !th->reverse;
+		set_sort(th, u, s, th->sort);
 		return true;
 	case UI_KEY_ENTER:
-		if (u->nthr_rows)
-			u->stack_tid = s->threads[u->thr_rows[u->ps[UI_PANE_THREADS].cursor]].tid;
+		if (i >= 0)
+			th->stack_tid = s->threads[i].tid;
 		return true;
 	case 'f':
-		if (u->nthr_rows) {
-			u->func_tid = s->threads[u->thr_rows[u->ps[UI_PANE_THREADS].cursor]].tid;
-			u->focus = UI_PANE_FUNCS;
-			u->ps[UI_PANE_FUNCS].cursor = 0;
-			ui_panes[UI_PANE_FUNCS]->refresh(u);
-			ui_status(u, CV_NORMAL, "top functions of thread %d only (a: all threads)", u->func_tid);
+		if (i >= 0) {
+			int tid = s->threads[i].tid;
+			ui_show(u, UI_PANE_FUNCS, &(struct pane_target){.tid = tid});
+			ui_status(u, CV_NORMAL, "top functions of thread %d only (a: all threads)", tid);
 		}
 		return true;
 	default:
 		return false;
 	}
+}
+
+/* Another pane asks for threads: those matching a filter (a function),
+ * or one thread's stack (a lock's owner). */
+static void threads_show(void *data, const struct pane_target *t)
+{
+	struct threads *th = data;
+	if (t->filter) {
+		str_copy(th->list.filter, t->filter, sizeof(th->list.filter));
+		th->list.cursor = 0;
+	}
+	if (t->tid) {
+		th->sel_tid = t->tid;
+		th->stack_tid = t->tid;
+	}
+}
+
+/* Rows for the overview: a stack wants the room, a table its rows. */
+static int threads_want(void *data, const struct snapshot *s)
+{
+	(void)s;
+	const struct threads *th = data;
+	return th->stack_tid ? 40 : 2 + (th->list.nrows ? th->list.nrows : 1);
+}
+
+static int threads_tid(const void *data)
+{
+	return ((const struct threads *)data)->stack_tid;
 }
 
 static const char *const threads_help[] = {
@@ -375,6 +420,7 @@ static const char *const threads_help[] = {
 
 const struct pane pane_threads = {
 	.name = "threads", .title = "Threads", .tab = "Threads", .hotkey = '3',
-	.refresh = threads_refresh, .count = threads_count, .draw = threads_draw, .key = threads_key,
-	.help = threads_help,
+	.init = threads_init, .free = ui_list_free, .refresh = threads_refresh,
+	.draw = threads_draw, .key = threads_key, .moved = threads_moved, .show = threads_show,
+	.want = threads_want, .tid = threads_tid, .help = threads_help,
 };

@@ -6,12 +6,18 @@
  * Keys follow top/htop habits: q quits, ? or h shows the help, arrows
  * and PgUp/PgDn/Home/End move, / filters, space freezes; one digit per
  * pane (1 is the overview). Global keys are handled here; the rest go to
- * the focused pane's key handler. Drawing is in ui_layout.c.
+ * the focused pane's key handler, and a pane may answer a few keys
+ * whatever has the focus (anykey: w and a of the functions). Drawing is
+ * in ui_layout.c.
+ *
+ * ui.c knows the panes only through their const table (ui_panes): each
+ * keeps its state private (u->pane[i]), and nothing here writes into the
+ * snapshot shown. Saving writes a shallow copy of it in which the panes
+ * put the tables they derived (ui_save_view).
  */
 #include "ui_pane.h"
 #include "cdtop.h"
 #include "output.h"
-#include "profile.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -35,6 +41,11 @@ int ui_pane_by_name(const char *name)
 	return -1;
 }
 
+struct ui_list *ui_list_of(const struct ui *u, int pane)
+{
+	return u->pane[pane];   /* every pane's state begins with its list */
+}
+
 void ui_init(struct ui *u, const struct ui_opts *o)
 {
 	memset(u, 0, sizeof(*u));
@@ -43,23 +54,28 @@ void ui_init(struct ui *u, const struct ui_opts *o)
 		u->opts.out_dir = ".";
 	u->overview = true;
 	u->focus = UI_PANE_FUNCS;
-	u->sort = UI_SORT_CPU;
-	u->gr_open = -1;
 	u->ov_shown[0] = UI_PANE_FUNCS;
 	u->ov_shown[1] = UI_PANE_THREADS;
 	u->nov_shown = 2;
+	for (int i = 0; i < UI_NPANES; i++)
+		u->pane[i] = ui_panes[i]->init();
+}
+
+/* The screen owns the snapshot it shows; the panes only see it const. */
+static void drop_snapshot(struct ui *u)
+{
+	snapshot_free((struct snapshot *)u->snap);
+	u->snap = NULL;
 }
 
 void ui_fini(struct ui *u)
 {
-	snapshot_free(u->snap);
-	free(u->fn_rows);
-	free(u->thr_rows);
-	free(u->sock_rows);
-	free(u->gr_rows);
-	free(u->chk_rows);
-	u->snap = NULL;
-	u->fn_rows = u->thr_rows = u->sock_rows = u->gr_rows = u->chk_rows = NULL;
+	drop_snapshot(u);
+	for (int i = 0; i < UI_NPANES; i++) {
+		if (u->pane[i])
+			ui_panes[i]->free(u->pane[i]);
+		u->pane[i] = NULL;
+	}
 }
 
 void ui_status(struct ui *u, int style, const char *fmt, ...)
@@ -71,55 +87,67 @@ void ui_status(struct ui *u, int style, const char *fmt, ...)
 	u->status_style = style;
 }
 
-/* True when the checklist of s already carries every answer of a. */
-static bool answers_in(const struct snapshot *s, const struct triage_answers *a)
+void ui_refresh(struct ui *u, int pane)
 {
-	for (int k = 0; k < a->n; k++) {
-		bool found = false;
-		for (int i = 0; i < s->nchecks && !found; i++) {
-			const struct snap_check *c = &s->checklist[i];
-			if (strcmp(c->id, a->item[k].id) != 0)
-				continue;
-			found = strcmp(c->answer, a->item[k].answer) == 0 &&
-				strcmp(c->note ? c->note : "", a->item[k].note) == 0;
-		}
-		if (!found)
-			return false;
-	}
-	return true;
-}
-
-/* Put the engineer's answers into the checklist shown: the rules
- * (triage_evaluate) run again with them, unless the snapshot already has
- * them (the worker evaluates with the answers it was given). A replay
- * shows the file's checklist as it is. */
-static void apply_answers(struct ui *u)
-{
-	struct snapshot *s = u->snap;
-	if (!s || !s->checklist || u->opts.replay || answers_in(s, &u->answers))
-		return;
-	triage_evaluate(s, &u->answers);
+	if (u->snap)
+		ui_panes[pane]->refresh(u->pane[pane], u, u->snap);
 }
 
 void ui_apply(struct ui *u)
 {
-	if (!u->snap)
-		return;
-	apply_answers(u);
 	for (int i = 0; i < UI_NPANES; i++)
-		ui_panes[i]->refresh(u);
+		ui_refresh(u, i);
+}
+
+void ui_show(struct ui *u, int pane, const struct pane_target *t)
+{
+	if (ui_panes[pane]->show)
+		ui_panes[pane]->show(u->pane[pane], t);
+	u->focus = pane;
+	ui_refresh(u, pane);
 }
 
 void ui_set_snapshot(struct ui *u, struct snapshot *s)
 {
 	if (s && s != u->snap) {
-		snapshot_free(u->snap);
+		drop_snapshot(u);
 		u->snap = s;
 		/* A replayed file brings the answers given when it was saved. */
 		if (u->opts.replay && s->checklist)
 			triage_answers_from(&u->answers, s);
 	}
 	ui_apply(u);
+}
+
+int ui_pane_rows(const struct ui *u, int pane)
+{
+	return ui_list_of(u, pane)->nrows;
+}
+
+int ui_pane_selected(const struct ui *u, int pane)
+{
+	return ui_list_selected(ui_list_of(u, pane));
+}
+
+const char *ui_pane_filter(const struct ui *u, int pane)
+{
+	return ui_list_of(u, pane)->filter;
+}
+
+int ui_pane_tid(const struct ui *u, int pane)
+{
+	return ui_panes[pane]->tid ? ui_panes[pane]->tid(u->pane[pane]) : 0;
+}
+
+void ui_save_view(struct ui *u, struct snapshot *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!u->snap)
+		return;
+	*out = *u->snap;
+	for (int i = 0; i < UI_NPANES; i++)
+		if (ui_panes[i]->save)
+			ui_panes[i]->save(u->pane[i], u->snap, out);
 }
 
 void ui_save_name(const struct snapshot *s, char *buf, size_t n)
@@ -137,27 +165,22 @@ void ui_save_name(const struct snapshot *s, char *buf, size_t n)
 
 int ui_save(struct ui *u)
 {
-	struct snapshot *s = u->snap;
-	if (!s) {
+	if (!u->snap) {
 		ui_status(u, CV_WARN, "nothing to save yet: no reading so far");
 		return -1;
 	}
 	char name[256], err[CDTOP_ERRLEN];
 	const char *dir = u->opts.out_dir;
-	ui_save_name(s, name, sizeof(name));
+	ui_save_name(u->snap, name, sizeof(name));
 	snprintf(u->saved_json, sizeof(u->saved_json), "%s/%s.json", dir, name);
 	snprintf(u->saved_txt, sizeof(u->saved_txt), "%s/%s.txt", dir, name);
-	/* The file holds the whole process's top functions in the mode on
-	 * screen, even when the screen shows one thread's. */
-	if (s->profile && u->func_tid)
-		profile_compute_top(s->profile, s->profile->mode, 0);
-	int rc = 0;
-	if (output_write_snapshot(s, u->saved_json, OUT_JSON, err, sizeof(err)) < 0 ||
-	    output_write_snapshot(s, u->saved_txt, OUT_TEXT, err, sizeof(err)) < 0)
-		rc = -1;
-	if (s->profile && u->func_tid)
-		ui_panes[UI_PANE_FUNCS]->refresh(u);
-	if (rc < 0) {
+	/* The file holds what the screen shows (the whole process's top
+	 * functions in the mode on screen, the answers given so far), taken
+	 * from the panes' own tables: the snapshot shown is not touched. */
+	struct snapshot view;
+	ui_save_view(u, &view);
+	if (output_write_snapshot(&view, u->saved_json, OUT_JSON, err, sizeof(err)) < 0 ||
+	    output_write_snapshot(&view, u->saved_txt, OUT_TEXT, err, sizeof(err)) < 0) {
 		u->saved_json[0] = u->saved_txt[0] = '\0';
 		ui_status(u, CV_ALERT, "NOT SAVED: %s", err);
 		return -1;
@@ -166,33 +189,14 @@ int ui_save(struct ui *u)
 	return 0;
 }
 
-/* Move the focused pane's cursor by d rows (clamped). */
+/* Move the focused pane's cursor by d rows (clamped); the pane may
+ * follow the row now selected. */
 static void move_cursor(struct ui *u, int d)
 {
-	struct ui_pane_state *ps = &u->ps[u->focus];
-	int n = ui_panes[u->focus]->count(u);
-	long c = (long)ps->cursor + d;
-	if (c >= n)
-		c = n - 1;
-	if (c < 0)
-		c = 0;
-	ps->cursor = (int)c;
-	/* The thread moved to is followed; back at the top, the top row is. */
-	if (u->focus == UI_PANE_THREADS && u->nthr_rows)
-		u->sel_tid = c == 0 ? 0 : u->snap->threads[u->thr_rows[ps->cursor]].tid;
-	/* Likewise the checklist item, whose place changes with its verdict. */
-	if (u->focus == UI_PANE_CHECKLIST && u->nchk_rows) {
-		if (c == 0)
-			u->check_sel[0] = '\0';
-		else
-			str_copy(u->check_sel, u->snap->checklist[u->chk_rows[ps->cursor]].id, sizeof(u->check_sel));
-	}
-}
-
-static void refresh_focus(struct ui *u)
-{
-	if (u->snap)
-		ui_panes[u->focus]->refresh(u);
+	const struct pane *p = ui_panes[u->focus];
+	ui_list_move(ui_list_of(u, u->focus), d);
+	if (p->moved && u->snap)
+		p->moved(u->pane[u->focus], u->snap);
 }
 
 /* Remove the last UTF-8 character of s. */
@@ -232,8 +236,9 @@ static void append_char(char *s, size_t n, int c)
 static void prompt_key(struct ui *u, int key)
 {
 	bool filter = u->prompt == UI_PROMPT_FILTER;
-	char *text = filter ? u->ps[u->focus].filter : u->input;
-	size_t size = filter ? sizeof(u->ps[u->focus].filter) : sizeof(u->input);
+	struct ui_list *l = ui_list_of(u, u->focus);
+	char *text = filter ? l->filter : u->input;
+	size_t size = filter ? sizeof(l->filter) : sizeof(u->input);
 	switch (key) {
 	case UI_KEY_ENTER:
 		u->prompt = UI_PROMPT_NONE;
@@ -248,7 +253,7 @@ static void prompt_key(struct ui *u, int key)
 		u->prompt = UI_PROMPT_NONE;
 		if (filter) {
 			text[0] = '\0';
-			refresh_focus(u);
+			ui_refresh(u, u->focus);
 		} else {
 			ui_status(u, CV_OK, "answer recorded, no note");
 		}
@@ -262,9 +267,9 @@ static void prompt_key(struct ui *u, int key)
 		break;
 	}
 	if (filter) {
-		u->ps[u->focus].cursor = 0;
-		u->ps[u->focus].scroll = 0;
-		refresh_focus(u);
+		l->cursor = 0;
+		l->scroll = 0;
+		ui_refresh(u, u->focus);
 	}
 }
 
@@ -280,6 +285,13 @@ static void cycle_focus(struct ui *u, int d)
 	} else {
 		u->focus = (u->focus + d + UI_NPANES) % UI_NPANES;
 	}
+}
+
+/* Rows PgUp/PgDn move: the focused pane's page, 10 before a draw. */
+static int page(const struct ui *u)
+{
+	int p = ui_list_of(u, u->focus)->page;
+	return p > 1 ? p : 10;
 }
 
 /* Keys that mean the same everywhere. Returns true when used. */
@@ -319,22 +331,6 @@ static bool global_key(struct ui *u, int key)
 		else
 			ui_save(u);
 		return true;
-	case 'w':
-		if (!u->snap || !u->snap->profile) {
-			ui_status(u, CV_DIM, "no stacks: no top functions to switch");
-			return true;
-		}
-		str_copy(u->mode, strcmp(u->snap->profile->mode, "cpu") == 0 ? "wall" : "cpu", sizeof(u->mode));
-		ui_panes[UI_PANE_FUNCS]->refresh(u);
-		ui_status(u, CV_NORMAL, "%s", strcmp(u->mode, "cpu") == 0
-			  ? "cpu mode: samples of threads on a CPU (where CPU time goes)"
-			  : "wall mode: samples of every thread (where threads run or wait)");
-		return true;
-	case 'a':
-		u->func_tid = 0;
-		ui_panes[UI_PANE_FUNCS]->refresh(u);
-		ui_status(u, CV_NORMAL, "top functions of all threads");
-		return true;
 	case 'z':
 		if (u->opts.replay) {
 			ui_status(u, CV_DIM, "replay: no live profile to restart");
@@ -357,17 +353,17 @@ static bool global_key(struct ui *u, int key)
 		}
 		return true;
 	case UI_KEY_ESC:
-		if (u->ps[u->focus].filter[0]) {
-			u->ps[u->focus].filter[0] = '\0';
-			refresh_focus(u);
+		if (ui_list_of(u, u->focus)->filter[0]) {
+			ui_list_of(u, u->focus)->filter[0] = '\0';
+			ui_refresh(u, u->focus);
 		} else if (!u->overview) {
 			u->overview = true;
 		}
 		return true;
 	case UI_KEY_UP: move_cursor(u, -1); return true;
 	case UI_KEY_DOWN: move_cursor(u, 1); return true;
-	case UI_KEY_PGUP: move_cursor(u, -(u->ps[u->focus].page > 1 ? u->ps[u->focus].page : 10)); return true;
-	case UI_KEY_PGDN: move_cursor(u, u->ps[u->focus].page > 1 ? u->ps[u->focus].page : 10); return true;
+	case UI_KEY_PGUP: move_cursor(u, -page(u)); return true;
+	case UI_KEY_PGDN: move_cursor(u, page(u)); return true;
 	case UI_KEY_HOME: move_cursor(u, -(1 << 30)); return true;
 	case UI_KEY_END: move_cursor(u, 1 << 30); return true;
 	case UI_KEY_RESIZE:
@@ -381,6 +377,10 @@ static bool global_key(struct ui *u, int key)
 			u->overview = false;
 			return true;
 		}
+	/* Keys a pane answers whatever has the focus (w, a). */
+	for (int i = 0; i < UI_NPANES; i++)
+		if (ui_panes[i]->anykey && ui_panes[i]->anykey(u->pane[i], u, u->snap, key))
+			return true;
 	return false;
 }
 
@@ -413,12 +413,13 @@ void ui_key(struct ui *u, int key)
 	/* The focused pane first for keys it gives a meaning (Enter, Esc in
 	 * a stack view, sort letters), then the global ones. */
 	const struct pane *p = ui_panes[u->focus];
+	void *data = u->pane[u->focus];
 	bool pane_first = key == UI_KEY_ENTER || key == UI_KEY_ESC || key == UI_KEY_LEFT ||
 			  key == UI_KEY_BACKSPACE;
-	if (pane_first && p->key(u, key))
+	if (pane_first && p->key && p->key(data, u, u->snap, key))
 		return;
 	if (global_key(u, key))
 		return;
-	if (!pane_first)
-		p->key(u, key);
+	if (!pane_first && p->key)
+		p->key(data, u, u->snap, key);
 }

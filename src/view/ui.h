@@ -10,7 +10,10 @@
  * whole screen can be driven from fixture snapshots in unit tests.
  *
  * Panes (pane_*.c) are const structs of function pointers, one per file,
- * like tmux's window modes; the overview composes several of them.
+ * like tmux's window modes, each with its private state behind an opaque
+ * pointer (ui_pane.h); the overview composes several of them. struct ui
+ * holds only what they share. The snapshot shown is never written: views
+ * keep what they derive from it in their own state.
  */
 #ifndef CDTOP_UI_H
 #define CDTOP_UI_H
@@ -41,17 +44,7 @@ enum ui_pane_id {
  * the worker thread). */
 enum ui_request { UI_REQ_NONE = 0, UI_REQ_RESET_PROFILE = 1, UI_REQ_ANSWERS = 2 };
 
-/* Sort orders of the threads pane. */
-enum ui_thread_sort { UI_SORT_CPU, UI_SORT_STATE, UI_SORT_BLOCKED, UI_SORT_TID, UI_SORT_NAME, UI_NSORTS };
-
 enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_FILTER, UI_PROMPT_NOTE };
-
-struct ui_pane_state {
-	int cursor;                     /* selected row (index into the pane's rows) */
-	int scroll;                     /* first row shown */
-	int page;                       /* rows shown at the last render (PgUp/PgDn) */
-	char filter[64];                /* "/" filter, "" none */
-};
 
 struct ui_opts {
 	double delay;                   /* refresh interval, seconds (shown in the title) */
@@ -63,7 +56,7 @@ struct ui_opts {
 
 struct ui {
 	struct ui_opts opts;
-	struct snapshot *snap;          /* shown; owned; NULL before the first */
+	const struct snapshot *snap;    /* shown; owned (freed by ui.c); NULL before the first */
 	bool quit;                      /* q pressed */
 	bool frozen;                    /* space: new snapshots are not taken */
 	bool exited;                    /* the target is gone (last state shown) */
@@ -73,33 +66,12 @@ struct ui {
 	int focus;                      /* enum ui_pane_id: pane keys go there */
 	int ov_shown[UI_NPANES];        /* panes the overview showed at the last render */
 	int nov_shown;
-	struct ui_pane_state ps[UI_NPANES];
+	void *pane[UI_NPANES];          /* each pane's private state (pane_*.c), by enum ui_pane_id */
 	int requests;                   /* enum ui_request bits, cleared by the feeder */
 
-	/* Top functions. */
-	char mode[8];                   /* "cpu"/"wall" chosen with w; "" = the snapshot's */
-	int func_tid;                   /* functions of this thread only; 0 = all */
-	bool func_by_cum;               /* sorted by cum instead of flat */
-	int *fn_rows; int nfn_rows;     /* indices into profile->top, filtered */
-
-	/* Threads. */
-	enum ui_thread_sort sort;
-	bool sort_reverse;
-	int sel_tid;                    /* the thread the user moved to, followed across
-					   refreshes; 0: the cursor stays on its row */
-	int stack_tid;                  /* Enter: this thread's full stack is shown; 0 none */
-	int *thr_rows; int nthr_rows;   /* indices into snap->threads, filtered and sorted */
-
-	/* Other panes' rows (filtered). */
-	int *sock_rows; int nsock_rows;
-	int *gr_rows; int ngr_rows;
-	int gr_open;                    /* goroutine group whose frames are shown; -1 none */
-	int *chk_rows; int nchk_rows;   /* checklist items in the order shown */
-	bool check_walk;                /* walk order (triage.c's) instead of by severity */
-	char check_sel[32];             /* id of the item the user moved to, followed; "" none */
-
 	/* Triage: the engineer's answers to the manual items (UI_REQ_ANSWERS
-	 * passes them on to whoever builds the snapshots). */
+	 * passes them on to whoever builds the snapshots; the checklist pane
+	 * shows them at once). */
 	struct triage_answers answers;
 
 	/* The bottom lines. */
@@ -115,11 +87,12 @@ struct ui {
 /* Set up u with no snapshot yet. */
 void ui_init(struct ui *u, const struct ui_opts *o);
 
-/* Free what u owns (the snapshot and the row tables). */
+/* Free what u owns (the snapshot and the panes' state). */
 void ui_fini(struct ui *u);
 
 /* Show snapshot s from now on; u takes ownership and frees the previous
- * one. The chosen mode, thread, sort, filter and answers are applied. */
+ * one. Every pane recomputes its view of it (the chosen mode, thread,
+ * sort, filter and answers); s itself is never changed. */
 void ui_set_snapshot(struct ui *u, struct snapshot *s);
 
 /* Handle one key (a code point or enum ui_key). */
@@ -135,6 +108,22 @@ void ui_render(struct ui *u, struct canvas *c);
  * and a .txt report beside it; the result (paths or the error) goes to
  * the status line. Returns 0, or -1 when a file could not be written. */
 int ui_save(struct ui *u);
+
+/* What `s` writes: a shallow copy of the snapshot shown into out, with
+ * the tables the panes derived in place of the snapshot's (the top
+ * functions of the whole process in the mode shown, the checklist with
+ * the answers given so far). out owns nothing (never free it) and is
+ * valid until the next key or snapshot. No snapshot yet: out is zeroed. */
+void ui_save_view(struct ui *u, struct snapshot *out);
+
+/* For tests: what pane `pane` lists (rows after its filter), the index in
+ * the snapshot's table (threads, sockets, checklist ...) of its selected
+ * row or -1, its filter, and the thread it is narrowed to (funcs: one
+ * thread's functions; threads: the stack shown) or 0. */
+int ui_pane_rows(const struct ui *u, int pane);
+int ui_pane_selected(const struct ui *u, int pane);
+const char *ui_pane_filter(const struct ui *u, int pane);
+int ui_pane_tid(const struct ui *u, int pane);
 
 /* The file name (without directory and extension) a save of s uses:
  * "cdtop-<comm>-<pid>-<YYYYMMDDTHHMMSSZ>", comm reduced to [A-Za-z0-9._-]. */

@@ -1,8 +1,8 @@
 /*
  * ui_fmt.c - small helpers every pane uses: figures formatted to a few
  * columns ("812M", "3m02s", "-" when unknown), sparklines, sanitized text
- * from the target, title bars, cursor clamping and case-insensitive
- * filtering. Kept apart so the panes read as layout only.
+ * from the target, title bars and case-insensitive filtering. Kept apart
+ * so the panes read as layout only.
  */
 #include "ui_pane.h"
 #include "util.h"
@@ -251,7 +251,7 @@ bool ui_match(const char *hay, const char *needle)
 	return false;
 }
 
-void ui_title(const struct ui *u, const struct view *v, int pane, bool focused, const char *fmt, ...)
+void ui_title(const struct view *v, int pane, const struct ui_list *l, bool focused, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -262,32 +262,10 @@ void ui_title(const struct ui *u, const struct view *v, int pane, bool focused, 
 	view_fill(v, 0, style);
 	const struct pane *p = ui_panes[pane];
 	int x = view_printf(v, 0, 0, style, " %c %s", p->hotkey, p->title);
-	const char *filter = u->ps[pane].filter;
-	if (filter[0]) {
+	if (l->filter[0]) {
 		char clean[80];
-		x = view_printf(v, 0, x, style, " [filter: %s]", fmt_clean(clean, sizeof(clean), filter));
+		x = view_printf(v, 0, x, style, " [filter: %s]", fmt_clean(clean, sizeof(clean), l->filter));
 	}
 	if (buf[0])
 		view_printf(v, 0, x, style, " - %s", buf);
-}
-
-void ui_clamp(struct ui *u, int pane, int rows)
-{
-	struct ui_pane_state *ps = &u->ps[pane];
-	int n = ui_panes[pane]->count(u);
-	if (rows < 1)
-		rows = 1;
-	ps->page = rows;
-	if (ps->cursor >= n)
-		ps->cursor = n - 1;
-	if (ps->cursor < 0)
-		ps->cursor = 0;
-	if (ps->cursor < ps->scroll)
-		ps->scroll = ps->cursor;
-	if (ps->cursor >= ps->scroll + rows)
-		ps->scroll = ps->cursor - rows + 1;
-	if (ps->scroll > n - rows)
-		ps->scroll = n - rows;
-	if (ps->scroll < 0)
-		ps->scroll = 0;
 }

@@ -47,7 +47,7 @@ static char *history_spark(const struct ui *u, char *b, size_t n, int width, boo
 }
 
 /* Row 0: the title bar with the mark (LIVE, FROZEN, REPLAY, EXITED). */
-static void title_row(struct ui *u, const struct view *v)
+static void title_row(const struct ui *u, const struct view *v)
 {
 	const struct snapshot *s = u->snap;
 	const struct snap_process *p = &s->proc;
@@ -81,7 +81,7 @@ static void title_row(struct ui *u, const struct view *v)
 }
 
 /* Row 1: CPU and memory with trends. */
-static void cpu_mem_row(struct ui *u, const struct view *v, int row)
+static void cpu_mem_row(const struct ui *u, const struct view *v, int row)
 {
 	const struct snap_process *p = &u->snap->proc;
 	char a[32], b[32], c[32], sp[512];
@@ -106,7 +106,7 @@ static void cpu_mem_row(struct ui *u, const struct view *v, int row)
 }
 
 /* Row 2: threads (goroutines), fds against the limit, rates. */
-static void threads_fds_row(struct ui *u, const struct view *v, int row)
+static void threads_fds_row(const struct ui *u, const struct view *v, int row)
 {
 	const struct snapshot *s = u->snap;
 	const struct snap_process *p = &s->proc;
@@ -160,7 +160,7 @@ static void threads_fds_row(struct ui *u, const struct view *v, int row)
 
 /* Row 3: TCP states, sampling, and the worst checklist verdict at the
  * right edge, where nothing can push it off the screen. */
-static void tcp_stacks_row(struct ui *u, const struct view *v, int row)
+static void tcp_stacks_row(const struct ui *u, const struct view *v, int row)
 {
 	const struct snapshot *s = u->snap;
 	const struct snap_process *p = &s->proc;
@@ -209,7 +209,7 @@ static void tcp_stacks_row(struct ui *u, const struct view *v, int row)
 	}
 }
 
-int ui_header_draw(struct ui *u, const struct view *v)
+int ui_header_draw(const struct ui *u, const struct view *v)
 {
 	if (!u->snap) {
 		view_fill(v, 0, CV_BAR);

@@ -102,36 +102,20 @@ static void box(struct ui *u, int pane, const struct view *v)
 {
 	if (v->h < 2 || v->w < 20)
 		return;
-	ui_panes[pane]->draw(u, v, u->focus == pane);
+	ui_panes[pane]->draw(u->pane[pane], u, u->snap, v, u->focus == pane);
 	if (u->nov_shown < UI_NPANES)
 		u->ov_shown[u->nov_shown++] = pane;
 }
 
-/* Rows a pane could use in the overview (all its rows shown). */
+/* Rows a pane could use in the overview (all its rows shown): what the
+ * pane says, else its rows under a title bar and a column heading. */
 static int wanted_rows(const struct ui *u, int pane)
 {
-	const struct snapshot *s = u->snap;
-	int n = ui_panes[pane]->count(u);
-	switch (pane) {
-	case UI_PANE_FILES:
-		return 4 + (s->proc.netns_time_wait >= 0) + (s->sockets && s->nsockets ? n + 1 : 0);
-	case UI_PANE_LOCKS: {
-		int lines = 3;
-		for (int i = 0; s->deadlocks && i < s->ndeadlocks; i++)
-			lines += 1 + s->deadlocks[i].ntids;
-		for (int i = 0; s->locks && i < s->nlocks; i++)
-			lines += 1 + (s->locks[i].nwaiters < 5 ? s->locks[i].nwaiters : 4);
-		return lines;
-	}
-	case UI_PANE_CHECKLIST:
-		return n ? 1 + n + 6 : 2;
-	case UI_PANE_GOROUTINES:
-		return 4 + n;
-	case UI_PANE_THREADS:
-		return u->stack_tid ? 40 : 2 + (n ? n : 1);
-	default:
-		return 2 + (n ? n : 1);
-	}
+	const struct pane *p = ui_panes[pane];
+	if (p->want)
+		return p->want(u->pane[pane], u->snap);
+	int n = ui_list_of(u, pane)->nrows;
+	return 2 + (n ? n : 1);
 }
 
 /* Stack panes in v: shares by weight, but a pane never gets more rows
@@ -262,7 +246,7 @@ static void draw_status(struct ui *u, const struct view *v, int row, int rows)
 		if (u->prompt == UI_PROMPT_FILTER) {
 			snprintf(what, sizeof(what), "Filter %s: ", ui_panes[u->focus]->title);
 			int x = view_put(v, row, 0, CV_LABEL, what);
-			x = view_put(v, row, x, CV_NORMAL, u->ps[u->focus].filter);
+			x = view_put(v, row, x, CV_NORMAL, ui_list_of(u, u->focus)->filter);
 			x = view_put(v, row, x, CV_SEL, " ");
 			view_put(v, row, x + 1, CV_DIM, "(Enter keeps, Esc clears)");
 		} else {
@@ -303,7 +287,7 @@ void ui_render(struct ui *u, struct canvas *c)
 	else if (u->overview)
 		overview(u, &body);
 	else
-		ui_panes[u->focus]->draw(u, &body, true);
+		ui_panes[u->focus]->draw(u->pane[u->focus], u, u->snap, &body, true);
 	if (srows)
 		draw_status(u, &all, foot - srows, srows);
 	footer(u, &all, foot);

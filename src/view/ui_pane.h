@@ -1,8 +1,13 @@
 /*
  * ui_pane.h - what the dashboard's parts share: the pane interface (one
- * const struct per pane file, like tmux's `struct window_mode`), the
- * header, and small formatting helpers. Internal to the ui_*.c and
- * pane_*.c files; curses-free.
+ * const struct per pane file, like tmux's `struct window_mode`, with a
+ * private state struct per pane behind an opaque pointer), a pane's list
+ * (rows, cursor, scroll, filter), the header, and small formatting
+ * helpers. Internal to the ui_*.c and pane_*.c files; curses-free.
+ *
+ * The snapshot shown is const to every pane: what a pane derives from it
+ * (rows in its order, a recomputed top-functions table, the checklist
+ * with the answers given on screen) lives in the pane's own state.
  */
 #ifndef CDTOP_UI_PANE_H
 #define CDTOP_UI_PANE_H
@@ -13,19 +18,61 @@
 #include "canvas.h"
 #include "ui.h"
 
+/* A pane's list: which rows it shows (indices into one table of the
+ * snapshot, after its filter and in its order) and where the user is. */
+struct ui_list {
+	int *rows; int nrows;           /* indices into the pane's table, in the order shown */
+	int cursor;                     /* selected row (index into rows) */
+	int scroll;                     /* first row shown */
+	int page;                       /* rows shown at the last draw (PgUp/PgDn) */
+	char filter[64];                /* "/" filter, "" none */
+};
+
+/* What a pane is asked to show by another one (Enter on a function shows
+ * the threads in it; f on a thread, its functions). */
+struct pane_target {
+	const char *filter;             /* list only what matches, cursor on the first; NULL keeps the filter */
+	int tid;                        /* this thread (threads: select it, show its stack; funcs: its
+					   functions only); 0 none */
+};
+
 struct pane {
 	const char *name;               /* "funcs": what snap_check.pane names */
 	const char *title;              /* "Top functions" */
 	const char *tab;                /* footer label: "Funcs" */
 	int hotkey;                     /* the key that shows it full-screen ('2') */
-	/* Recompute the pane's rows after a new snapshot or filter/sort change. */
-	void (*refresh)(struct ui *u);
-	/* Number of selectable rows (cursor range). */
-	int (*count)(const struct ui *u);
+	/* Create the pane's private state (never NULL) / free it. The state
+	 * begins with the pane's struct ui_list (ui.c moves its cursor and
+	 * edits its filter); a pane with nothing else uses ui_list_new and
+	 * ui_list_free. */
+	void *(*init)(void);
+	void (*free)(void *data);
+	/* Recompute the pane's rows after a new snapshot or a filter, sort,
+	 * mode or answer change. */
+	void (*refresh)(void *data, const struct ui *u, const struct snapshot *s);
 	/* Draw into v (its first row is the title bar); focused: keys go here. */
-	void (*draw)(struct ui *u, const struct view *v, bool focused);
-	/* A key for this pane; true when it was used. */
-	bool (*key)(struct ui *u, int key);
+	void (*draw)(void *data, const struct ui *u, const struct snapshot *s, const struct view *v, bool focused);
+	/* A key for this pane when it has the focus; true when it was used.
+	 * NULL: the pane has no keys of its own. */
+	bool (*key)(void *data, struct ui *u, const struct snapshot *s, int key);
+	/* Optional (NULL: none). A key this pane answers whichever pane has
+	 * the focus (the functions' w and a); s is NULL before the first
+	 * snapshot. True when it was used. */
+	bool (*anykey)(void *data, struct ui *u, const struct snapshot *s, int key);
+	/* Optional: the cursor moved (arrows, pages): note the row now
+	 * selected, to follow it across refreshes. */
+	void (*moved)(void *data, const struct snapshot *s);
+	/* Optional: take what another pane asks to show (ui_show). */
+	void (*show)(void *data, const struct pane_target *t);
+	/* Optional: rows the pane could fill in the overview; NULL: its rows
+	 * plus the title and the column heading. */
+	int (*want)(void *data, const struct snapshot *s);
+	/* Optional: put into out (a shallow copy of s about to be saved) the
+	 * tables this pane derived that the file must carry; what they point
+	 * at stays the pane's. */
+	void (*save)(void *data, const struct snapshot *s, struct snapshot *out);
+	/* Optional: the thread the pane is narrowed to, 0 none (ui_pane_tid). */
+	int (*tid)(const void *data);
 	/* Keys of this pane for the help screen, NULL-terminated "key\tmeaning". */
 	const char *const *help;
 };
@@ -39,24 +86,56 @@ extern const struct pane *const ui_panes[UI_NPANES];
 /* The pane whose name is `name` ("locks"), or -1. */
 int ui_pane_by_name(const char *name);
 
-/* Re-apply the screen's choices to the snapshot shown (answers, mode,
- * thread, sort, filters) after one of them changed. */
+/* The list of pane `pane` of u. */
+struct ui_list *ui_list_of(const struct ui *u, int pane);
+
+/* Recompute every pane after a change that concerns them all (an answer). */
 void ui_apply(struct ui *u);
 
+/* Recompute pane `pane` (nothing before the first snapshot). */
+void ui_refresh(struct ui *u, int pane);
+
+/* Give pane `pane` the focus and make it show t (refreshed). The caller
+ * decides between full-screen and the overview. */
+void ui_show(struct ui *u, int pane, const struct pane_target *t);
+
 /* Draw the header (process figures) into v; returns the rows used. */
-int ui_header_draw(struct ui *u, const struct view *v);
+int ui_header_draw(const struct ui *u, const struct view *v);
 
 /* Rows the header takes at this width. */
 int ui_header_rows(int width);
 
-/* Draw a pane's title bar on row 0 of v: " title  details " in the bar
- * style, the pane key at the right. */
-void ui_title(const struct ui *u, const struct view *v, int pane, bool focused, const char *fmt, ...)
+/* Draw a pane's title bar on row 0 of v: " key title [filter] - details "
+ * in the bar style (focused: the focus style). */
+void ui_title(const struct view *v, int pane, const struct ui_list *l, bool focused, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* Keep the pane's cursor in [0, count) and its scroll window around it,
- * for `rows` visible rows; records the page size. */
-void ui_clamp(struct ui *u, int pane, int rows);
+/* A pane state that is a list and nothing else / free such a state, or
+ * one that begins with its list and owns nothing more. */
+void *ui_list_new(void);
+void ui_list_free(void *data);
+
+/* Forget l's rows and make room for cap of them (cursor and filter stay). */
+void ui_list_reset(struct ui_list *l, int cap);
+
+/* Append table index i to l's rows (at most the cap of ui_list_reset). */
+void ui_list_add(struct ui_list *l, int i);
+
+/* Sort l's rows with cmp (qsort over the table indices). */
+void ui_list_sort(struct ui_list *l, int (*cmp)(const void *, const void *));
+
+/* Keep l's cursor in [0, nrows) and its scroll window around it, for
+ * `rows` visible rows; records the page size. */
+void ui_list_clamp(struct ui_list *l, int rows);
+
+/* Move l's cursor by d rows, kept in [0, nrows). */
+void ui_list_move(struct ui_list *l, int d);
+
+/* The table index of the selected row, or -1 when nothing is listed. */
+int ui_list_selected(const struct ui_list *l);
+
+/* Free l's rows. */
+void ui_list_fini(struct ui_list *l);
 
 /* Draw text (sanitized) from (y, x) of v, wrapped at blanks to v's
  * width, on at most maxrows rows. Returns the next free row. */

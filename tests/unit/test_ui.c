@@ -13,6 +13,7 @@
  */
 #include "canvas.h"
 #include "profile.h"
+#include "report.h"
 #include "snapshot.h"
 #include "snapshot_load.h"
 #include "ui.h"
@@ -410,14 +411,32 @@ static const struct snap_check *check_of(const struct snapshot *s, const char *i
 	return i < 0 ? NULL : &s->checklist[i];
 }
 
+/* The checklist the screen shows (the snapshot's, or the checklist pane's
+ * copy with the answers given on screen), in the shallow copy a save
+ * writes. */
+static const struct snapshot *shown(struct ui *u)
+{
+	static struct snapshot view;
+	ui_save_view(u, &view);
+	return &view;
+}
+
+/* The id of the checklist item selected on screen, "" none. */
+static const char *selected_check(struct ui *u)
+{
+	const struct snapshot *v = shown(u);
+	int i = ui_pane_selected(u, UI_PANE_CHECKLIST);
+	return i >= 0 && v->checklist ? v->checklist[i].id : "";
+}
+
 /* Show the checklist full-screen and move the cursor to item id; false
  * when it is not in the list. */
 static bool goto_check(struct ui *u, const char *id)
 {
 	ui_key(u, '7');
 	ui_key(u, UI_KEY_HOME);
-	for (int i = 0; i < u->nchk_rows; i++) {
-		if (strcmp(u->snap->checklist[u->chk_rows[u->ps[UI_PANE_CHECKLIST].cursor]].id, id) == 0)
+	for (int i = 0; i < ui_pane_rows(u, UI_PANE_CHECKLIST); i++) {
+		if (strcmp(selected_check(u), id) == 0)
 			return true;
 		ui_key(u, UI_KEY_DOWN);
 	}
@@ -562,7 +581,7 @@ static void test_funcs(void)
 	HAS(cv80, "post_ledger");
 	HASNT(cv80, "validate_record");
 	ui_key(&u, UI_KEY_ESC);
-	CHECK_STR(u.ps[0].filter, "");
+	CHECK_STR(ui_pane_filter(&u, UI_PANE_FUNCS), "");
 	/* 200 columns: the module column. */
 	render(&u, cv200, "functions wide");
 	HAS(cv200, "libc.so.6");
@@ -620,11 +639,10 @@ static void test_threads(void)
 	/* The selection follows its thread across a refresh. */
 	ui_key(&u, 'c');
 	ui_key(&u, UI_KEY_DOWN);
-	int tid = u.sel_tid;
+	int tid = u.snap->threads[ui_pane_selected(&u, UI_PANE_THREADS)].tid;
 	CHECK(tid != 0 && tid != 4242);
 	ui_set_snapshot(&u, fixture_full());
-	CHECK_EQ_INT(u.sel_tid, tid);
-	CHECK_EQ_INT(u.snap->threads[u.thr_rows[u.ps[1].cursor]].tid, tid);
+	CHECK_EQ_INT(u.snap->threads[ui_pane_selected(&u, UI_PANE_THREADS)].tid, tid);
 	/* Filter by name, tid or function. */
 	ui_key(&u, '/');
 	keys(&u, "worker");
@@ -635,29 +653,29 @@ static void test_threads(void)
 	ui_key(&u, '/');
 	keys(&u, "4245");
 	ui_key(&u, UI_KEY_ENTER);
-	CHECK_EQ_INT(u.nthr_rows, 1);
+	CHECK_EQ_INT(ui_pane_rows(&u, UI_PANE_THREADS), 1);
 	ui_key(&u, UI_KEY_ESC);
 	ui_key(&u, '/');
 	keys(&u, "post_led");
 	ui_key(&u, UI_KEY_ENTER);
-	CHECK_EQ_INT(u.nthr_rows, 2);
+	CHECK_EQ_INT(ui_pane_rows(&u, UI_PANE_THREADS), 2);
 	/* Enter: the full stack of the selected thread. */
 	ui_key(&u, UI_KEY_HOME);
 	ui_key(&u, UI_KEY_ENTER);
-	CHECK(u.stack_tid == 4243 || u.stack_tid == 4244);
+	CHECK(ui_pane_tid(&u, UI_PANE_THREADS) == 4243 || ui_pane_tid(&u, UI_PANE_THREADS) == 4244);
 	render(&u, cv80, "stack of a thread");
 	HAS(cv80, "stack (innermost first), 4 frames");
 	HAS(cv80, "#0   __lll_lock_wait");
 	HAS(cv80, "start_thread");
 	HAS(cv80, "waiting on futex");
 	ui_key(&u, UI_KEY_ESC);
-	CHECK_EQ_INT(u.stack_tid, 0);
+	CHECK_EQ_INT(ui_pane_tid(&u, UI_PANE_THREADS), 0);
 	/* f: that thread's top functions. */
 	ui_key(&u, 'f');
 	CHECK_EQ_INT(u.focus, 0);
 	render(&u, cv80, "one thread's functions, cpu");
 	char scope[64];
-	snprintf(scope, sizeof(scope), "cpu, thread %d worker-", u.func_tid);
+	snprintf(scope, sizeof(scope), "cpu, thread %d worker-", ui_pane_tid(&u, UI_PANE_FUNCS));
 	HAS(cv80, scope);
 	HAS(cv80, "no cpu samples yet");         /* a blocked thread never ran */
 	ui_key(&u, 'w');
@@ -667,7 +685,7 @@ static void test_threads(void)
 	HAS(cv80, "post_ledger");
 	HASNT(cv80, "validate_record");
 	ui_key(&u, 'a');
-	CHECK_EQ_INT(u.func_tid, 0);
+	CHECK_EQ_INT(ui_pane_tid(&u, UI_PANE_FUNCS), 0);
 	render(&u, cv80, "all threads' functions again");
 	HAS(cv80, "validate_record");
 	ui_fini(&u);
@@ -701,7 +719,7 @@ static void test_locks(void)
 	/* Enter: the owner's stack in the threads pane. */
 	ui_key(&u, UI_KEY_ENTER);
 	CHECK_EQ_INT(u.focus, 1);
-	CHECK_EQ_INT(u.stack_tid, 4244);
+	CHECK_EQ_INT(ui_pane_tid(&u, UI_PANE_THREADS), 4244);
 	ui_fini(&u);
 
 	ui_with(&u, fixture_go(), false);
@@ -736,7 +754,7 @@ static void test_files(void)
 	ui_key(&u, '/');
 	keys(&u, ":5432");
 	ui_key(&u, UI_KEY_ENTER);
-	CHECK_EQ_INT(u.nsock_rows, 1);
+	CHECK_EQ_INT(ui_pane_rows(&u, UI_PANE_FILES), 1);
 	ui_fini(&u);
 	ui_with(&u, fixture_bare(), false);
 	ui_key(&u, '5');
@@ -826,22 +844,24 @@ static void test_checklist(void)
 	CHECK_STR(u.answers.item[0].answer, "yes");
 	CHECK_STR(u.answers.item[0].note, "v2.3 at 09:55");
 	CHECK(u.requests & UI_REQ_ANSWERS);      /* passed on to the worker */
-	/* The rules ran again with the answer (triage_evaluate). */
-	const struct snap_check *c = check_of(u.snap, "manual-deploy");
+	/* The rules ran again with the answer (triage_evaluate), into the
+	 * pane's copy: the snapshot shown keeps its own checklist. */
+	const struct snap_check *c = check_of(shown(&u), "manual-deploy");
 	CHECK(c && strcmp(c->answer, "yes") == 0 && c->note && strcmp(c->note, "v2.3 at 09:55") == 0);
-	CHECK(check_of(u.snap, "deadlock") && strcmp(check_of(u.snap, "deadlock")->status, "alert") == 0);
+	CHECK(check_of(shown(&u), "deadlock") && strcmp(check_of(shown(&u), "deadlock")->status, "alert") == 0);
+	CHECK(check_of(u.snap, "manual-deploy") && !check_of(u.snap, "manual-deploy")->answer[0]);
 	render(&u, cv200, "answered");
 	HAS(cv200, "answered yes: v2.3 at 09:55");
 	HAS(cv200, "CHECK alert");
 	/* Answers survive a new snapshot. */
 	ui_set_snapshot(&u, fixture_full());
-	c = check_of(u.snap, "manual-deploy");
+	c = check_of(shown(&u), "manual-deploy");
 	CHECK(c && strcmp(c->answer, "yes") == 0 && c->note && strcmp(c->note, "v2.3 at 09:55") == 0);
 	/* n on an automatic item only says so. */
 	CHECK(goto_check(&u, "deadlock"));
 	/* The selected item stays selected when a new snapshot comes. */
 	ui_set_snapshot(&u, fixture_full());
-	CHECK_STR(u.snap->checklist[u.chk_rows[u.ps[UI_PANE_CHECKLIST].cursor]].id, "deadlock");
+	CHECK_STR(selected_check(&u), "deadlock");
 	ui_key(&u, 'n');
 	CHECK_EQ_INT(u.prompt, UI_PROMPT_NONE);
 	CHECK_EQ_INT(u.answers.n, 1);
@@ -985,7 +1005,7 @@ static void test_save(void)
 	/* Per-thread view on screen: the file still has the whole process. */
 	ui_key(&u, '3');
 	ui_key(&u, 'f');
-	CHECK(u.func_tid != 0);
+	CHECK(ui_pane_tid(&u, UI_PANE_FUNCS) != 0);
 	ui_key(&u, 's');
 	CHECK(strstr(u.status, "saved ") != NULL);
 	char json[512], txt[512];
@@ -1027,6 +1047,51 @@ static void test_save(void)
 	unlink(json);
 	unlink(txt);
 	rmdir(tmpdir);
+}
+
+/* The snapshot as JSON, into a malloc'd string. */
+static char *as_json(const struct snapshot *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	report_json_write(s, m);
+	fclose(m);
+	return buf;
+}
+
+/* Views never write into the snapshot they show: after every key that
+ * derives a table (w, per-thread functions, sorts, filters, an answer, a
+ * save), the snapshot is byte for byte what it was. */
+static void test_snapshot_untouched(void)
+{
+	struct ui u;
+	struct ui_opts o = {.delay = 1, .out_dir = tmpdir, .utf8 = true};
+	ui_init(&u, &o);
+	ui_set_snapshot(&u, fixture_full());
+	char *before = as_json(u.snap);
+	keys(&u, "2w>");
+	keys(&u, "3bIf");
+	ui_key(&u, 'a');
+	ui_key(&u, '3');
+	ui_key(&u, 'f');
+	CHECK(goto_check(&u, "manual-deploy"));
+	ui_key(&u, 'y');
+	keys(&u, "a note");
+	ui_key(&u, UI_KEY_ENTER);
+	keys(&u, "<5/10");
+	ui_key(&u, UI_KEY_ENTER);
+	ui_key(&u, '1');
+	render(&u, cv80, "after many keys");
+	render(&u, cv200, "after many keys, wide");
+	CHECK_EQ_INT(ui_save(&u), 0);
+	char *after = as_json(u.snap);
+	CHECK(before && after && strcmp(before, after) == 0);
+	ui_fini(&u);
+	free(before);
+	free(after);
+	unlink(u.saved_json);
+	unlink(u.saved_txt);
 }
 
 /* The real snapshot files (taken by cdtop from the test targets), loaded
@@ -1104,6 +1169,7 @@ int main(void)
 	test_checklist();
 	test_overview();
 	test_help_and_keys();
+	test_snapshot_untouched();
 	test_save();
 	test_replay_files();
 	canvas_free(cv80);
