@@ -126,15 +126,10 @@ static void files_draw(void *data, const struct ui *u, const struct snapshot *s,
 	 * port is up to 47 characters). */
 	int aw = (v->w - 6 - 1 - 11 - 1 - 1 - 1 - 8 - 1 - 8) / 2;
 	aw = aw < 12 ? 12 : aw > 47 ? 47 : aw;
-	char hdr[256];
-	snprintf(hdr, sizeof(hdr), "%6s %-11s %-*s %-*s %8s %8s", "FD", "STATE", aw, "LOCAL", aw, "REMOTE",
-		 "RECV-Q", "SEND-Q");
-	view_fill(v, y, CV_HEAD);
-	view_put(v, y++, 0, CV_HEAD, hdr);
-	if (l->nrows == 0) {
-		view_put(v, y, 1, CV_DIM, "no socket matches the filter (/ to change it)");
+	y = ui_heading(v, y, "%6s %-11s %-*s %-*s %8s %8s", "FD", "STATE", aw, "LOCAL", aw, "REMOTE", "RECV-Q",
+		       "SEND-Q");
+	if (ui_list_none(v, y, l, "socket"))
 		return;
-	}
 	int rows = v->h - y;
 	ui_list_clamp(l, rows);
 	for (int i = 0; i < rows && l->scroll + i < l->nrows; i++, y++) {

@@ -170,21 +170,16 @@ static void funcs_draw(void *data, const struct ui *u, const struct snapshot *s,
 		v = &table;
 	}
 	bool wide = v->w >= 100;
-	char hdr[256];
-	snprintf(hdr, sizeof(hdr), "%6s %6s %7s %7s  %-s", "FLAT%", "CUM%", "FLAT", "CUM",
-		 wide ? "FUNCTION                                          MODULE" : "FUNCTION");
-	view_fill(v, 1, CV_HEAD);
-	view_put(v, 1, 0, CV_HEAD, hdr);
+	ui_heading(v, 1, "%6s %6s %7s %7s  %-s", "FLAT%", "CUM%", "FLAT", "CUM",
+		   wide ? "FUNCTION                                          MODULE" : "FUNCTION");
 	int rows = v->h - 2;
 	if (tb.ntop == 0) {
 		view_printf(v, 2, 1, CV_DIM, "no %s samples yet%s", tb.mode,
 			    strcmp(tb.mode, "cpu") == 0 ? " (no thread was on a CPU; w shows wall time)" : "");
 		return;
 	}
-	if (f->list.nrows == 0) {
-		view_put(v, 2, 1, CV_DIM, "no function matches the filter (/ to change it)");
+	if (ui_list_none(v, 2, &f->list, "function"))
 		return;
-	}
 	struct ui_list *l = &f->list;
 	ui_list_clamp(l, rows);
 	int fn_w = wide ? 49 : v->w - 30;

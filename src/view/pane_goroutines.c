@@ -137,16 +137,11 @@ static void gr_draw(void *data, const struct ui *u, const struct snapshot *s, co
 		view_put(v, y, 1, CV_DIM, "no goroutine groups");
 		return;
 	}
-	char hdr[256];
 	int ww = v->w < 100 ? 18 : 22;   /* wait reason column */
-	snprintf(hdr, sizeof(hdr), "%8s %-10s %-*s %8s %8s  %s", "COUNT", "STATUS", ww, "WAIT REASON", "MAX WAIT",
-		 "STALLED", "FUNCTION (Enter: whole stack)");
-	view_fill(v, y, CV_HEAD);
-	view_put(v, y++, 0, CV_HEAD, hdr);
-	if (ps->nrows == 0) {
-		view_put(v, y, 1, CV_DIM, "no group matches the filter (/ to change it)");
+	y = ui_heading(v, y, "%8s %-10s %-*s %8s %8s  %s", "COUNT", "STATUS", ww, "WAIT REASON", "MAX WAIT",
+		       "STALLED", "FUNCTION (Enter: whole stack)");
+	if (ui_list_none(v, y, ps, "group"))
 		return;
-	}
 	int avail = v->h - y;
 	int open_lines = 0;
 	if (st->open >= 0)

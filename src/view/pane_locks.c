@@ -172,11 +172,8 @@ static void locks_draw(void *data, const struct ui *u, const struct snapshot *s,
 		return;
 	bool wide = v->w >= 120;
 	int lw = wide ? 28 : 20, kw = wide ? 8 : 7, ow = wide ? 24 : 18;
-	char hdr[256];
-	snprintf(hdr, sizeof(hdr), " %-*s %-*s %-*s %7s %8s  %s", lw - 1, "LOCK", kw, "KIND", ow, "OWNER", "WAITERS",
-		 "MAX WAIT", wide ? "FLAGS, WAITERS TREND        OWNER IS IN" : "OWNER IS IN");
-	view_fill(v, y, CV_HEAD);
-	view_put(v, y++, 0, CV_HEAD, hdr);
+	y = ui_heading(v, y, " %-*s %-*s %-*s %7s %8s  %s", lw - 1, "LOCK", kw, "KIND", ow, "OWNER", "WAITERS",
+		       "MAX WAIT", wide ? "FLAGS, WAITERS TREND        OWNER IS IN" : "OWNER IS IN");
 	ui_list_clamp(ps, 1);
 	/* Full-screen with room: the selected lock's holder below the list. */
 	int detail = 0;

@@ -208,24 +208,19 @@ static void draw_table(struct threads *th, const struct snapshot *s, const struc
 	/* Narrow: the wait gets a bit more than half of what is left. */
 	int wait_w = (v->w - 41) * 55 / 100;
 	wait_w = wait_w < 22 ? 22 : wait_w;
-	char hdr[256];
 	if (wide)
-		snprintf(hdr, sizeof(hdr), "%8s %-16s S %6s %6s %8s %-14s %-20s %-42s %s", "TID", "NAME",
-			 "USER%", "SYS%", "BLOCKED", "SYSCALL", "WCHAN", "WAITING ON", "FUNCTION");
+		ui_heading(v, 1, "%8s %-16s S %6s %6s %8s %-14s %-20s %-42s %s", "TID", "NAME", "USER%", "SYS%",
+			   "BLOCKED", "SYSCALL", "WCHAN", "WAITING ON", "FUNCTION");
 	else
-		snprintf(hdr, sizeof(hdr), "%7s %-15s S %6s %7s %-*s %s", "TID", "NAME", "CPU%", "BLOCKED",
-			 wait_w, "WAITING IN", "FUNCTION");
-	view_fill(v, 1, CV_HEAD);
-	view_put(v, 1, 0, CV_HEAD, hdr);
+		ui_heading(v, 1, "%7s %-15s S %6s %7s %-*s %s", "TID", "NAME", "CPU%", "BLOCKED", wait_w,
+			   "WAITING IN", "FUNCTION");
 	if (!s->threads) {
 		view_put(v, 2, 1, CV_WARN, "thread list unavailable (see the errors in a saved snapshot)");
 		return;
 	}
 	struct ui_list *l = &th->list;
-	if (l->nrows == 0) {
-		view_put(v, 2, 1, CV_DIM, "no thread matches the filter (/ to change it)");
+	if (ui_list_none(v, 2, l, "thread"))
 		return;
-	}
 	int rows = v->h - 2;
 	ui_list_clamp(l, rows);
 	for (int i = 0; i < rows && l->scroll + i < l->nrows; i++) {

@@ -4,11 +4,14 @@
  * snapshot itself is never reordered), a cursor kept on a row, and a
  * scroll window kept around the cursor. Every pane's private state
  * begins with its struct ui_list; ui.c moves the cursor of the focused
- * one and edits its filter.
+ * one and edits its filter. Also the two lines every list draws alike:
+ * its column heading, and the notice that the filter left nothing.
  */
 #include "ui_pane.h"
 #include "util.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 void *ui_list_new(void)
@@ -78,4 +81,24 @@ void ui_list_fini(struct ui_list *l)
 	free(l->rows);
 	l->rows = NULL;
 	l->nrows = 0;
+}
+
+int ui_heading(const struct view *v, int y, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	view_fill(v, y, CV_HEAD);
+	view_put(v, y, 0, CV_HEAD, buf);
+	return y + 1;
+}
+
+bool ui_list_none(const struct view *v, int y, const struct ui_list *l, const char *what)
+{
+	if (l->nrows)
+		return false;
+	view_printf(v, y, 1, CV_DIM, "no %s matches the filter (/ to change it)", what);
+	return true;
 }

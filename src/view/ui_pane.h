@@ -137,6 +137,14 @@ int ui_list_selected(const struct ui_list *l);
 /* Free l's rows. */
 void ui_list_fini(struct ui_list *l);
 
+/* A list's column heading on row y of v, across the whole row in the
+ * heading style. Returns y + 1. */
+int ui_heading(const struct view *v, int y, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* When the filter left nothing of l: say so on row y of v ("no `what`
+ * matches the filter") and return true. */
+bool ui_list_none(const struct view *v, int y, const struct ui_list *l, const char *what);
+
 /* Draw text (sanitized) from (y, x) of v, wrapped at blanks to v's
  * width, on at most maxrows rows. Returns the next free row. */
 int ui_wrap(const struct view *v, int y, int x, int style, const char *text, int maxrows);
