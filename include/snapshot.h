@@ -15,20 +15,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <math.h>
+#include "snapshot_enums.h"
 
 #define SNAP_UNKNOWN (-1)
 #define SNAP_FORMAT_VERSION 1
-
-/* TCP states, numbered as in the kernel (include/net/tcp_states.h). */
-enum tcp_state {
-	TCP_ST_ESTABLISHED = 1, TCP_ST_SYN_SENT, TCP_ST_SYN_RECV,
-	TCP_ST_FIN_WAIT1, TCP_ST_FIN_WAIT2, TCP_ST_TIME_WAIT, TCP_ST_CLOSE,
-	TCP_ST_CLOSE_WAIT, TCP_ST_LAST_ACK, TCP_ST_LISTEN, TCP_ST_CLOSING,
-	TCP_ST_MAX
-};
-
-/* Name of a TCP state as in the snapshot ("ESTABLISHED"), or NULL. */
-const char *tcp_state_name(int st);
 
 struct snap_host {
 	char hostname[256];

@@ -10,20 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const tcp_names[TCP_ST_MAX] = {
-	[TCP_ST_ESTABLISHED] = "ESTABLISHED", [TCP_ST_SYN_SENT] = "SYN_SENT",
-	[TCP_ST_SYN_RECV] = "SYN_RECV", [TCP_ST_FIN_WAIT1] = "FIN_WAIT1",
-	[TCP_ST_FIN_WAIT2] = "FIN_WAIT2", [TCP_ST_TIME_WAIT] = "TIME_WAIT",
-	[TCP_ST_CLOSE] = "CLOSE", [TCP_ST_CLOSE_WAIT] = "CLOSE_WAIT",
-	[TCP_ST_LAST_ACK] = "LAST_ACK", [TCP_ST_LISTEN] = "LISTEN",
-	[TCP_ST_CLOSING] = "CLOSING",
-};
-
-const char *tcp_state_name(int st)
-{
-	return st > 0 && st < TCP_ST_MAX ? tcp_names[st] : NULL;
-}
-
 void snap_process_clear(struct snap_process *p)
 {
 	memset(p, 0, sizeof(*p));
