@@ -142,8 +142,8 @@ int waits_futex_words(struct waits *wt, const struct thread_wait *w, int nw, uin
 /* Free a wait reader. NULL is a no-op. */
 void waits_free(struct waits *wt);
 
-/* Detect the target's runtime from its executable: "go" when the ELF has
- * a .go.buildinfo or .gopclntab section, else "native". */
-const char *runtime_detect(int piddir);
+/* Detect the target's runtime from its executable: GO when the ELF has
+ * a .go.buildinfo or .gopclntab section, else NATIVE. */
+enum proc_runtime runtime_detect(int piddir);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "snapshot_enums.h"
 
 /* Go's goroutine states (runtime2.go); GO_SCAN is or'ed in while the GC
  * scans a stack and is masked off by the reader. */
@@ -24,9 +25,9 @@ enum go_status {
 	GO_SCAN = 0x1000,
 };
 
-/* Name of a (masked) status, "waiting"; "status N" style names are not
- * returned: NULL for an unknown value. */
-const char *go_status_name(uint32_t status);
+/* The snapshot's status for a (masked) Go status: GR_STATUS_UNKNOWN for a
+ * value outside Go's table (its name is the snapshot's, snapshot_enums.h). */
+enum gr_status go_status_to_gr(uint32_t status);
 
 /* One live goroutine as read. */
 struct go_g {

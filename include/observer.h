@@ -43,9 +43,9 @@ const char *const *observer_warnings(const struct observer *o);
  * point that poll added (if it added one: at most one point a second). */
 void observer_set_goroutines(struct observer *o, int64_t n);
 
-/* "go" or "native": the runtime of the program now running (re-read
- * after an exec). */
-const char *observer_runtime(const struct observer *o);
+/* GO or NATIVE: the runtime of the program now running (re-read after
+ * an exec). */
+enum proc_runtime observer_runtime(const struct observer *o);
 
 /* How many times the process was seen to exec another program (its
  * memory is then a different program's). */

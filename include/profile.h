@@ -10,15 +10,16 @@
 #include <stdio.h>
 #include "snapshot.h"
 
-/* Recompute p->top and p->samples for mode "cpu" (only samples of running
- * threads) or "wall" (every sample), over thread tid or all (tid <= 0).
- * Rows are sorted by flat, then cum, descending. */
-void profile_compute_top(struct snap_profile *p, const char *mode, int tid);
+/* Recompute p->top and p->samples (and set p->mode) for mode CPU (only
+ * samples of running threads) or any other (WALL: every sample), over
+ * thread tid or all (tid <= 0). Rows are sorted by flat, then cum,
+ * descending. */
+void profile_compute_top(struct snap_profile *p, enum profile_mode mode, int tid);
 
-/* Choose a mode for a process: "cpu" when it used at least 20% of one
+/* Choose a mode for a process: CPU when it used at least 20% of one
  * CPU on average over the span the profile covers (the history's points
- * in it; the window's figure without history), else "wall". */
-const char *profile_auto_mode(const struct snapshot *s);
+ * in it; the window's figure without history), else WALL. */
+enum profile_mode profile_auto_mode(const struct snapshot *s);
 
 /* Write Brendan Gregg's folded format: "thread;outer;...;inner count"
  * per line, for the samples counted in p->mode. Returns 0 or -1. */

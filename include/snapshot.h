@@ -35,7 +35,7 @@ struct snap_fds {
 struct snap_tcp {
 	bool known;                     /* false: counts are unknown (null) */
 	int64_t count[TCP_ST_MAX];      /* by enum tcp_state; [0] unused */
-	char source[16];                /* "netlink" or "proc" */
+	enum tcp_source source;         /* netlink or proc; NONE when loaded from a file */
 };
 
 struct snap_process {
@@ -46,7 +46,7 @@ struct snap_process {
 	int argc;
 	char state;                     /* R S D T t Z X I */
 	double uptime_s;
-	char runtime[16];               /* "native" or "go" */
+	enum proc_runtime runtime;      /* native or go */
 	int64_t threads;
 	double cpu_user_pct, cpu_sys_pct, cpu_total_pct; /* % of one CPU */
 	int64_t rss_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb, vsz_kb, swap_kb;
@@ -125,7 +125,7 @@ struct snap_socket {
 struct snap_lock_waiter {
 	int tid;
 	double wait_s;                  /* how long it has waited (blocked_s); NAN unknown */
-	char mode[8];                   /* "read" / "write" for an rwlock, else "" */
+	enum lock_mode mode;            /* read / write for an rwlock, else NONE */
 	char *function;                 /* where it waits: first program frame; NULL unknown */
 	uint64_t futex;                 /* the futex word it sleeps on (rwlock: lock+8 or +12) */
 };
@@ -134,8 +134,8 @@ struct snap_lock_waiter {
 struct snap_lock {
 	uint64_t address;               /* the lock object's address (not always the futex word) */
 	char *symbol;                   /* variable name, "ledger_lock" (or "arena+16"); NULL unknown */
-	char kind[16];                  /* "mutex", "rwlock", "condvar", "pi_mutex", "internal",
-					   "join", "semaphore", "unknown" */
+	enum lock_kind kind;            /* mutex, rwlock, condvar, pi_mutex, internal, join,
+					   semaphore, unknown */
 	int owner_tid;                  /* SNAP_UNKNOWN when the lock does not record it ("join": the
 					   thread being joined) */
 	char *owner_function;           /* where the owner is now (first program frame); NULL unknown */
@@ -165,13 +165,13 @@ struct snap_deadlock {
 	char **symbols;                 /* name of locks[i] or NULL */
 	double stalled_s;               /* how long the cycle has shown no progress */
 	char **functions;               /* where tids[i] waits (first program frame) or NULL */
-	char **kinds;                   /* kind of locks[i] ("mutex", ...) */
+	enum lock_kind *kinds;          /* kind of locks[i]; NONE where not recorded */
 };
 
 /* Goroutines grouped by identical stack and wait reason (golang.c). */
 struct snap_gr_group {
 	int64_t count;
-	char status[16];                /* "waiting", "runnable", "running", "syscall", ... */
+	enum gr_status status;          /* waiting, runnable, running, syscall, ... */
 	char wait_reason[48];           /* "chan receive", "" when not waiting */
 	double max_wait_s;              /* longest wait in the group (runtime waitsince); NAN unknown */
 	char **frames; int nframes;     /* function names, innermost first */
@@ -209,12 +209,12 @@ struct snap_goroutines {
 struct snap_check {
 	char id[32];                    /* "cpu-user", "fd-limit", "manual-deploy" ... */
 	char title[96];
-	char status[8];                 /* "ok", "warn", "alert", "unknown", "manual" */
+	enum check_status status;       /* ok, warn, alert, unknown, manual */
 	char *evidence;                 /* the figures the verdict used; for manual items the answer */
 	char *next_step;
-	char pane[16];                  /* pane that shows the evidence: "funcs", "threads", "locks",
-					   "files", "goroutines", "overview" */
-	char answer[8];                 /* manual items: "yes", "no", "unknown"; "" not answered */
+	enum check_pane pane;           /* pane that shows the evidence: funcs, threads, locks,
+					   files, goroutines, overview */
+	enum check_answer answer;       /* manual items: yes, no, unknown; NONE not answered */
 	char *note;                     /* manual items: the engineer's one-line note, NULL none */
 };
 
@@ -241,7 +241,7 @@ struct snap_top {
 };
 
 struct snap_profile {
-	char mode[8];                   /* "cpu" (running samples only) or "wall" (all) */
+	enum profile_mode mode;         /* CPU (running samples only) or WALL (all) */
 	double frequency_hz;            /* sampling rate per thread in effect at the end */
 	double requested_hz;            /* -F */
 	int64_t samples;                /* samples counted in mode */

@@ -23,7 +23,7 @@ struct triage_answers {
 	int n;
 	struct {
 		char id[32];
-		char answer[8];                 /* "yes", "no", "unknown" */
+		enum check_answer answer;       /* yes, no, unknown; NONE not answered */
 		char note[TRIAGE_NOTE_LEN];     /* "" none */
 	} item[TRIAGE_MAX_MANUAL];
 };
@@ -33,18 +33,18 @@ struct triage_answers {
  * s->checklist, replacing any there. answers may be NULL. */
 void triage_evaluate(struct snapshot *s, const struct triage_answers *answers);
 
-/* Record an answer ("yes", "no", "unknown") and/or a note (NULL keeps the
- * old one) for manual item id. Returns 0, or -1 when id is not a manual
- * item or the answer is not one of the three. */
-int triage_answer(struct triage_answers *a, const char *id, const char *answer, const char *note);
+/* Record an answer (yes, no, unknown; NONE keeps the old one) and/or a
+ * note (NULL keeps the old one) for manual item id. Returns 0, or -1 when
+ * id is not a manual item or the answer is not one of the enum's. */
+int triage_answer(struct triage_answers *a, const char *id, enum check_answer answer, const char *note);
 
 /* Copy the answers found in a (loaded) snapshot's checklist into a, so a
  * replayed file keeps them. */
 void triage_answers_from(struct triage_answers *a, const struct snapshot *s);
 
-/* The worst status in s->checklist ("alert" > "warn" > "unknown" > "ok";
- * manual items do not count). "ok" when there is no checklist. */
-const char *triage_worst(const struct snapshot *s);
+/* The worst status in s->checklist (ALERT > WARN > UNKNOWN > OK; manual
+ * items do not count). OK when there is no checklist. */
+enum check_status triage_worst(const struct snapshot *s);
 
 /* Write the "most likely explanation" summary: the items ranked by
  * severity with their evidence, for pasting into the incident channel.

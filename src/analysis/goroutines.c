@@ -312,7 +312,7 @@ static int cmp_group(const void *a, const void *b)
 	const struct snap_gr_group *x = a, *y = b;
 	if (x->count != y->count)
 		return x->count < y->count ? 1 : -1;
-	int c = strcmp(x->status, y->status);
+	int c = strcmp(gr_status_name(x->status), gr_status_name(y->status));   /* by name, as always */
 	if (c)
 		return c;
 	if ((c = strcmp(x->wait_reason, y->wait_reason)) != 0)
@@ -369,8 +369,7 @@ static struct grp *group_find_or_add(struct grp *tab, size_t cap, uint32_t statu
 static void group_to_snap(struct grp *gr, const struct names *nm, double window_s, struct snap_gr_group *o)
 {
 	o->count = gr->count;
-	const char *st = go_status_name(gr->status);
-	str_copy(o->status, st ? st : "unknown", sizeof(o->status));
+	o->status = go_status_to_gr(gr->status);
 	str_copy(o->wait_reason, gr->reason, sizeof(o->wait_reason));
 	o->max_wait_s = gr->max_wait;
 	o->frames = xcalloc((size_t)gr->nframes + 1, sizeof(char *));
@@ -423,8 +422,7 @@ struct snap_goroutines *goroutines_build(const struct go_read *r, const struct g
 			continue;
 		}
 		out->count++;
-		const char *st = go_status_name(g->status);
-		count_add(&out->by_status, &out->nby_status, st ? st : "unknown");
+		count_add(&out->by_status, &out->nby_status, gr_status_name(go_status_to_gr(g->status)));
 		const char *reason = reason_of(r, g, rbuf, sizeof(rbuf));
 		if (g->status == GO_WAITING)
 			count_add(&out->by_wait_reason, &out->nby_wait_reason, reason[0] ? reason : "unknown");

@@ -207,43 +207,43 @@ int locks_top_frame(const struct snap_profile *p, const int *stack, int n)
 
 struct pat {
 	const char *sub;                /* substring of a function name */
-	const char *kind;               /* NULL: not a lock wait */
-	const char *mode;
+	enum lock_kind kind;            /* NONE: not a lock wait */
+	enum lock_mode mode;
 };
 
 /* Checked in order for each frame, innermost frame first: the innermost
  * glibc entry point decides (pthread_cond_wait re-locking its mutex is
  * waiting for the mutex). */
 static const struct pat pats[] = {
-	{"__lll_lock_wait_private", "internal", ""},
-	{"runtime.lock2", "internal", ""},
-	{"runtime.lockWithRank", "internal", ""},
-	{"runtime.notesleep", NULL, ""},        /* Go scheduler: an idle M, not a lock */
-	{"runtime.notetsleep", NULL, ""},
-	{"pthread_rwlock_rdlock", "rwlock", "read"},
-	{"rwlock_timedrdlock", "rwlock", "read"},
-	{"rwlock_clockrdlock", "rwlock", "read"},
-	{"pthread_rwlock_wrlock", "rwlock", "write"},
-	{"rwlock_timedwrlock", "rwlock", "write"},
-	{"rwlock_clockwrlock", "rwlock", "write"},
-	{"pthread_cond_", "condvar", ""},
-	{"__condvar_", "condvar", ""},
-	{"pthread_mutex_", "mutex", ""},
-	{"__lll_lock_wait", "mutex", ""},
-	{"__lll_clocklock", "mutex", ""},
-	{"pthread_join", "join", ""},
-	{"pthread_timedjoin", "join", ""},
-	{"pthread_clockjoin", "join", ""},
-	{"sem_wait", "semaphore", ""},
-	{"sem_timedwait", "semaphore", ""},
-	{"sem_clockwait", "semaphore", ""},
-	{NULL, NULL, NULL}
+	{"__lll_lock_wait_private", LOCK_KIND_INTERNAL, LOCK_MODE_NONE},
+	{"runtime.lock2", LOCK_KIND_INTERNAL, LOCK_MODE_NONE},
+	{"runtime.lockWithRank", LOCK_KIND_INTERNAL, LOCK_MODE_NONE},
+	{"runtime.notesleep", LOCK_KIND_NONE, LOCK_MODE_NONE},        /* Go scheduler: an idle M, not a lock */
+	{"runtime.notetsleep", LOCK_KIND_NONE, LOCK_MODE_NONE},
+	{"pthread_rwlock_rdlock", LOCK_KIND_RWLOCK, LOCK_MODE_READ},
+	{"rwlock_timedrdlock", LOCK_KIND_RWLOCK, LOCK_MODE_READ},
+	{"rwlock_clockrdlock", LOCK_KIND_RWLOCK, LOCK_MODE_READ},
+	{"pthread_rwlock_wrlock", LOCK_KIND_RWLOCK, LOCK_MODE_WRITE},
+	{"rwlock_timedwrlock", LOCK_KIND_RWLOCK, LOCK_MODE_WRITE},
+	{"rwlock_clockwrlock", LOCK_KIND_RWLOCK, LOCK_MODE_WRITE},
+	{"pthread_cond_", LOCK_KIND_CONDVAR, LOCK_MODE_NONE},
+	{"__condvar_", LOCK_KIND_CONDVAR, LOCK_MODE_NONE},
+	{"pthread_mutex_", LOCK_KIND_MUTEX, LOCK_MODE_NONE},
+	{"__lll_lock_wait", LOCK_KIND_MUTEX, LOCK_MODE_NONE},
+	{"__lll_clocklock", LOCK_KIND_MUTEX, LOCK_MODE_NONE},
+	{"pthread_join", LOCK_KIND_JOIN, LOCK_MODE_NONE},
+	{"pthread_timedjoin", LOCK_KIND_JOIN, LOCK_MODE_NONE},
+	{"pthread_clockjoin", LOCK_KIND_JOIN, LOCK_MODE_NONE},
+	{"sem_wait", LOCK_KIND_SEMAPHORE, LOCK_MODE_NONE},
+	{"sem_timedwait", LOCK_KIND_SEMAPHORE, LOCK_MODE_NONE},
+	{"sem_clockwait", LOCK_KIND_SEMAPHORE, LOCK_MODE_NONE},
+	{NULL, LOCK_KIND_NONE, LOCK_MODE_NONE}
 };
 
 struct decoded {
 	bool lock;                      /* a lock wait at all */
-	const char *kind;
-	char mode[8];
+	enum lock_kind kind;
+	enum lock_mode mode;
 	uint64_t address, size;
 	int owner;                      /* SNAP_UNKNOWN */
 	int readers;                    /* SNAP_UNKNOWN */
@@ -314,7 +314,7 @@ static bool rwlock_plausible(const struct snap_futex *f, uint64_t c, const struc
 static void decode_mutex(const struct snap_futex *f, struct decoded *d)
 {
 	uint32_t owner;
-	d->kind = "mutex";
+	d->kind = LOCK_KIND_MUTEX;
 	d->address = f->addr;
 	d->size = 40;
 	d->edge = true;
@@ -325,11 +325,11 @@ static void decode_mutex(const struct snap_futex *f, struct decoded *d)
 static void decode_rwlock(const struct snap_futex *f, struct decoded *d, const struct tidset *ts)
 {
 	uint64_t a = f->addr;
-	d->kind = "rwlock";
+	d->kind = LOCK_KIND_RWLOCK;
 	d->size = 56;
 	if (f->symbol && f->symbol_size == 56 && (a - f->symbol_addr == 8 || a - f->symbol_addr == 12)) {
 		d->address = f->symbol_addr;
-	} else if (strcmp(d->mode, "read") == 0) {
+	} else if (d->mode == LOCK_MODE_READ) {
 		d->address = a - 8;         /* readers sleep on __wrphase_futex only */
 	} else {
 		bool p8 = rwlock_plausible(f, a - 8, ts), p12 = rwlock_plausible(f, a - 12, ts);
@@ -357,7 +357,7 @@ static void decode_condvar(const struct snap_futex *f, struct decoded *d)
 {
 	uint64_t a = f->addr;
 	uint32_t w4, w8;
-	d->kind = "condvar";
+	d->kind = LOCK_KIND_CONDVAR;
 	d->size = 48;
 	if (f->symbol && f->symbol_size == 48 && a >= f->symbol_addr && a < f->symbol_addr + 48)
 		d->address = f->symbol_addr;
@@ -387,59 +387,59 @@ static void decode(const struct snapshot *s, const struct snap_thread *t, const 
 	    cmd != -1)
 		return;   /* WAKE, REQUEUE...: not a sleep */
 	const struct pat *sk = stack_kind(s, t);
-	if (sk && !sk->kind)
+	if (sk && sk->kind == LOCK_KIND_NONE)
 		return;   /* Go scheduler park */
 	d->lock = true;
 	if (sk)
-		str_copy(d->mode, sk->mode, sizeof(d->mode));
+		d->mode = sk->mode;
 	uint64_t off = f->symbol ? f->addr - f->symbol_addr : 0;
 
 	if (cmd == FUTEX_LOCK_PI_ || cmd == FUTEX_LOCK_PI2_ || cmd == FUTEX_TRYLOCK_PI_) {
 		uint32_t w;
-		d->kind = "pi_mutex";
+		d->kind = LOCK_KIND_PI_MUTEX;
 		d->size = 40;
 		d->edge = true;
 		if (word(f, f->addr, &w) && (w & FUTEX_TID_MASK_))
 			d->owner = (int)(w & FUTEX_TID_MASK_);
 		return;
 	}
-	const char *k = sk ? sk->kind : NULL;
-	if (!k) {
+	enum lock_kind k = sk ? sk->kind : LOCK_KIND_NONE;
+	if (k == LOCK_KIND_NONE) {
 		uint32_t owner, kindw, w0;
 		if (cmd == FUTEX_WAIT_REQUEUE_PI_)
-			k = "condvar";
+			k = LOCK_KIND_CONDVAR;
 		else if (f->symbol && f->symbol_size == 56 && (off == 8 || off == 12))
-			k = "rwlock";
+			k = LOCK_KIND_RWLOCK;
 		else if (f->symbol && f->symbol_size == 48 && off >= 16 && off < 48)
-			k = "condvar";
+			k = LOCK_KIND_CONDVAR;
 		else if (f->val == 2 && (cmd == FUTEX_WAIT_ || cmd == FUTEX_WAIT_BITSET_) &&
 			 ((f->symbol && f->symbol_size == 40 && off == 0) ||
 			  (word(f, f->addr + 8, &owner) && tid_in(ts, owner) &&
 			   word(f, f->addr + 16, &kindw) && kindw < 1024)))
-			k = "mutex";
+			k = LOCK_KIND_MUTEX;
 		else if (word(f, f->addr, &w0) && w0 == f->val && tid_in(ts, f->val) &&
 			 (int)f->val != t->tid)
-			k = "join";   /* pthread_join sleeps on the thread's tid field */
+			k = LOCK_KIND_JOIN;   /* pthread_join sleeps on the thread's tid field */
 		else
-			k = "unknown";
+			k = LOCK_KIND_UNKNOWN;
 	}
-	if (strcmp(k, "mutex") == 0) {
+	if (k == LOCK_KIND_MUTEX) {
 		decode_mutex(f, d);
-	} else if (strcmp(k, "rwlock") == 0) {
+	} else if (k == LOCK_KIND_RWLOCK) {
 		decode_rwlock(f, d, ts);
-	} else if (strcmp(k, "condvar") == 0) {
+	} else if (k == LOCK_KIND_CONDVAR) {
 		decode_condvar(f, d);
-	} else if (strcmp(k, "join") == 0) {
-		d->kind = "join";
+	} else if (k == LOCK_KIND_JOIN) {
+		d->kind = LOCK_KIND_JOIN;
 		d->edge = true;
 		if (f->val > 0)
 			d->owner = (int)f->val;
-	} else if (strcmp(k, "semaphore") == 0) {
-		d->kind = "semaphore";
+	} else if (k == LOCK_KIND_SEMAPHORE) {
+		d->kind = LOCK_KIND_SEMAPHORE;
 		d->size = 4;
 	} else {
-		d->kind = strcmp(k, "internal") == 0 ? "internal" : "unknown";
-		if (f->symbol && strcmp(d->kind, "internal") == 0 && off == 0 && f->symbol_size <= 16)
+		d->kind = k == LOCK_KIND_INTERNAL ? LOCK_KIND_INTERNAL : LOCK_KIND_UNKNOWN;
+		if (f->symbol && d->kind == LOCK_KIND_INTERNAL && off == 0 && f->symbol_size <= 16)
 			d->size = f->symbol_size;
 	}
 }
@@ -454,7 +454,7 @@ static void resolve_rwlocks(struct decoded *d, int n, const struct snap_thread *
 			continue;
 		bool found = false;
 		for (int k = 0; k < n && !found; k++) {
-			if (k == i || !d[k].lock || d[k].rw_ambiguous || strcmp(d[k].kind, "rwlock") != 0)
+			if (k == i || !d[k].lock || d[k].rw_ambiguous || d[k].kind != LOCK_KIND_RWLOCK)
 				continue;
 			if (d[k].address == d[i].address) {
 				found = true;
@@ -463,7 +463,7 @@ static void resolve_rwlocks(struct decoded *d, int n, const struct snap_thread *
 				found = true;
 			}
 		}
-		if (!found && strcmp(d[i].mode, "write") == 0)
+		if (!found && d[i].mode == LOCK_MODE_WRITE)
 			d[i].address = d[i].rw_alt;
 		/* Owner and readers at the chosen start. */
 		const struct snap_futex *f = &who[i]->futex;
@@ -479,17 +479,18 @@ static void resolve_rwlocks(struct decoded *d, int n, const struct snap_thread *
 /* A decoded wait's grouping key. */
 struct gkey {
 	uint64_t address;
-	const char *kind;
+	enum lock_kind kind;
 	int i;                          /* index of the decoded wait */
 };
 
-/* By lock address, then kind. */
+/* By lock address, then kind (by name: the order locks of one address
+ * but different kinds have always come in). */
 static int cmp_group(const void *a, const void *b)
 {
 	const struct gkey *x = a, *y = b;
 	if (x->address != y->address)
 		return x->address < y->address ? -1 : 1;
-	return strcmp(x->kind, y->kind);
+	return strcmp(lock_kind_name(x->kind), lock_kind_name(y->kind));
 }
 
 /* Thread index by tid: pairs sorted by tid. */
@@ -569,8 +570,7 @@ static int cmp_waiter(const void *a, const void *b)
  * an idle thread pool parks dozens of threads on one condvar. */
 static bool event_wait(const struct snap_lock *l)
 {
-	return strcmp(l->kind, "condvar") == 0 || strcmp(l->kind, "semaphore") == 0 ||
-	       strcmp(l->kind, "join") == 0;
+	return l->kind == LOCK_KIND_CONDVAR || l->kind == LOCK_KIND_SEMAPHORE || l->kind == LOCK_KIND_JOIN;
 }
 
 static int cmp_lock(const void *a, const void *b)
@@ -647,7 +647,7 @@ static void add_deadlock(struct snapshot *s, const int *cyc, int n, const struct
 	d->tids = xmalloc(sizeof(int) * (size_t)n);
 	d->locks = xmalloc(sizeof(uint64_t) * (size_t)n);
 	d->symbols = xcalloc((size_t)n, sizeof(char *));
-	d->kinds = xcalloc((size_t)n, sizeof(char *));
+	d->kinds = xcalloc((size_t)n, sizeof(*d->kinds));
 	d->functions = xcalloc((size_t)n, sizeof(char *));
 	d->stalled_s = NAN;
 	for (int k = 0; k < n; k++) {
@@ -658,7 +658,7 @@ static void add_deadlock(struct snapshot *s, const int *cyc, int n, const struct
 		d->tids[k] = t->tid;
 		d->locks[k] = l->address;
 		d->symbols[k] = l->symbol ? xstrdup(l->symbol) : NULL;
-		d->kinds[k] = xstrdup(l->kind);
+		d->kinds[k] = l->kind;
 		d->functions[k] = wait_function(s, t);
 		if (!isnan(t->blocked_s) && (isnan(d->stalled_s) || t->blocked_s < d->stalled_s))
 			d->stalled_s = t->blocked_s;
@@ -775,7 +775,7 @@ static void group_waits(struct snapshot *s, const struct decoded *d, const struc
 		l->address = d[first].address;
 		l->size = d[first].size;
 		l->symbol = lock_symbol(&who[first]->futex, d[first].address);
-		str_copy(l->kind, d[first].kind, sizeof(l->kind));
+		l->kind = d[first].kind;
 		l->owner_tid = SNAP_UNKNOWN;
 		l->readers = SNAP_UNKNOWN;
 		l->max_wait_s = NAN;
@@ -791,7 +791,7 @@ static void group_waits(struct snapshot *s, const struct decoded *d, const struc
 			w->tid = who[i]->tid;
 			w->wait_s = who[i]->blocked_s;
 			w->futex = who[i]->futex.addr;
-			str_copy(w->mode, d[i].mode, sizeof(w->mode));
+			w->mode = d[i].mode;
 			w->function = wait_function(s, who[i]);
 			if (!isnan(w->wait_s) && (isnan(l->max_wait_s) || w->wait_s > l->max_wait_s))
 				l->max_wait_s = w->wait_s;

@@ -32,10 +32,10 @@ static int cmp_top(const void *a, const void *b)
 	return x->frame - y->frame;
 }
 
-void profile_compute_top(struct snap_profile *p, const char *mode, int tid)
+void profile_compute_top(struct snap_profile *p, enum profile_mode mode, int tid)
 {
-	bool cpu = strcmp(mode, "cpu") == 0;
-	str_copy(p->mode, cpu ? "cpu" : "wall", sizeof(p->mode));
+	bool cpu = mode == PROFILE_MODE_CPU;
+	p->mode = cpu ? PROFILE_MODE_CPU : PROFILE_MODE_WALL;
 	free(p->top);
 	p->top = NULL;
 	p->ntop = 0;
@@ -80,7 +80,7 @@ void profile_compute_top(struct snap_profile *p, const char *mode, int tid)
 	free(seen);
 }
 
-const char *profile_auto_mode(const struct snapshot *s)
+enum profile_mode profile_auto_mode(const struct snapshot *s)
 {
 	double cpu = s->proc.cpu_total_pct;
 	/* Judge over the span the samples cover: the live screen's window is
@@ -99,7 +99,7 @@ const char *profile_auto_mode(const struct snapshot *s)
 		if (n)
 			cpu = sum / n;
 	}
-	return !isnan(cpu) && cpu >= 20.0 ? "cpu" : "wall";
+	return !isnan(cpu) && cpu >= 20.0 ? PROFILE_MODE_CPU : PROFILE_MODE_WALL;
 }
 
 /* Folded frames may not contain ';' or end in a count: replace ';'. */
@@ -114,7 +114,7 @@ int profile_write_folded(const struct snapshot *s, FILE *f)
 	const struct snap_profile *p = s->profile;
 	if (!p)
 		return 0;
-	bool cpu = strcmp(p->mode, "cpu") == 0;
+	bool cpu = p->mode == PROFILE_MODE_CPU;
 	for (int i = 0; i < p->nstacks; i++) {
 		const struct snap_stack *st = &p->stacks[i];
 		if (!counted(st, cpu, 0) || st->nframes < 1)

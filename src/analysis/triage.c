@@ -96,17 +96,10 @@
 
 /* ---- statuses ----------------------------------------------------------- */
 
-enum st { ST_OK, ST_UNKNOWN, ST_WARN, ST_ALERT, ST_MANUAL };
-
-static const char *const st_name[] = {"ok", "unknown", "warn", "alert", "manual"};
-
-static int st_parse(const char *s)
-{
-	for (int i = 0; i < 5; i++)
-		if (strcmp(s, st_name[i]) == 0)
-			return i;
-	return ST_UNKNOWN;
-}
+/* The verdicts are the model's check statuses (snapshot_enums.h), in
+ * order of severity; short names for the rules below. */
+enum st { ST_OK = CHECK_ST_OK, ST_UNKNOWN = CHECK_ST_UNKNOWN, ST_WARN = CHECK_ST_WARN,
+	  ST_ALERT = CHECK_ST_ALERT, ST_MANUAL = CHECK_ST_MANUAL };
 
 struct verdict {
 	int st;
@@ -577,7 +570,7 @@ static void rule_threads_growth(const struct snapshot *s, struct verdict *v)
 
 static void rule_goroutines_growth(const struct snapshot *s, struct verdict *v)
 {
-	if (strcmp(s->proc.runtime, "go") != 0 && !s->goroutines) {
+	if (s->proc.runtime != PROC_RUNTIME_GO && !s->goroutines) {
 		v->st = ST_OK;
 		EV(v, "not a Go program: no goroutines");
 		return;
@@ -919,10 +912,9 @@ static const struct snap_lock *lock_of_thread(const struct snapshot *s, int tid)
 
 /* Waiting for an event (work to arrive, a thread to end), not for a lock
  * somebody holds. */
-static bool is_event_wait(const char *kind)
+static bool is_event_wait(enum lock_kind kind)
 {
-	return strcmp(kind, "condvar") == 0 || strcmp(kind, "semaphore") == 0 ||
-	       strcmp(kind, "join") == 0;
+	return kind == LOCK_KIND_CONDVAR || kind == LOCK_KIND_SEMAPHORE || kind == LOCK_KIND_JOIN;
 }
 
 static void rule_blocked_same_place(const struct snapshot *s, struct verdict *v)
@@ -977,7 +969,7 @@ static void rule_blocked_same_place(const struct snapshot *s, struct verdict *v)
 		if (l) {
 			lock = !is_event_wait(l->kind);
 			idle = !lock;
-			EV(v, "; they wait on %s %s", l->kind, l->symbol ? l->symbol : "(heap object)");
+			EV(v, "; they wait on %s %s", lock_kind_name(l->kind), l->symbol ? l->symbol : "(heap object)");
 		}
 	}
 	if (nthreads >= SAME_MIN_THREADS && share >= SAME_WARN_PCT) {
@@ -996,7 +988,7 @@ static void rule_goroutines_blocked(const struct snapshot *s, struct verdict *v)
 {
 	const struct snap_goroutines *g = s->goroutines;
 	if (!g) {
-		v->st = strcmp(s->proc.runtime, "go") == 0 ? ST_UNKNOWN : ST_OK;
+		v->st = s->proc.runtime == PROC_RUNTIME_GO ? ST_UNKNOWN : ST_OK;
 		EV(v, v->st == ST_OK ? "not a Go program: no goroutines"
 		   : "goroutines were not read (Go runtime structures unavailable in this snapshot)");
 		return;
@@ -1004,19 +996,19 @@ static void rule_goroutines_blocked(const struct snapshot *s, struct verdict *v)
 	const struct snap_gr_group *big = NULL;
 	for (int i = 0; i < g->ngroups; i++) {
 		const struct snap_gr_group *x = &g->groups[i];
-		if (strcmp(x->status, "running") == 0 || strcmp(x->status, "runnable") == 0)
+		if (x->status == GR_STATUS_RUNNING || x->status == GR_STATUS_RUNNABLE)
 			continue;
 		if (!big || x->count > big->count)
 			big = x;
 	}
 	int64_t runnable = 0;
 	for (int i = 0; i < g->nby_status; i++)
-		if (strcmp(g->by_status[i].name, "runnable") == 0)
+		if (strcmp(g->by_status[i].name, gr_status_name(GR_STATUS_RUNNABLE)) == 0)
 			runnable = g->by_status[i].count;
 	EV(v, "%lld goroutines, %lld runnable", (long long)g->count, (long long)runnable);
 	v->st = ST_OK;
 	if (big) {
-		EV(v, "; largest group: %lld %s", (long long)big->count, big->status);
+		EV(v, "; largest group: %lld %s", (long long)big->count, gr_status_name(big->status));
 		if (big->wait_reason[0])
 			EV(v, " (%s)", big->wait_reason);
 		EV(v, " in %s", big->nframes ? big->frames[0] : "?");
@@ -1057,8 +1049,7 @@ static void rule_lock_contention(const struct snapshot *s, struct verdict *v)
 			in_cycle++;
 			continue;
 		}
-		if (strcmp(l->kind, "condvar") == 0 || strcmp(l->kind, "semaphore") == 0 ||
-		    strcmp(l->kind, "join") == 0) {
+		if (is_event_wait(l->kind)) {
 			events++;
 			continue;
 		}
@@ -1078,10 +1069,10 @@ static void rule_lock_contention(const struct snapshot *s, struct verdict *v)
 		EV(v, " (%d lock%s seen)", s->nlocks, s->nlocks == 1 ? "" : "s");
 	} else {
 		if (worst->symbol)
-			EV(v, "%s (%s at 0x%llx)", worst->symbol, worst->kind,
+			EV(v, "%s (%s at 0x%llx)", worst->symbol, lock_kind_name(worst->kind),
 			   (unsigned long long)worst->address);
 		else
-			EV(v, "%s lock at 0x%llx", worst->kind, (unsigned long long)worst->address);
+			EV(v, "%s lock at 0x%llx", lock_kind_name(worst->kind), (unsigned long long)worst->address);
 		EV(v, ": %d waiter%s", worst->nwaiters, worst->nwaiters == 1 ? "" : "s");
 		if (!isnan(worst->max_wait_s))
 			EV(v, ", longest wait %.1f s", worst->max_wait_s);
@@ -1188,95 +1179,95 @@ static const struct manual *manual_find(const char *id)
 struct rule {
 	const char *id;
 	const char *title;
-	const char *pane;
+	enum check_pane pane;
 	int rank;                       /* among equal statuses: lower = more specific cause */
 	void (*eval)(const struct snapshot *s, struct verdict *v);
 	const char *next;               /* the next step: what to open, what to look for, causes */
 };
 
 static const struct rule rules[] = {
-	{"cpu-user", "CPU busy in user code", "funcs", 60, rule_cpu_user,
+	{"cpu-user", "CPU busy in user code", CHECK_PANE_FUNCS, 60, rule_cpu_user,
 	 "Open the top functions (funcs, cpu mode): the #1 function by flat% is the suspect, "
 	 "cum% shows the caller that drives it. Usual causes of user CPU: a hot loop or "
 	 "inefficient algorithm, heavy serialization (JSON of big objects), regex backtracking, "
 	 "reflection-based validation, an unbounded retry loop, allocation/GC churn "
 	 "(malloc, runtime.mallocgc, runtime.gcBgMarkWorker high in the list)."},
-	{"cpu-sys", "CPU busy in the kernel (sys)", "threads", 55, rule_cpu_sys,
+	{"cpu-sys", "CPU busy in the kernel (sys)", CHECK_PANE_THREADS, 55, rule_cpu_sys,
 	 "Kernel time: look for lock contention (locks pane: many waiters on one lock), too many "
 	 "threads or goroutines (scheduler overhead: count and its slope), a syscall storm of tiny "
 	 "reads/writes (threads pane: the syscall column; funcs: kernel-entry wrappers such as "
 	 "write, read, futex, sched_yield on top), frequent atomics."},
-	{"cpu-starved", "CPU starvation: cgroup throttling, preemption", "overview", 40, rule_cpu_starved,
+	{"cpu-starved", "CPU starvation: cgroup throttling, preemption", CHECK_PANE_OVERVIEW, 40, rule_cpu_starved,
 	 "CPU starvation: the cgroup's CPU limit (quota) is too low for the load, or noisy "
 	 "neighbours keep preempting it. Compare cpu.max with the CPU the process wants; raise "
 	 "the limit or move the instance. Throttling shows as latency spikes, not as high CPU."},
-	{"rss-growth", "Memory (RSS) growing", "overview", 30, rule_rss_growth,
+	{"rss-growth", "Memory (RSS) growing", CHECK_PANE_OVERVIEW, 30, rule_rss_growth,
 	 "RSS that rises steadily and never falls is a leak: a global map or cache without "
 	 "eviction, slices keeping big backing arrays, leaked threads or goroutines holding "
 	 "memory, resources never closed. Anonymous growth is heap; file growth is mapped files. "
 	 "Correlate with the thread, goroutine and fd slopes (overview)."},
-	{"memory-pressure", "Major page faults and swap", "overview", 45, rule_memory_pressure,
+	{"memory-pressure", "Major page faults and swap", CHECK_PANE_OVERVIEW, 45, rule_memory_pressure,
 	 "Memory pressure: pages are read back from disk or swap, so every touch of cold memory "
 	 "waits on IO. Check the host's free memory and the cgroup memory limit; look for the "
 	 "RSS growth behind it."},
-	{"threads-growth", "Thread count growing", "threads", 25, rule_threads_growth,
+	{"threads-growth", "Thread count growing", CHECK_PANE_THREADS, 25, rule_threads_growth,
 	 "A thread count that keeps rising with low CPU is a leak of blocked workers: a mutex "
 	 "never unlocked, a queue with no consumer, a join/notify mismatch, IO without a timeout, "
 	 "timers created in a loop. Group the blocked threads by stack (threads pane, or funcs in "
 	 "wall mode): the largest group with the same stack is the leak site."},
-	{"goroutines-growth", "Goroutine count growing", "goroutines", 24, rule_goroutines_growth,
+	{"goroutines-growth", "Goroutine count growing", CHECK_PANE_GOROUTINES, 24, rule_goroutines_growth,
 	 "Goroutines that keep rising are a leak: a goroutine per request blocked on a channel "
 	 "with no partner or on a call without a timeout, a WaitGroup Add/Done mismatch, a select "
 	 "with no ready case, time.After in a loop, context cancellation not observed. Open the "
 	 "goroutines pane: the largest group (same stack and wait reason) is the leak site; fix "
 	 "with context timeouts."},
-	{"fd-limit", "File descriptors near the limit", "files", 15, rule_fd_limit,
+	{"fd-limit", "File descriptors near the limit", CHECK_PANE_FILES, 15, rule_fd_limit,
 	 "Near the limit, accept() and open() start failing with EMFILE. Open the files pane: "
 	 "the type that dominates (files, sockets, pipes) points at what is not closed: files, "
 	 "connections, database handles. Raising the limit only buys time."},
-	{"fd-growth", "File descriptors growing", "files", 22, rule_fd_growth,
+	{"fd-growth", "File descriptors growing", CHECK_PANE_FILES, 22, rule_fd_growth,
 	 "A steadily rising fd count is a descriptor leak: files, connections or DB handles "
 	 "opened per request and never closed. Files pane: which type grows, and what the newest "
 	 "descriptors point at."},
-	{"tcp-close-wait", "Sockets piling up in CLOSE_WAIT", "files", 12, rule_close_wait,
+	{"tcp-close-wait", "Sockets piling up in CLOSE_WAIT", CHECK_PANE_FILES, 12, rule_close_wait,
 	 "CLOSE_WAIT means the peer closed and this process never closed its end: a connection "
 	 "leak in the application (e.g. HTTP response bodies not closed, a handler returning "
 	 "without close). Files pane: the sockets in CLOSE_WAIT and their local/remote address "
 	 "show which client or server code path forgets to close."},
-	{"tcp-time-wait", "TIME_WAIT pile-up (short connections)", "files", 35, rule_time_wait,
+	{"tcp-time-wait", "TIME_WAIT pile-up (short connections)", CHECK_PANE_FILES, 35, rule_time_wait,
 	 "Many TIME_WAIT sockets mean many short connections without keep-alive or pooling; "
 	 "the risk is running out of ephemeral ports (connect() fails with EADDRNOTAVAIL). Reuse "
 	 "connections (HTTP keep-alive, a connection pool). Which peer: ss -tan state time-wait "
 	 "in the process's network namespace (nsenter -t PID -n)."},
-	{"threads-d-state", "Threads stuck in D state (disk/NFS IO)", "threads", 20, rule_d_state,
+	{"threads-d-state", "Threads stuck in D state (disk/NFS IO)", CHECK_PANE_THREADS, 20, rule_d_state,
 	 "D state is a wait inside the kernel that signals cannot interrupt: disk or NFS IO "
 	 "stalls, a hung storage device, page faults on a slow filesystem. Threads pane: the "
 	 "wchan column names the kernel function; check the device (iostat) and mounts."},
-	{"hot-function", "One function dominates the CPU samples", "funcs", 10, rule_hot_function,
+	{"hot-function", "One function dominates the CPU samples", CHECK_PANE_FUNCS, 10, rule_hot_function,
 	 "Top functions (funcs, cpu mode): the #1 function by flat% is where the CPU goes; its "
 	 "callers (cum%) say which request path drives it. If malloc/free or runtime.mallocgc/"
 	 "gcBgMarkWorker dominate, it is allocation pressure: reuse buffers, allocate less per "
 	 "request."},
-	{"blocked-same-place", "Most threads blocked in the same place", "threads", 18,
+	{"blocked-same-place", "Most threads blocked in the same place", CHECK_PANE_THREADS, 18,
 	 rule_blocked_same_place,
 	 "Where blocked threads wait (threads pane; funcs in wall mode): a lock wait means a "
 	 "lock held too long (see locks); read/recv/poll on a socket means IO without a timeout "
 	 "or a slow dependency (check the TCP sockets and the peer); a queue or condition wait "
 	 "with no consumer means a stuck pipeline. If the thread count also grows, this group is "
 	 "the leak site."},
-	{"goroutines-blocked", "Most goroutines blocked in the same place", "goroutines", 14,
+	{"goroutines-blocked", "Most goroutines blocked in the same place", CHECK_PANE_GOROUTINES, 14,
 	 rule_goroutines_blocked,
 	 "Goroutines pane: thousands in chan receive/send or select at one function are a leak "
 	 "(a goroutine per request calling out with no timeout: use context timeouts); goroutines "
 	 "in semacquire/sync.Mutex.Lock are waiting on a lock (an AB-BA deadlock if two wait "
 	 "forever); many in IO wait on outbound connections mean a slow dependency; many runnable "
 	 "mean scheduler overload."},
-	{"lock-contention", "Lock contention", "locks", 5, rule_lock_contention,
+	{"lock-contention", "Lock contention", CHECK_PANE_LOCKS, 5, rule_lock_contention,
 	 "Many threads waiting on one lock: a coarse lock or a long critical section (IO or "
 	 "heavy work under the lock). Locks pane: the lock's name, its owner and where the owner "
 	 "is now; shorten the critical section, move IO out of it, shard the lock or use a "
 	 "read-write lock."},
-	{"deadlock", "Deadlock (threads waiting on each other's locks)", "locks", 0, rule_deadlock,
+	{"deadlock", "Deadlock (threads waiting on each other's locks)", CHECK_PANE_LOCKS, 0, rule_deadlock,
 	 "Two or more threads each waiting for a lock another one holds (AB-BA ordering) never "
 	 "recover by themselves. Locks pane: the cycle with both locks and both holders and where "
 	 "each took its first lock. Fix: take locks in one global order, or use timeouts "
@@ -1286,18 +1277,15 @@ static const struct rule rules[] = {
 
 /* ---- public functions --------------------------------------------------- */
 
-static const char *answer_norm(const char *a)
+/* A real answer (yes, no, unknown), not NONE or out of range. */
+static bool answer_given(enum check_answer a)
 {
-	if (!a)
-		return NULL;
-	if (strcmp(a, "yes") == 0 || strcmp(a, "no") == 0 || strcmp(a, "unknown") == 0)
-		return a;
-	return NULL;
+	return a > CHECK_ANSWER_NONE && a < CHECK_ANSWER_COUNT;
 }
 
-int triage_answer(struct triage_answers *a, const char *id, const char *answer, const char *note)
+int triage_answer(struct triage_answers *a, const char *id, enum check_answer answer, const char *note)
 {
-	if (!id || !manual_find(id) || (answer && !answer_norm(answer)))
+	if (!id || !manual_find(id) || (answer != CHECK_ANSWER_NONE && !answer_given(answer)))
 		return -1;
 	int i;
 	for (i = 0; i < a->n; i++)
@@ -1310,8 +1298,8 @@ int triage_answer(struct triage_answers *a, const char *id, const char *answer, 
 		str_copy(a->item[i].id, id, sizeof(a->item[i].id));
 		a->n++;
 	}
-	if (answer)
-		str_copy(a->item[i].answer, answer, sizeof(a->item[i].answer));
+	if (answer != CHECK_ANSWER_NONE)
+		a->item[i].answer = answer;
 	if (note)
 		str_copy(a->item[i].note, note, sizeof(a->item[i].note));
 	return 0;
@@ -1323,10 +1311,10 @@ void triage_answers_from(struct triage_answers *a, const struct snapshot *s)
 		const struct snap_check *c = &s->checklist[i];
 		if (!manual_find(c->id))
 			continue;
-		bool has_answer = answer_norm(c->answer) != NULL;
+		bool has_answer = answer_given(c->answer);
 		if (!has_answer && !(c->note && c->note[0]))
 			continue;
-		triage_answer(a, c->id, has_answer ? c->answer : NULL, c->note ? c->note : NULL);
+		triage_answer(a, c->id, has_answer ? c->answer : CHECK_ANSWER_NONE, c->note ? c->note : NULL);
 	}
 }
 
@@ -1344,17 +1332,17 @@ static void fill_manual(struct snap_check *c, const struct manual *m, const stru
 {
 	str_copy(c->id, m->id, sizeof(c->id));
 	str_copy(c->title, m->title, sizeof(c->title));
-	str_copy(c->status, "manual", sizeof(c->status));
-	str_copy(c->pane, "overview", sizeof(c->pane));
+	c->status = CHECK_ST_MANUAL;
+	c->pane = CHECK_PANE_OVERVIEW;
 	c->next_step = xstrdup(m->next);
 	const char *ans = NULL, *note = NULL;
 	for (int i = 0; a && i < a->n; i++)
 		if (strcmp(a->item[i].id, m->id) == 0) {
-			ans = answer_norm(a->item[i].answer);
+			ans = answer_given(a->item[i].answer) ? check_answer_name(a->item[i].answer) : NULL;
 			note = a->item[i].note[0] ? a->item[i].note : NULL;
+			if (ans)
+				c->answer = a->item[i].answer;
 		}
-	if (ans)
-		str_copy(c->answer, ans, sizeof(c->answer));
 	if (note)
 		c->note = clean_dup(note);
 	char ev[256];
@@ -1386,8 +1374,8 @@ void triage_evaluate(struct snapshot *s, const struct triage_answers *answers)
 		rules[i].eval(s, &v);
 		str_copy(c->id, rules[i].id, sizeof(c->id));
 		str_copy(c->title, rules[i].title, sizeof(c->title));
-		str_copy(c->status, st_name[v.st], sizeof(c->status));
-		str_copy(c->pane, rules[i].pane, sizeof(c->pane));
+		c->status = (enum check_status)v.st;
+		c->pane = rules[i].pane;
 		c->evidence = xstrdup(v.ev);
 		/* A rule may put a case-specific hint before the general step. */
 		size_t n = strlen(v.next) + strlen(rules[i].next) + 1;
@@ -1396,15 +1384,15 @@ void triage_evaluate(struct snapshot *s, const struct triage_answers *answers)
 	}
 }
 
-const char *triage_worst(const struct snapshot *s)
+enum check_status triage_worst(const struct snapshot *s)
 {
 	int w = ST_OK;
 	for (int i = 0; s->checklist && i < s->nchecks; i++) {
-		int st = st_parse(s->checklist[i].status);
+		int st = (int)s->checklist[i].status;
 		if (st != ST_MANUAL)
 			w = worse(w, st);
 	}
-	return st_name[w];
+	return (enum check_status)w;
 }
 
 /* ---- summary ------------------------------------------------------------ */
@@ -1423,7 +1411,7 @@ static int cmp_items(const void *a, const void *b)
 {
 	const struct snap_check *x = &sort_snap->checklist[*(const int *)a];
 	const struct snap_check *y = &sort_snap->checklist[*(const int *)b];
-	int sx = st_parse(x->status), sy = st_parse(y->status);
+	int sx = (int)x->status, sy = (int)y->status;
 	if (sx != sy)
 		return sy - sx;
 	int rx = rank_of(x->id), ry = rank_of(y->id);
@@ -1483,7 +1471,7 @@ int triage_write_summary(const struct snapshot *s, FILE *f, int width)
 
 	int nalert = 0, nwarn = 0, nunk = 0, nok = 0;
 	for (int i = 0; i < n; i++) {
-		int st = st_parse(s->checklist[i].status);
+		int st = (int)s->checklist[i].status;
 		nalert += st == ST_ALERT;
 		nwarn += st == ST_WARN;
 		nunk += st == ST_UNKNOWN;
@@ -1502,7 +1490,7 @@ int triage_write_summary(const struct snapshot *s, FILE *f, int width)
 	}
 	for (int i = 0; i < n; i++) {
 		const struct snap_check *c = &s->checklist[ord[i]];
-		int st = st_parse(c->status);
+		int st = (int)c->status;
 		if (st != ST_ALERT && st != ST_WARN)
 			continue;
 		char first[160], line[1024];
@@ -1514,7 +1502,8 @@ int triage_write_summary(const struct snapshot *s, FILE *f, int width)
 		if (c->next_step) {
 			/* The first sentence of the next step, with the pane. */
 			char nx[512];
-			snprintf(nx, sizeof(nx), "-> %s: %s", c->pane[0] ? c->pane : "overview", c->next_step);
+			snprintf(nx, sizeof(nx), "-> %s: %s", check_pane_name(c->pane ? c->pane : CHECK_PANE_OVERVIEW),
+				 c->next_step);
 			for (char *dot = strstr(nx, ". "); dot; dot = strstr(dot + 1, ". "))
 				if (dot[2] >= 'A' && dot[2] <= 'Z' && !(dot - nx >= 3 && dot[-2] == '.')) {
 					dot[1] = '\0';
@@ -1527,10 +1516,10 @@ int triage_write_summary(const struct snapshot *s, FILE *f, int width)
 	char ans[1024] = "";
 	for (int i = 0; i < n; i++) {
 		const struct snap_check *c = &s->checklist[i];
-		if (st_parse(c->status) != ST_MANUAL || (!c->answer[0] && !(c->note && *c->note)))
+		if (c->status != CHECK_ST_MANUAL || (!c->answer && !(c->note && *c->note)))
 			continue;
 		say(ans, sizeof(ans), "%s%s %s%s%s%s", ans[0] ? "; " : "", c->title,
-		    c->answer[0] ? c->answer : "(no answer)", c->note && *c->note ? " (" : "",
+		    c->answer ? check_answer_name(c->answer) : "(no answer)", c->note && *c->note ? " (" : "",
 		    c->note && *c->note ? c->note : "", c->note && *c->note ? ")" : "");
 	}
 	if (ans[0]) {
@@ -1544,7 +1533,7 @@ int triage_write_summary(const struct snapshot *s, FILE *f, int width)
 	if (nunk) {
 		char unk[512] = "";
 		for (int i = 0; i < n; i++)
-			if (st_parse(s->checklist[i].status) == ST_UNKNOWN)
+			if (s->checklist[i].status == CHECK_ST_UNKNOWN)
 				say(unk, sizeof(unk), "%s%s", unk[0] ? ", " : "", s->checklist[i].id);
 		wrap(f, "  Not judged (unknown): ", "    ", unk, width);
 	}
@@ -1561,8 +1550,8 @@ int triage_write_checklist(const struct snapshot *s, FILE *f, int width)
 	for (int i = 0; i < s->nchecks; i++) {
 		const struct snap_check *c = &s->checklist[i];
 		char first[64], line[1024];
-		int st = st_parse(c->status);
-		static const char *const tag[] = {"ok", "??", "WARN", "ALERT", "ask"};
+		int st = (int)c->status;
+		static const char *const tag[CHECK_ST_COUNT] = {"ok", "??", "WARN", "ALERT", "ask"};
 		snprintf(first, sizeof(first), "  %-5s  ", tag[st]);
 		snprintf(line, sizeof(line), "%s [%s]", c->title, c->id);
 		char *clean = utf8_sanitize(line);
@@ -1574,7 +1563,8 @@ int triage_write_checklist(const struct snapshot *s, FILE *f, int width)
 			free(clean);
 		}
 		if (c->next_step && st != ST_OK) {
-			snprintf(line, sizeof(line), "next (%s): %s", c->pane[0] ? c->pane : "overview",
+			snprintf(line, sizeof(line), "next (%s): %s",
+				 check_pane_name(c->pane ? c->pane : CHECK_PANE_OVERVIEW),
 				 c->next_step);
 			clean = utf8_sanitize(line);
 			wrap(f, "         ", "           ", clean, width);

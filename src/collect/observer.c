@@ -164,7 +164,7 @@ int observer_open(struct observer **out, int pid, bool first_reading, char *err,
 	o->warnings[0] = NULL;
 	snap_process_clear(&o->ident);
 	process_read_identity(piddir, &o->ident);
-	str_copy(o->ident.runtime, runtime_detect(piddir), sizeof(o->ident.runtime));
+	o->ident.runtime = runtime_detect(piddir);
 
 	/* Say up front what we will not be able to see. */
 	int fd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -286,7 +286,7 @@ void observer_set_goroutines(struct observer *o, int64_t n)
 		o->hist[(o->hist_head + o->hist_len - 1) % HIST_MAX].goroutines = n;
 }
 
-const char *observer_runtime(const struct observer *o)
+enum proc_runtime observer_runtime(const struct observer *o)
 {
 	return o->ident.runtime;
 }
@@ -340,7 +340,7 @@ int observer_poll(struct observer *o, char *err, size_t errlen)
 	if (o->npolls && strcmp(r.comm, o->cur.comm) != 0) {
 		snap_process_free_strings(&o->ident);
 		process_read_identity(o->piddir, &o->ident);
-		str_copy(o->ident.runtime, runtime_detect(o->piddir), sizeof(o->ident.runtime));
+		o->ident.runtime = runtime_detect(o->piddir);
 		o->execs++;
 	}
 	if (!o->npolls)
@@ -396,7 +396,7 @@ static void fill_process(const struct observer *o, const struct process_reading 
 	double up;
 	if (procps_uptime(&up, NULL) >= 0)
 		p->uptime_s = up - (double)c->starttime / hz;
-	str_copy(p->runtime, o->ident.runtime, sizeof(p->runtime));
+	p->runtime = o->ident.runtime;
 	p->threads = c->threads;
 }
 

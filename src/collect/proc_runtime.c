@@ -14,9 +14,9 @@
 #include <gelf.h>
 #include <libelf.h>
 
-const char *runtime_detect(int piddir)
+enum proc_runtime runtime_detect(int piddir)
 {
-	const char *rt = "native";
+	enum proc_runtime rt = PROC_RUNTIME_NATIVE;
 	int fd = openat(piddir, "exe", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt;
@@ -31,7 +31,7 @@ const char *runtime_detect(int piddir)
 			const char *name = elf_strptr(e, shstrndx, sh.sh_name);
 			if (name && (strcmp(name, ".go.buildinfo") == 0 ||
 				     strcmp(name, ".gopclntab") == 0)) {
-				rt = "go";
+				rt = PROC_RUNTIME_GO;
 				break;
 			}
 		}

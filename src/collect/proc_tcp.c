@@ -259,7 +259,7 @@ int tcp_count(int pid, int piddir, const uint64_t *inos, const int *fds, size_t 
 		int rc = count_netlink(piddir, &a);
 		if (rc == 0) {
 			out->known = true;
-			str_copy(out->source, "netlink", sizeof(out->source));
+			out->source = TCP_SOURCE_NETLINK;
 			acc_finish(&a, socks, nsocks);
 			return 0;
 		}
@@ -275,7 +275,7 @@ int tcp_count(int pid, int piddir, const uint64_t *inos, const int *fds, size_t 
 		return rc4;
 	}
 	out->known = true;
-	str_copy(out->source, "proc", sizeof(out->source));
+	out->source = TCP_SOURCE_PROC;
 	acc_finish(&a, socks, nsocks);
 	return 0;
 }

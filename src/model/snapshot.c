@@ -16,7 +16,7 @@ void snap_process_clear(struct snap_process *p)
 	p->pid = p->ppid = SNAP_UNKNOWN;
 	p->state = '?';
 	p->uptime_s = NAN;
-	strcpy(p->runtime, "native");
+	p->runtime = PROC_RUNTIME_NATIVE;
 	p->threads = SNAP_UNKNOWN;
 	p->cpu_user_pct = p->cpu_sys_pct = p->cpu_total_pct = NAN;
 	p->rss_kb = p->rss_anon_kb = p->rss_file_kb = SNAP_UNKNOWN;
@@ -127,10 +127,8 @@ void snapshot_free_analysis(struct snapshot *s)
 	s->nlocks = 0;
 	for (int i = 0; s->deadlocks && i < s->ndeadlocks; i++) {
 		struct snap_deadlock *d = &s->deadlocks[i];
-		for (int k = 0; k < d->nlocks; k++) {
+		for (int k = 0; k < d->nlocks; k++)
 			free(d->symbols ? d->symbols[k] : NULL);
-			free(d->kinds ? d->kinds[k] : NULL);
-		}
 		for (int k = 0; d->functions && k < d->ntids; k++)
 			free(d->functions[k]);
 		free(d->symbols);

@@ -47,7 +47,7 @@ struct cli {
 	const char *snap_path, *replay_path, *out_dir;
 	int fmt;                        /* enum out_format, -1 from the file name */
 	double hz;                      /* -F, samples per second per thread */
-	const char *mode;               /* "cpu", "wall" or "auto" */
+	enum profile_mode mode;         /* CPU, WALL or AUTO */
 	bool no_stacks, stacks_once;
 	const char *fail_on;            /* "alert", "warn" or NULL */
 	long nice_level;                /* --nice */
@@ -128,15 +128,15 @@ static void sleep_until(double t)
 	}
 }
 
-/* The checklist items at `level` ("alert" or "warn") or worse, as
+/* The checklist items at `level` (ALERT or WARN) or worse, as
  * "cpu-user, hot-function" into buf; returns how many. */
-static int triage_reached(const struct snapshot *s, const char *level, char *buf, size_t n)
+static int triage_reached(const struct snapshot *s, enum check_status level, char *buf, size_t n)
 {
 	int count = 0;
 	buf[0] = '\0';
 	for (int i = 0; s->checklist && i < s->nchecks; i++) {
-		const char *st = s->checklist[i].status;
-		if (strcmp(st, "alert") != 0 && !(strcmp(level, "warn") == 0 && strcmp(st, "warn") == 0))
+		enum check_status st = s->checklist[i].status;
+		if (st != CHECK_ST_ALERT && !(level == CHECK_ST_WARN && st == CHECK_ST_WARN))
 			continue;
 		size_t used = strlen(buf);
 		if (used + 2 < n)
@@ -146,7 +146,7 @@ static int triage_reached(const struct snapshot *s, const char *level, char *buf
 	return count;
 }
 
-static int run_headless(struct session *ss, const char *mode, const char *path,
+static int run_headless(struct session *ss, enum profile_mode mode, const char *path,
 			enum out_format fmt, double duration, const char *fail_on)
 {
 	char err[CDTOP_ERRLEN];
@@ -174,8 +174,10 @@ static int run_headless(struct session *ss, const char *mode, const char *path,
 	int rc = strcmp(path, "-") == 0 ? output_write_stdout(s, fmt, err, sizeof(err))
 					: output_write_snapshot(s, path, fmt, err, sizeof(err));
 	char items[CDTOP_ERRLEN];
-	int reached = fail_on ? triage_reached(s, fail_on, items, sizeof(items)) : 0;
-	const char *worst = triage_worst(s);
+	enum check_status level = CHECK_ST_ALERT;
+	int reached = fail_on && check_status_from_name(fail_on, &level)
+		      ? triage_reached(s, level, items, sizeof(items)) : 0;
+	const char *worst = check_status_name(triage_worst(s));
 	snapshot_free(s);
 	if (rc < 0) {
 		fprintf(stderr, "cdtop: %s\n", err);
@@ -336,9 +338,8 @@ static int cli_option(struct cli *c, int opt, const char *arg)
 			return usage_error("invalid frequency '%s': expected 1 to 1000 samples per second", arg);
 		break;
 	case OPT_MODE:
-		if (strcmp(arg, "cpu") && strcmp(arg, "wall") && strcmp(arg, "auto"))
+		if (!profile_mode_from_name(arg, &c->mode) || c->mode == PROFILE_MODE_NONE)
 			return usage_error("invalid mode '%s': expected cpu, wall or auto", arg);
-		c->mode = arg;
 		break;
 	case OPT_NO_STACKS:
 		c->no_stacks = true;
@@ -388,7 +389,7 @@ static int cli_parse(struct cli *c, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	*c = (struct cli){.pid = -1, .delay = 1.0, .duration = 3.0, .fmt = -1,
-			  .hz = SESSION_DEFAULT_HZ, .mode = "auto", .nice_level = SESSION_DEFAULT_NICE};
+			  .hz = SESSION_DEFAULT_HZ, .mode = PROFILE_MODE_AUTO, .nice_level = SESSION_DEFAULT_NICE};
 	int opt, rc;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":p:d:o:F:r:hV", opts, NULL)) != -1) {

@@ -62,7 +62,7 @@ static void track_locks(struct session *s)
  * GO_REOPEN_S), drop it for a native one. */
 static void go_sync(struct session *s)
 {
-	s->go_seen = strcmp(observer_runtime(s->obs), "go") == 0;
+	s->go_seen = observer_runtime(s->obs) == PROC_RUNTIME_GO;
 	if (s->go && observer_execs(s->obs) != s->go_execs) {
 		golang_free(s->go);             /* another program now: its globals are elsewhere */
 		s->go = NULL;
@@ -179,7 +179,7 @@ int session_open(struct session **out, const struct session_opts *o, char *err, 
 		return rc;
 	struct session *s = xcalloc(1, sizeof(*s));
 	s->opts = *o;
-	s->opts.mode = o->mode ? o->mode : "auto";
+	s->opts.mode = o->mode != PROFILE_MODE_NONE ? o->mode : PROFILE_MODE_AUTO;
 	s->obs = obs;
 	s->waits = waits_new(o->pid, observer_piddir(obs));
 	s->locks = lock_tracker_new();
@@ -238,14 +238,14 @@ int session_poll(struct session *s, char *err, size_t errlen)
 	return rc;
 }
 
-struct snapshot *session_snapshot(struct session *s, enum session_window w, const char *mode)
+struct snapshot *session_snapshot(struct session *s, enum session_window w, enum profile_mode mode)
 {
 	struct snapshot *snap = observer_snapshot(s->obs, w == SESSION_WINDOW_ALL ? OBS_WINDOW_ALL
 										   : OBS_WINDOW_LAST);
 	if (s->prof) {
 		profiler_fill(s->prof, snap);
-		const char *m = mode ? mode : s->opts.mode;
-		profile_compute_top(snap->profile, strcmp(m, "auto") == 0 ? profile_auto_mode(snap) : m, 0);
+		enum profile_mode m = mode != PROFILE_MODE_NONE ? mode : s->opts.mode;
+		profile_compute_top(snap->profile, m == PROFILE_MODE_AUTO ? profile_auto_mode(snap) : m, 0);
 	} else {
 		snapshot_add_error(snap, "stacks", "%s", s->stacks_off);
 	}

@@ -40,7 +40,7 @@ struct session_opts {
 	int nice;                       /* cdtop's own nice value while it watches, and real-time
 					   priority while it holds threads stopped, each when
 					   permitted; 0 = neither */
-	const char *mode;               /* "cpu", "wall" or "auto" */
+	enum profile_mode mode;         /* CPU, WALL or AUTO (NONE: AUTO) */
 	bool no_stacks;                 /* never use ptrace */
 	bool quiet;                     /* do not print warnings to stderr */
 	bool stacks_once;               /* only for session_write_stacks: no lock, Go or
@@ -72,9 +72,9 @@ double session_tick(struct session *s);
 int session_poll(struct session *s, char *err, size_t errlen);
 
 /* Build the analysed snapshot over window w, top functions in `mode`
- * ("cpu", "wall", "auto"; NULL = the session's mode). Never NULL;
+ * (CPU, WALL, AUTO; NONE = the session's mode). Never NULL;
  * caller frees with snapshot_free. */
-struct snapshot *session_snapshot(struct session *s, enum session_window w, const char *mode);
+struct snapshot *session_snapshot(struct session *s, enum session_window w, enum profile_mode mode);
 
 /* The answers to the checklist's manual items that every snapshot of
  * this session is evaluated with (triage.h); the screen records into it

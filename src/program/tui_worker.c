@@ -24,7 +24,7 @@
 struct tui_worker {
 	struct session *ss;
 	double delay;                   /* seconds between /proc readings */
-	const char *mode;
+	enum profile_mode mode;
 	pthread_t thread;
 	int pipe[2];                    /* [0] read by the UI, [1] written here */
 
@@ -159,7 +159,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-struct tui_worker *tui_worker_start(struct session *ss, double delay, const char *mode,
+struct tui_worker *tui_worker_start(struct session *ss, double delay, enum profile_mode mode,
 				    char *err, size_t errlen)
 {
 	struct tui_worker *w = xcalloc(1, sizeof(*w));

@@ -26,10 +26,10 @@ struct tui_worker;
 
 /* Start the worker on session ss (which it uses exclusively until
  * tui_worker_stop), polling every delay seconds and building snapshots
- * in mode ("cpu", "wall", "auto"). The worker blocks the terminal and
+ * in mode (CPU, WALL, AUTO). The worker blocks the terminal and
  * job-control signals, so they reach the UI thread. Returns NULL with a
  * message in err when the thread cannot be created. */
-struct tui_worker *tui_worker_start(struct session *ss, double delay, const char *mode,
+struct tui_worker *tui_worker_start(struct session *ss, double delay, enum profile_mode mode,
 				    char *err, size_t errlen);
 
 /* The worker as the screen's live source: take the newest snapshot (the

@@ -24,14 +24,14 @@
 /* Severity rank: alert first, ok last. */
 static int rank(const struct snap_check *c)
 {
-	if (strcmp(c->status, "alert") == 0)
+	if (c->status == CHECK_ST_ALERT)
 		return 0;
-	if (strcmp(c->status, "warn") == 0)
+	if (c->status == CHECK_ST_WARN)
 		return 1;
-	if (strcmp(c->status, "unknown") == 0)
+	if (c->status == CHECK_ST_UNKNOWN)
 		return 2;
-	if (strcmp(c->status, "manual") == 0)
-		return c->answer[0] ? 4 : 3;
+	if (c->status == CHECK_ST_MANUAL)
+		return c->answer ? 4 : 3;
 	return 5;
 }
 
@@ -86,7 +86,7 @@ static bool answers_in(const struct snapshot *s, const struct triage_answers *a)
 			const struct snap_check *c = &s->checklist[i];
 			if (strcmp(c->id, a->item[k].id) != 0)
 				continue;
-			found = strcmp(c->answer, a->item[k].answer) == 0 &&
+			found = c->answer == a->item[k].answer &&
 				strcmp(c->note ? c->note : "", a->item[k].note) == 0;
 		}
 		if (!found)
@@ -170,15 +170,15 @@ static const struct snap_check *selected(const struct checklist *c, const struct
 	return it && i >= 0 && i < n ? &it[i] : NULL;
 }
 
-static const char *badge(const char *status)
+static const char *badge(enum check_status status)
 {
-	if (strcmp(status, "alert") == 0)
+	if (status == CHECK_ST_ALERT)
 		return "ALERT";
-	if (strcmp(status, "warn") == 0)
+	if (status == CHECK_ST_WARN)
 		return "WARN";
-	if (strcmp(status, "ok") == 0)
+	if (status == CHECK_ST_OK)
 		return "ok";
-	if (strcmp(status, "manual") == 0)
+	if (status == CHECK_ST_MANUAL)
 		return "ASK";
 	return "?";
 }
@@ -197,8 +197,8 @@ static void check_draw(void *data, const struct ui *u, const struct snapshot *s,
 	}
 	int na = 0, nw = 0;
 	for (int i = 0; i < nitems; i++) {
-		na += strcmp(it[i].status, "alert") == 0;
-		nw += strcmp(it[i].status, "warn") == 0;
+		na += it[i].status == CHECK_ST_ALERT;
+		nw += it[i].status == CHECK_ST_WARN;
 	}
 	ui_title(v, UI_PANE_CHECKLIST, ps, focused, "%d items, %d alert, %d warn, %s", nitems, na, nw,
 		 ck->walk ? "in walk order" : "most severe first");
@@ -239,11 +239,11 @@ static void check_draw(void *data, const struct ui *u, const struct snapshot *s,
 		y = ui_wrap(v, y, 11, CV_NORMAL, c->next_step, 2);
 	}
 	if (y < v->h) {
-		if (strcmp(c->status, "manual") == 0)
+		if (c->status == CHECK_ST_MANUAL)
 			view_put(v, y, 1, CV_DIM, u->opts.replay ? "(replay: answers are read-only)"
 				 : "answer with y (yes) / n (no) / u (unknown), then a one-line note");
-		else if (c->pane[0])
-			view_printf(v, y, 1, CV_DIM, "Enter: the evidence in the %s pane", c->pane);
+		else if (c->pane)
+			view_printf(v, y, 1, CV_DIM, "Enter: the evidence in the %s pane", check_pane_name(c->pane));
 	}
 }
 
@@ -260,11 +260,11 @@ static bool check_key(void *data, struct ui *u, const struct snapshot *s, int ke
 	if (!c)
 		return false;
 	if (key == UI_KEY_ENTER) {
-		if (strcmp(c->pane, "overview") == 0) {
+		if (c->pane == CHECK_PANE_OVERVIEW) {
 			u->overview = true;
 			return true;
 		}
-		int p = ui_pane_by_name(c->pane);
+		int p = ui_pane_by_name(check_pane_name(c->pane));
 		if (p < 0 || p == UI_PANE_CHECKLIST) {
 			ui_status(u, CV_DIM, "this item has no evidence pane");
 			return true;
@@ -275,7 +275,7 @@ static bool check_key(void *data, struct ui *u, const struct snapshot *s, int ke
 	}
 	if (key != 'y' && key != 'n' && key != 'u')
 		return false;
-	if (strcmp(c->status, "manual") != 0) {
+	if (c->status != CHECK_ST_MANUAL) {
 		ui_status(u, CV_DIM, "y/n/u answer the manual (ASK) items only");
 		return true;
 	}
@@ -283,7 +283,7 @@ static bool check_key(void *data, struct ui *u, const struct snapshot *s, int ke
 		ui_status(u, CV_WARN, "replay: answers are read-only");
 		return true;
 	}
-	const char *ans = key == 'y' ? "yes" : key == 'n' ? "no" : "unknown";
+	enum check_answer ans = key == 'y' ? CHECK_ANSWER_YES : key == 'n' ? CHECK_ANSWER_NO : CHECK_ANSWER_UNKNOWN;
 	/* The answer now, the note when the prompt is confirmed. */
 	if (triage_answer(&u->answers, c->id, ans, NULL) < 0) {
 		ui_status(u, CV_ALERT, "cannot record an answer for %s", c->id);

@@ -100,7 +100,7 @@ static void files_draw(void *data, const struct ui *u, const struct snapshot *s,
 			x = view_printf(v, y, x, style, "%s %lld  ", tcp_state_name(st), (long long)n);
 		}
 		if (v->w - x > 14)
-			view_printf(v, y, x, CV_DIM, "(from %s)", p->tcp.source);
+			view_printf(v, y, x, CV_DIM, "(from %s)", tcp_source_name(p->tcp.source));
 	} else {
 		view_put(v, y, x, CV_DIM, "states unknown");
 	}

@@ -25,7 +25,7 @@ static const char *module_base(const char *m)
 
 struct funcs {
 	struct ui_list list;            /* first (ui_pane.h): indices into the table shown, filtered */
-	char mode[8];                   /* "cpu"/"wall" chosen with w; "" = the snapshot's */
+	enum profile_mode mode;         /* CPU/WALL chosen with w; NONE = the snapshot's */
 	int tid;                        /* functions of this thread only; 0 = all */
 	bool by_cum;                    /* sorted by cum instead of flat */
 	/* The table recomputed for mode and tid; while `own` is false the
@@ -33,7 +33,7 @@ struct funcs {
 	bool own;
 	struct snap_top *top; int ntop;
 	int64_t samples;                /* samples counted in own_mode */
-	char own_mode[8];               /* "cpu"/"wall" */
+	enum profile_mode own_mode;     /* CPU/WALL */
 	/* What a save writes in place of the snapshot's profile: the
 	 * snapshot's with the whole process's table in the mode shown
 	 * (compute_into; rebuilt by each save). */
@@ -46,7 +46,7 @@ _Static_assert(offsetof(struct funcs, list) == 0, "a pane's state begins with it
 struct table {
 	const struct snap_top *top; int ntop;
 	int64_t samples;
-	const char *mode;
+	enum profile_mode mode;
 };
 
 static struct table table_of(const struct funcs *f, const struct snap_profile *p)
@@ -83,7 +83,7 @@ static void funcs_free(void *data)
 /* p with its table recomputed for mode and tid, into out: a copy that
  * borrows p's frames and samples and owns its top (profile_compute_top
  * is pure analysis and writes only into out). */
-static void compute_into(struct snap_profile *out, const struct snap_profile *p, const char *mode, int tid)
+static void compute_into(struct snap_profile *out, const struct snap_profile *p, enum profile_mode mode, int tid)
 {
 	*out = *p;
 	out->top = NULL;
@@ -114,14 +114,14 @@ static void funcs_refresh(void *data, const struct ui *u, const struct snapshot 
 		ui_list_reset(&f->list, 0);
 		return;
 	}
-	if (f->mode[0] || f->tid) {
+	if (f->mode || f->tid) {
 		struct snap_profile c;
-		compute_into(&c, p, f->mode[0] ? f->mode : p->mode, f->tid);
+		compute_into(&c, p, f->mode ? f->mode : p->mode, f->tid);
 		f->own = true;
 		f->top = c.top;
 		f->ntop = c.ntop;
 		f->samples = c.samples;
-		str_copy(f->own_mode, c.mode, sizeof(f->own_mode));
+		f->own_mode = c.mode;
 	}
 	struct table t = table_of(f, p);
 	ui_list_reset(&f->list, t.ntop);
@@ -157,7 +157,7 @@ static void funcs_draw(void *data, const struct ui *u, const struct snapshot *s,
 		return;
 	}
 	struct table tb = table_of(f, p);
-	ui_title(v, UI_PANE_FUNCS, &f->list, focused, "%s, %s, %lld samples over %.0fs%s", tb.mode, scope,
+	ui_title(v, UI_PANE_FUNCS, &f->list, focused, "%s, %s, %lld samples over %.0fs%s", profile_mode_name(tb.mode), scope,
 		 (long long)tb.samples, p->duration_s, f->by_cum ? ", by cum" : "");
 	if (v->h < 2)
 		return;
@@ -174,8 +174,8 @@ static void funcs_draw(void *data, const struct ui *u, const struct snapshot *s,
 		   wide ? "FUNCTION                                          MODULE" : "FUNCTION");
 	int rows = v->h - 2;
 	if (tb.ntop == 0) {
-		view_printf(v, 2, 1, CV_DIM, "no %s samples yet%s", tb.mode,
-			    strcmp(tb.mode, "cpu") == 0 ? " (no thread was on a CPU; w shows wall time)" : "");
+		view_printf(v, 2, 1, CV_DIM, "no %s samples yet%s", profile_mode_name(tb.mode),
+			    tb.mode == PROFILE_MODE_CPU ? " (no thread was on a CPU; w shows wall time)" : "");
 		return;
 	}
 	if (ui_list_none(v, 2, &f->list, "function"))
@@ -242,9 +242,9 @@ static bool funcs_anykey(void *data, struct ui *u, const struct snapshot *s, int
 			ui_status(u, CV_DIM, "no stacks: no top functions to switch");
 			return true;
 		}
-		str_copy(f->mode, strcmp(table_of(f, s->profile).mode, "cpu") == 0 ? "wall" : "cpu", sizeof(f->mode));
+		f->mode = table_of(f, s->profile).mode == PROFILE_MODE_CPU ? PROFILE_MODE_WALL : PROFILE_MODE_CPU;
 		funcs_refresh(f, u, s);
-		ui_status(u, CV_NORMAL, "%s", strcmp(f->mode, "cpu") == 0
+		ui_status(u, CV_NORMAL, "%s", f->mode == PROFILE_MODE_CPU
 			  ? "cpu mode: samples of threads on a CPU (where CPU time goes)"
 			  : "wall mode: samples of every thread (where threads run or wait)");
 		return true;
@@ -274,7 +274,7 @@ static void funcs_show(void *data, const struct pane_target *t)
 static void funcs_save(void *data, const struct snapshot *s, struct snapshot *out)
 {
 	struct funcs *f = data;
-	if (!s->profile || !f->mode[0])
+	if (!s->profile || !f->mode)
 		return;   /* the snapshot's own table: the whole process in its mode */
 	free(f->saved.top);
 	compute_into(&f->saved, s->profile, f->mode, 0);

@@ -45,7 +45,7 @@ static const char *group_function(const struct snap_gr_group *g)
 
 static bool group_matches(const struct snap_gr_group *g, const char *f)
 {
-	if (!f[0] || ui_match(g->status, f) || ui_match(g->wait_reason, f))
+	if (!f[0] || ui_match(gr_status_name(g->status), f) || ui_match(g->wait_reason, f))
 		return true;
 	for (int i = 0; i < g->nframes; i++)
 		if (ui_match(g->frames[i], f))
@@ -103,9 +103,10 @@ static void gr_draw(void *data, const struct ui *u, const struct snapshot *s, co
 	struct ui_list *ps = &st->list;
 	const struct snap_goroutines *g = s->goroutines;
 	if (!g) {
-		ui_title(v, UI_PANE_GOROUTINES, ps, focused, "%s", strcmp(s->proc.runtime, "go") ? "none" : "not read");
-		if (strcmp(s->proc.runtime, "go") != 0) {
-			view_printf(v, 1, 1, CV_DIM, "not a Go program (runtime: %s): no goroutines", s->proc.runtime);
+		ui_title(v, UI_PANE_GOROUTINES, ps, focused, "%s", s->proc.runtime != PROC_RUNTIME_GO ? "none" : "not read");
+		if (s->proc.runtime != PROC_RUNTIME_GO) {
+			view_printf(v, 1, 1, CV_DIM, "not a Go program (runtime: %s): no goroutines",
+				    proc_runtime_name(s->proc.runtime));
 		} else {
 			const char *why = NULL;
 			for (int i = 0; i < s->nerrors; i++)
@@ -156,7 +157,7 @@ static void gr_draw(void *data, const struct ui *u, const struct snapshot *s, co
 		if (sel)
 			view_fill(v, y, CV_SEL);
 		int x = view_printf(v, y, 0, style, "%8lld ", (long long)gr->count);
-		x = view_put_col(v, y, x, 10, style, gr->status);
+		x = view_put_col(v, y, x, 10, style, gr_status_name(gr->status));
 		x = view_put_col(v, y, x + 1, ww, style, gr->wait_reason[0] ? gr->wait_reason : "-");
 		x = view_printf(v, y, x + 1, style, "%8s %8s  ", fmt_dur(a, sizeof(a), gr->max_wait_s),
 				fmt_dur(b, sizeof(b), gr->stalled_s));

@@ -64,11 +64,11 @@ static void owner_text(const struct snapshot *s, const struct snap_lock *l, char
 	char nm[64];
 	if (l->owner_tid > 0)
 		snprintf(b, n, "%d %s", l->owner_tid, thread_name(s, l->owner_tid, nm, sizeof(nm)));
-	else if (strcmp(l->kind, "rwlock") == 0 && l->readers > 0)
+	else if (l->kind == LOCK_KIND_RWLOCK && l->readers > 0)
 		snprintf(b, n, "%d reader%s", l->readers, l->readers > 1 ? "s" : "");
-	else if (strcmp(l->kind, "condvar") == 0)
+	else if (l->kind == LOCK_KIND_CONDVAR)
 		snprintf(b, n, "(none: cond wait)");
-	else if (strcmp(l->kind, "semaphore") == 0)
+	else if (l->kind == LOCK_KIND_SEMAPHORE)
 		snprintf(b, n, "(none: semaphore)");
 	else
 		snprintf(b, n, "unknown");
@@ -137,7 +137,7 @@ static int draw_deadlocks(const struct snapshot *s, const struct view *v, int y)
 				snprintf(fn, sizeof(fn), " in %s", fmt_clean(f, sizeof(f), d->functions[k]));
 			}
 			if (d->kinds && k < d->nlocks && d->kinds[k])
-				snprintf(kind, sizeof(kind), "%s ", d->kinds[k]);
+				snprintf(kind, sizeof(kind), "%s ", lock_kind_name(d->kinds[k]));
 			view_printf(v, y++, 2, CV_ALERT, "thread %d %s%s waits for %s%s, held by thread %d", d->tids[k],
 				    thread_name(s, d->tids[k], nm, sizeof(nm)), fn, kind, lk, next);
 		}
@@ -207,7 +207,7 @@ static void locks_draw(void *data, const struct ui *u, const struct snapshot *s,
 		owner_text(s, l, owner, sizeof(owner));
 		owner_where(l, where, sizeof(where));
 		int x = view_put_col(v, y, 1, lw - 1, style, name);
-		x = view_put_col(v, y, x + 1, kw, style, l->kind);
+		x = view_put_col(v, y, x + 1, kw, style, lock_kind_name(l->kind));
 		x = view_put_col(v, y, x + 1, ow, style, owner);
 		x = view_printf(v, y, x + 1, style, "%7d %8s  ", l->nwaiters, fmt_dur(a, sizeof(a), l->max_wait_s));
 		if (wide) {
@@ -236,7 +236,7 @@ static void locks_draw(void *data, const struct ui *u, const struct snapshot *s,
 			const struct snap_lock_waiter *w = &l->waiters[k];
 			view_printf(v, y++, 4, l->in_deadlock ? CV_ALERT : CV_DIM, "<- %d %s waits %s%s%s in %s", w->tid,
 				    thread_name(s, w->tid, nm, sizeof(nm)), fmt_dur(a, sizeof(a), w->wait_s),
-				    w->mode[0] ? " to " : "", w->mode,
+				    w->mode ? " to " : "", lock_mode_name(w->mode),
 				    w->function ? fmt_clean(fn, sizeof(fn), w->function) : "?");
 		}
 		if (nw < l->nwaiters && y < v->h)

@@ -77,7 +77,7 @@ static json_t *process_json(const struct snap_process *p)
 	}
 	json_object_set_new(o, "state", jchar(p->state));
 	json_object_set_new(o, "uptime_s", jnum(r1(p->uptime_s)));
-	json_object_set_new(o, "runtime", json_string(p->runtime));
+	json_object_set_new(o, "runtime", json_string(proc_runtime_name(p->runtime)));
 	json_object_set_new(o, "threads", jint(p->threads));
 
 	json_t *cpu = json_object();
@@ -151,7 +151,7 @@ static json_t *frames_json(const struct snap_profile *p, const int *fr, int n)
 static json_t *profile_json(const struct snap_profile *p)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "mode", json_string(p->mode));
+	json_object_set_new(o, "mode", json_string(profile_mode_name(p->mode)));
 	json_object_set_new(o, "frequency_hz", jnum(r1(p->frequency_hz)));
 	json_object_set_new(o, "samples", json_integer(p->samples));
 	json_object_set_new(o, "pause_us_p50", jnum(r1(p->pause_us_p50)));
@@ -280,7 +280,7 @@ static json_t *locks_json(const struct snapshot *s)
 		json_t *o = json_object();
 		json_object_set_new(o, "address", jhex(l->address));
 		json_object_set_new(o, "symbol", jstr_or_null(l->symbol));
-		json_object_set_new(o, "kind", json_string(l->kind));
+		json_object_set_new(o, "kind", json_string(lock_kind_name(l->kind)));
 		json_object_set_new(o, "owner_tid", jint(l->owner_tid));
 		json_t *w = json_array(), *wd = json_array();
 		for (int k = 0; k < l->nwaiters; k++) {
@@ -289,7 +289,7 @@ static json_t *locks_json(const struct snapshot *s)
 			json_t *d = json_object();
 			json_object_set_new(d, "tid", json_integer(x->tid));
 			json_object_set_new(d, "wait_s", jnum(r1(x->wait_s)));
-			json_object_set_new(d, "mode", jstr_or_null(x->mode));
+			json_object_set_new(d, "mode", jstr_or_null(lock_mode_name(x->mode)));
 			json_object_set_new(d, "function", jstr_or_null(x->function));
 			json_object_set_new(d, "futex", x->futex ? jhex(x->futex) : json_null());
 			json_array_append_new(wd, d);
@@ -339,7 +339,7 @@ static json_t *deadlocks_json(const struct snapshot *s)
 		for (int k = 0; k < d->ntids; k++)
 			json_array_append_new(fn, jstr_or_null(d->functions ? d->functions[k] : NULL));
 		for (int k = 0; k < d->nlocks; k++)
-			json_array_append_new(kd, jstr_or_null(d->kinds ? d->kinds[k] : NULL));
+			json_array_append_new(kd, jstr_or_null(d->kinds ? lock_kind_name(d->kinds[k]) : NULL));
 		json_object_set_new(o, "functions", fn);
 		json_object_set_new(o, "kinds", kd);
 		json_array_append_new(a, o);
@@ -369,7 +369,7 @@ static json_t *goroutines_json(const struct snap_goroutines *g)
 		const struct snap_gr_group *gr = &g->groups[i];
 		json_t *r = json_object(), *fr = json_array(), *ids = json_array();
 		json_object_set_new(r, "count", json_integer(gr->count));
-		json_object_set_new(r, "status", json_string(gr->status));
+		json_object_set_new(r, "status", json_string(gr_status_name(gr->status)));
 		json_object_set_new(r, "wait_reason", jstr_or_null(gr->wait_reason));
 		for (int k = 0; k < gr->nframes; k++)
 			json_array_append_new(fr, jstr(gr->frames[k]));
@@ -405,11 +405,11 @@ static json_t *checklist_json(const struct snapshot *s)
 		json_t *o = json_object();
 		json_object_set_new(o, "id", json_string(c->id));
 		json_object_set_new(o, "title", jstr(c->title));
-		json_object_set_new(o, "status", json_string(c->status));
+		json_object_set_new(o, "status", json_string(check_status_name(c->status)));
 		json_object_set_new(o, "evidence", jstr_or_null(c->evidence));
 		json_object_set_new(o, "next_step", jstr_or_null(c->next_step));
-		json_object_set_new(o, "pane", jstr_or_null(c->pane));
-		json_object_set_new(o, "answer", jstr_or_null(c->answer));
+		json_object_set_new(o, "pane", jstr_or_null(check_pane_name(c->pane)));
+		json_object_set_new(o, "answer", jstr_or_null(check_answer_name(c->answer)));
 		json_object_set_new(o, "note", jstr_or_null(c->note));
 		json_array_append_new(a, o);
 	}

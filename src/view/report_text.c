@@ -119,7 +119,7 @@ static void write_deadlocks(const struct snapshot *s, FILE *f)
 				snprintf(w, sizeof(w), "%d%s", next, thread_label(on, sizeof(on), s, next));
 			fprintf(f, "    thread %d%s in %s waits for %s %s held by %s\n", d->tids[k],
 				thread_label(tn, sizeof(tn), s, d->tids[k]), cfn,
-				d->kinds && d->kinds[k] ? d->kinds[k] : "lock",
+				d->kinds && d->kinds[k] ? lock_kind_name(d->kinds[k]) : "lock",
 				lock_label(lb, sizeof(lb), d->symbols ? d->symbols[k] : NULL, d->locks[k]), w);
 			free(cfn);
 		}
@@ -141,13 +141,13 @@ static void write_locks(const struct snapshot *s, FILE *f)
 	for (int i = 0; i < rows; i++) {
 		const struct snap_lock *l = &s->locks[i];
 		fprintf(f, "  %s %s%s%s: %d waiter%s, longest %s", lock_label(lb, sizeof(lb), l->symbol, l->address),
-			l->kind, l->in_deadlock ? " DEADLOCKED" : "", l->contended ? " CONTENDED" : "",
+			lock_kind_name(l->kind), l->in_deadlock ? " DEADLOCKED" : "", l->contended ? " CONTENDED" : "",
 			l->nwaiters, l->nwaiters == 1 ? "" : "s", fnum(a, sizeof(a), l->max_wait_s, "%.1f s"));
 		if (l->readers > 0)
 			fprintf(f, ", held by %d reader%s", l->readers, l->readers == 1 ? "" : "s");
 		fputc('\n', f);
 		if (l->owner_tid > 0) {
-			fprintf(f, "    %s %d%s", strcmp(l->kind, "join") == 0 ? "joining thread" : "held by",
+			fprintf(f, "    %s %d%s", l->kind == LOCK_KIND_JOIN ? "joining thread" : "held by",
 				l->owner_tid, thread_label(on, sizeof(on), s, l->owner_tid));
 			if (l->owner_state != '?' && l->owner_state)
 				fprintf(f, ", state %c", l->owner_state);
@@ -162,7 +162,7 @@ static void write_locks(const struct snapshot *s, FILE *f)
 			else if (l->owner_state == 'R')
 				fprintf(f, ", running");
 			fputc('\n', f);
-		} else if (strcmp(l->kind, "condvar") == 0 || strcmp(l->kind, "semaphore") == 0) {
+		} else if (l->kind == LOCK_KIND_CONDVAR || l->kind == LOCK_KIND_SEMAPHORE) {
 			fprintf(f, "    waiting for a signal (no owner)\n");
 		} else {
 			fprintf(f, "    holder unknown (the lock does not record it)\n");
@@ -171,7 +171,8 @@ static void write_locks(const struct snapshot *s, FILE *f)
 			const struct snap_lock_waiter *w = &l->waiters[k];
 			char *fn = utf8_sanitize(w->function ? w->function : "?");
 			fprintf(f, "    waiter %d%s%s%s for %s in %s\n", w->tid, thread_label(on, sizeof(on), s, w->tid),
-				w->mode[0] ? " to " : "", w->mode, fnum(a, sizeof(a), w->wait_s, "%.1f s"), fn);
+				w->mode ? " to " : "", lock_mode_name(w->mode), fnum(a, sizeof(a), w->wait_s, "%.1f s"),
+				fn);
 			free(fn);
 		}
 		if (l->nwaiters > MAX_WAITER_ROWS)
@@ -219,7 +220,8 @@ static void write_goroutines(const struct snap_goroutines *g, FILE *f)
 	for (int i = 0; i < rows; i++) {
 		const struct snap_gr_group *gr = &g->groups[i];
 		char *reason = utf8_sanitize(gr->wait_reason);
-		fprintf(f, "  %6lld %s%s%s", (long long)gr->count, gr->status, reason[0] ? ", " : "", reason);
+		fprintf(f, "  %6lld %s%s%s", (long long)gr->count, gr_status_name(gr->status),
+			reason[0] ? ", " : "", reason);
 		free(reason);
 		if (!isnan(gr->max_wait_s))
 			fprintf(f, ", waiting >= %.0f s", gr->max_wait_s);
@@ -238,7 +240,7 @@ static void write_goroutines(const struct snap_goroutines *g, FILE *f)
 		if (gr->nframes > MAX_GR_FRAMES)
 			fprintf(f, "           ... %d more\n", gr->nframes - MAX_GR_FRAMES);
 		if (!gr->nframes)
-			fprintf(f, "           (no stack: %s)\n", strcmp(gr->status, "running") == 0 ?
+			fprintf(f, "           (no stack: %s)\n", gr->status == GR_STATUS_RUNNING ?
 				"running, its thread was not sampled" : "not readable");
 	}
 }
@@ -283,7 +285,7 @@ static void write_process(const struct snap_process *p, FILE *f)
 	}
 	fprintf(f, "  state %c, ppid %s, up %s s, runtime %s, %s threads\n",
 		p->state == '?' ? '-' : p->state, fint(ppidb, sizeof(ppidb), p->ppid),
-		fnum(a, sizeof(a), p->uptime_s, "%.0f"), p->runtime, fint(b, sizeof(b), p->threads));
+		fnum(a, sizeof(a), p->uptime_s, "%.0f"), proc_runtime_name(p->runtime), fint(b, sizeof(b), p->threads));
 }
 
 /* CPU: user, sys, context switches, cgroup throttling. */
@@ -330,8 +332,8 @@ static void write_tcp(const struct snap_process *p, FILE *f)
 {
 	fprintf(f, "\nTCP sockets of the process");
 	if (p->tcp.known) {
-		if (p->tcp.source[0])
-			fprintf(f, " (from %s)", p->tcp.source);
+		if (p->tcp.source)
+			fprintf(f, " (from %s)", tcp_source_name(p->tcp.source));
 		fprintf(f, "\n ");
 		for (int st = 1; st < TCP_ST_MAX; st++)
 			if (p->tcp.count[st] || st == TCP_ST_ESTABLISHED || st == TCP_ST_LISTEN ||
@@ -403,7 +405,7 @@ static void write_profile(const struct snap_profile *pr, FILE *f)
 {
 	char a[64], b[64], c[64];
 	fprintf(f, "\nTop functions (%s mode: %s; %lld samples at %.0f Hz over %.1f s)\n",
-		pr->mode, strcmp(pr->mode, "cpu") == 0 ? "threads on CPU only" : "every thread, "
+		profile_mode_name(pr->mode), pr->mode == PROFILE_MODE_CPU ? "threads on CPU only" : "every thread, "
 		"running or waiting", (long long)pr->samples, pr->frequency_hz, pr->duration_s);
 	fprintf(f, "  threads held stopped per sample: p50 %s us, p99 %s us, max %s us (%lld stops)\n",
 		fnum(a, sizeof(a), pr->pause_us_p50, "%.0f"), fnum(b, sizeof(b), pr->pause_us_p99, "%.0f"),

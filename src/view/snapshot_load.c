@@ -5,7 +5,9 @@
  * The file is parsed with jansson into a tree, then walked section by
  * section. Each getter checks the JSON type of one field and turns null
  * (or a field missing from an older file) into cdtop's "unknown" (NAN,
- * SNAP_UNKNOWN, NULL, ""). The first wrong type is remembered with the
+ * SNAP_UNKNOWN, NULL, ""); a field of a fixed set (a lock's kind, a
+ * status) must hold one of its names and becomes the model's enum. The
+ * first wrong type or unknown name is remembered with the
  * field's path ("threads[3].stack[2]: expected a string") and every later
  * getter returns its default, so the walk needs no error checks of its
  * own; at the end a failed load frees what was built and returns NULL.
@@ -149,6 +151,23 @@ static void get_buf(struct rd *r, json_t *o, const char *path, const char *key, 
 	const char *s = get_str(r, o, path, key);
 	str_copy(dst, s ? s : "", n);
 }
+
+/* Refuse value v of field key: not one of its names (snapshot_enums.h). */
+static void bad_name(struct rd *r, const char *path, const char *key, const char *v)
+{
+	char *clean = utf8_sanitize(v);
+	fail(r, path, key, "unknown value \"%.40s\"", clean);
+	free(clean);
+}
+
+/* Enum fields: the value named o[key], `unknown` for null or missing; a
+ * name that is not one of the enum's is refused. */
+#define GET_ENUM(r, o, path, key, type, dst, unknown) do {                  \
+		const char *name_ = get_str(r, o, path, key);               \
+		(dst) = (unknown);                                          \
+		if (name_ && !type##_from_name(name_, &(dst)))              \
+			bad_name(r, path, key, name_);                      \
+	} while (0)
 
 /* A malloc'd copy of o[key], NULL for null. */
 static char *get_dup(struct rd *r, json_t *o, const char *path, const char *key)
@@ -374,8 +393,7 @@ static void load_process(struct rd *r, json_t *p, struct snap_process *q)
 	}
 	q->state = get_char(r, p, P, "state");
 	q->uptime_s = get_num(r, p, P, "uptime_s");
-	const char *rt = get_str(r, p, P, "runtime");
-	str_copy(q->runtime, rt ? rt : "native", sizeof(q->runtime));
+	GET_ENUM(r, p, P, "runtime", proc_runtime, q->runtime, PROC_RUNTIME_NATIVE);
 	q->threads = get_int(r, p, P, "threads", 0, INT64_MAX, SNAP_UNKNOWN);
 
 	json_t *cpu = get_obj(r, p, P, "cpu");
@@ -481,7 +499,9 @@ static void load_profile(struct rd *r, json_t *root, struct snapshot *s, struct 
 	struct snap_profile *p = xcalloc(1, sizeof(*p));
 	s->profile = p;
 	in->p = p;
-	get_buf(r, o, P, "mode", p->mode, sizeof(p->mode));
+	GET_ENUM(r, o, P, "mode", profile_mode, p->mode, PROFILE_MODE_NONE);
+	if (p->mode == PROFILE_MODE_AUTO)
+		bad_name(r, P, "mode", "auto");
 	p->frequency_hz = get_num(r, o, P, "frequency_hz");
 	p->samples = get_int(r, o, P, "samples", 0, INT64_MAX, 0);
 	p->pause_us_p50 = get_num(r, o, P, "pause_us_p50");
@@ -641,10 +661,8 @@ static void load_sockets(struct rd *r, json_t *root, struct snapshot *s)
 		k->fd = (int)get_int(r, o, path, "fd", 0, INT32_MAX, SNAP_UNKNOWN);
 		k->inode = (uint64_t)get_int(r, o, path, "inode", 0, INT64_MAX, 0);
 		const char *st = get_str(r, o, path, "state");
-		k->state = 0;
-		for (int x = 1; st && x < TCP_ST_MAX; x++)
-			if (strcmp(st, tcp_state_name(x)) == 0)
-				k->state = x;
+		enum tcp_state ts;
+		k->state = st && tcp_state_from_name(st, &ts) ? (int)ts : 0;
 		if (st && !k->state)
 			fail(r, path, "state", "unknown TCP state \"%.20s\"", st);
 		get_buf(r, o, path, "local", k->local, sizeof(k->local));
@@ -698,6 +716,28 @@ static char **load_str_list(struct rd *r, json_t *a, const char *path, const cha
 	return v;
 }
 
+/* The kinds of a deadlock's n locks (NONE for null or a missing array). */
+static enum lock_kind *load_kind_list(struct rd *r, json_t *a, const char *path, int n)
+{
+	enum lock_kind *v = xcalloc((size_t)n + 1, sizeof(*v));
+	if (!a)
+		return v;
+	if (json_array_size(a) != (size_t)n) {
+		fail(r, path, "kinds", "%zu entries for %d locks", json_array_size(a), n);
+		return v;
+	}
+	for (int k = 0; k < n && !r->failed; k++) {
+		json_t *x = json_array_get(a, (size_t)k);
+		char p[PATH_LEN];
+		pathf(p, "%s.kinds[%d]", path, k);
+		if (!json_is_null(x) && !json_is_string(x))
+			fail(r, p, NULL, "expected a string or null, found %s", jtype(x));
+		else if (json_is_string(x) && !lock_kind_from_name(json_string_value(x), &v[k]))
+			bad_name(r, p, NULL, json_string_value(x));
+	}
+	return v;
+}
+
 static void load_locks(struct rd *r, json_t *root, struct snapshot *s, struct interner *in)
 {
 	json_t *a = get_arr(r, root, "", "locks");
@@ -713,7 +753,7 @@ static void load_locks(struct rd *r, json_t *root, struct snapshot *s, struct in
 		s->nlocks = i + 1;
 		l->address = get_hex(r, o, path, "address", NULL);
 		l->symbol = get_dup(r, o, path, "symbol");
-		get_buf(r, o, path, "kind", l->kind, sizeof(l->kind));
+		GET_ENUM(r, o, path, "kind", lock_kind, l->kind, LOCK_KIND_NONE);
 		l->owner_tid = (int)get_int(r, o, path, "owner_tid", 0, INT32_MAX, SNAP_UNKNOWN);
 		l->max_wait_s = get_num(r, o, path, "max_wait_s");
 		l->owner_function = get_dup(r, o, path, "owner_function");
@@ -749,7 +789,7 @@ static void load_locks(struct rd *r, json_t *root, struct snapshot *s, struct in
 				l->nwaiters = k + 1;
 				x->tid = (int)get_int(r, d, sub, "tid", 0, INT32_MAX, 0);
 				x->wait_s = get_num(r, d, sub, "wait_s");
-				get_buf(r, d, sub, "mode", x->mode, sizeof(x->mode));
+				GET_ENUM(r, d, sub, "mode", lock_mode, x->mode, LOCK_MODE_NONE);
 				x->function = get_dup(r, d, sub, "function");
 				x->futex = get_hex(r, d, sub, "futex", NULL);
 			}
@@ -814,7 +854,7 @@ static void load_deadlocks(struct rd *r, json_t *root, struct snapshot *s)
 		if (r->failed)
 			break;
 		d->functions = load_str_list(r, get_arr(r, o, path, "functions"), path, "functions", d->ntids);
-		d->kinds = load_str_list(r, get_arr(r, o, path, "kinds"), path, "kinds", d->nlocks);
+		d->kinds = load_kind_list(r, get_arr(r, o, path, "kinds"), path, d->nlocks);
 	}
 }
 
@@ -850,6 +890,11 @@ static void load_goroutines(struct rd *r, json_t *root, struct snapshot *s)
 	json_t *bs = get_obj(r, o, P, "by_status");
 	json_t *bw = get_obj(r, o, P, "by_wait_reason");
 	load_counts(r, bs, "goroutines.by_status", &g->by_status, &g->nby_status);
+	for (int i = 0; i < g->nby_status && !r->failed; i++) {
+		enum gr_status st;
+		if (!gr_status_from_name(g->by_status[i].name, &st))
+			bad_name(r, "goroutines.by_status", NULL, g->by_status[i].name);
+	}
 	load_counts(r, bw, "goroutines.by_wait_reason", &g->by_wait_reason, &g->nby_wait_reason);
 	json_t *a = get_arr(r, o, P, "groups");
 	int n = a ? arr_len(r, a, P, "groups") : 0;
@@ -861,7 +906,7 @@ static void load_goroutines(struct rd *r, json_t *root, struct snapshot *s)
 		struct snap_gr_group *gr = &g->groups[i];
 		g->ngroups = i + 1;
 		gr->count = get_int(r, e, path, "count", 0, INT64_MAX, 0);
-		get_buf(r, e, path, "status", gr->status, sizeof(gr->status));
+		GET_ENUM(r, e, path, "status", gr_status, gr->status, GR_STATUS_UNKNOWN);
 		get_buf(r, e, path, "wait_reason", gr->wait_reason, sizeof(gr->wait_reason));
 		gr->max_wait_s = get_num(r, e, path, "max_wait_s");
 		json_t *fr = get_arr(r, e, path, "frames");
@@ -908,11 +953,11 @@ static void load_checklist(struct rd *r, json_t *root, struct snapshot *s)
 		s->nchecks = i + 1;
 		get_buf(r, o, path, "id", c->id, sizeof(c->id));
 		get_buf(r, o, path, "title", c->title, sizeof(c->title));
-		get_buf(r, o, path, "status", c->status, sizeof(c->status));
+		GET_ENUM(r, o, path, "status", check_status, c->status, CHECK_ST_UNKNOWN);
 		c->evidence = get_dup(r, o, path, "evidence");
 		c->next_step = get_dup(r, o, path, "next_step");
-		get_buf(r, o, path, "pane", c->pane, sizeof(c->pane));
-		get_buf(r, o, path, "answer", c->answer, sizeof(c->answer));
+		GET_ENUM(r, o, path, "pane", check_pane, c->pane, CHECK_PANE_NONE);
+		GET_ENUM(r, o, path, "answer", check_answer, c->answer, CHECK_ANSWER_NONE);
 		c->note = get_dup(r, o, path, "note");
 	}
 }

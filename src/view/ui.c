@@ -243,7 +243,7 @@ static void prompt_key(struct ui *u, int key)
 	case UI_KEY_ENTER:
 		u->prompt = UI_PROMPT_NONE;
 		if (!filter) {
-			triage_answer(&u->answers, u->note_id, NULL, u->input);
+			triage_answer(&u->answers, u->note_id, CHECK_ANSWER_NONE, u->input);
 			u->requests |= UI_REQ_ANSWERS;
 			ui_apply(u);
 			ui_status(u, CV_OK, "answer recorded (saved with the snapshot by s)");

@@ -165,15 +165,15 @@ int ui_thread_index(const struct snapshot *s, int tid)
 	return -1;
 }
 
-int ui_check_style(const char *status)
+int ui_check_style(enum check_status status)
 {
-	if (strcmp(status, "alert") == 0)
+	if (status == CHECK_ST_ALERT)
 		return CV_ALERT;
-	if (strcmp(status, "warn") == 0)
+	if (status == CHECK_ST_WARN)
 		return CV_WARN;
-	if (strcmp(status, "ok") == 0)
+	if (status == CHECK_ST_OK)
 		return CV_OK;
-	if (strcmp(status, "manual") == 0)
+	if (status == CHECK_ST_MANUAL)
 		return CV_LABEL;
 	return CV_DIM;
 }

@@ -66,7 +66,7 @@ static void title_row(const struct ui *u, const struct view *v)
 	}
 	int x = view_printf(v, 0, 0, CV_BAR, " cdtop  PID %d (%s)  up %s  %s", p->pid,
 			    fmt_clean(comm, sizeof(comm), p->comm), fmt_dur(up, sizeof(up), p->uptime_s),
-			    p->runtime);
+			    proc_runtime_name(p->runtime));
 	if (v->w >= 100 && !u->opts.replay)
 		x = view_printf(v, 0, x, CV_BAR, "  every %.1fs", u->opts.delay);
 	(void)x;
@@ -167,10 +167,10 @@ static void tcp_stacks_row(const struct ui *u, const struct view *v, int row)
 	const struct snap_profile *pr = s->profile;
 	char a[32], b[32];
 	/* The worst verdict of the checklist; "-" when the snapshot has none. */
-	const char *worst = s->checklist ? triage_worst(s) : "-";
+	const char *worst = s->checklist ? check_status_name(triage_worst(s)) : "-";
 	int cw = 6 + (int)strlen(worst);
 	view_put(v, row, v->w - cw, CV_LABEL, "CHECK");
-	view_printf(v, row, v->w - cw + 5, strcmp(worst, "-") ? ui_check_style(worst) : CV_DIM, " %s", worst);
+	view_printf(v, row, v->w - cw + 5, s->checklist ? ui_check_style(triage_worst(s)) : CV_DIM, " %s", worst);
 	struct view left = view_sub(v, row, 0, 1, v->w - cw - 1);
 
 	int x = view_put(&left, 0, 0, CV_LABEL, "TCP");

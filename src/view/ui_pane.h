@@ -180,7 +180,7 @@ const char *ui_thread_function(const struct snapshot *s, const struct snap_threa
 /* Index of the thread with tid in s->threads, or -1. */
 int ui_thread_index(const struct snapshot *s, int tid);
 
-/* Style of a checklist status ("alert" -> CV_ALERT ...). */
-int ui_check_style(const char *status);
+/* Style of a checklist status (ALERT -> CV_ALERT ...). */
+int ui_check_style(enum check_status status);
 
 #endif

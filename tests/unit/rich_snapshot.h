@@ -104,7 +104,7 @@ static struct snapshot *rich_snapshot(void)
 
 	struct snap_profile *pr = xcalloc(1, sizeof(*pr));
 	s->profile = pr;
-	str_copy(pr->mode, "cpu", sizeof(pr->mode));
+	pr->mode = PROFILE_MODE_CPU;
 	pr->frequency_hz = 48.7;
 	pr->requested_hz = 49.0;
 	pr->samples = 900;
@@ -210,7 +210,7 @@ static struct snapshot *rich_snapshot(void)
 	struct snap_lock *l = &s->locks[0];
 	l->address = 0x5600aa10;
 	l->symbol = xstrdup("ledger_lock");
-	str_copy(l->kind, "mutex", sizeof(l->kind));
+	l->kind = LOCK_KIND_MUTEX;
 	l->owner_tid = 4245;
 	l->owner_function = xstrdup("post_ledger");
 	l->owner_state = 'S';
@@ -218,7 +218,7 @@ static struct snapshot *rich_snapshot(void)
 	l->nwaiters = 2;
 	l->waiters = xcalloc(2, sizeof(*l->waiters));
 	l->waiters[0] = (struct snap_lock_waiter){ .tid = 4243, .wait_s = 12.5, .function = xstrdup("post_ledger") };
-	l->waiters[1] = (struct snap_lock_waiter){ .tid = 4244, .wait_s = NAN, .mode = "write" };
+	l->waiters[1] = (struct snap_lock_waiter){ .tid = 4244, .wait_s = NAN, .mode = LOCK_MODE_WRITE };
 	l->max_wait_s = 12.5;
 	l->nwaiters_history = 3;
 	l->waiters_history = xcalloc(3, sizeof(int));
@@ -239,7 +239,7 @@ static struct snapshot *rich_snapshot(void)
 	l->readers = 3;
 	l->owner_blocked_s = NAN;
 	l->address = 0x10;
-	str_copy(l->kind, "unknown", sizeof(l->kind));
+	l->kind = LOCK_KIND_UNKNOWN;
 	l->owner_tid = SNAP_UNKNOWN;
 	l->owner_state = '?';
 	l->max_wait_s = NAN;
@@ -259,9 +259,9 @@ static struct snapshot *rich_snapshot(void)
 	d->stalled_s = 7.0;
 	d->functions = xcalloc(2, sizeof(char *));
 	d->functions[0] = xstrdup("post_ledger");
-	d->kinds = xcalloc(2, sizeof(char *));
-	d->kinds[0] = xstrdup("mutex");
-	d->kinds[1] = xstrdup("rwlock");
+	d->kinds = xcalloc(2, sizeof(*d->kinds));
+	d->kinds[0] = LOCK_KIND_MUTEX;
+	d->kinds[1] = LOCK_KIND_RWLOCK;
 
 	struct snap_goroutines *g = xcalloc(1, sizeof(*g));
 	s->goroutines = g;
@@ -279,7 +279,7 @@ static struct snapshot *rich_snapshot(void)
 	g->ngroups = 2;
 	g->groups = xcalloc(2, sizeof(*g->groups));
 	g->groups[0].count = 200;
-	str_copy(g->groups[0].status, "waiting", sizeof(g->groups[0].status));
+	g->groups[0].status = GR_STATUS_WAITING;
 	str_copy(g->groups[0].wait_reason, "chan receive", sizeof(g->groups[0].wait_reason));
 	g->groups[0].max_wait_s = 300.0;
 	g->groups[0].nframes = 3;
@@ -292,7 +292,7 @@ static struct snapshot *rich_snapshot(void)
 	g->groups[0].goids[0] = 17;
 	g->groups[0].goids[1] = 9000000000LL;
 	g->groups[1].count = 3;
-	str_copy(g->groups[1].status, "running", sizeof(g->groups[1].status));
+	g->groups[1].status = GR_STATUS_RUNNING;
 	g->groups[1].max_wait_s = NAN;
 	g->read_ms = 1.1;
 	str_copy(g->layout, "dwarf", sizeof(g->layout));
@@ -302,17 +302,17 @@ static struct snapshot *rich_snapshot(void)
 	struct snap_check *c = &s->checklist[0];
 	str_copy(c->id, "manual-deploy", sizeof(c->id));
 	str_copy(c->title, "Recent deploy or config change?", sizeof(c->title));
-	str_copy(c->status, "manual", sizeof(c->status));
-	str_copy(c->answer, "yes", sizeof(c->answer));
+	c->status = CHECK_ST_MANUAL;
+	c->answer = CHECK_ANSWER_YES;
 	c->note = xstrdup("v2.3 rolled out 09:40, \"cache\" flag on");
 	c->evidence = xstrdup("answered yes");
 	c = &s->checklist[1];
 	str_copy(c->id, "cpu-user", sizeof(c->id));
 	str_copy(c->title, "CPU: user vs system time", sizeof(c->title));
-	str_copy(c->status, "alert", sizeof(c->status));
+	c->status = CHECK_ST_ALERT;
 	c->evidence = xstrdup("user 182% / sys 6% of one CPU over 10 s");
 	c->next_step = xstrdup("open funcs");
-	str_copy(c->pane, "funcs", sizeof(c->pane));
+	c->pane = CHECK_PANE_FUNCS;
 
 	snapshot_add_error(s, "io", "cannot read /proc/%d/io", 4242);
 	snapshot_add_error(s, "stacks", "%s", "x\xe2\x80\x94y");

@@ -77,11 +77,11 @@ static struct go_g *fx_add(struct fx *x, uint64_t goid, uint32_t st, uint8_t rea
 	return g;
 }
 
-static const struct snap_gr_group *find_group(const struct snap_goroutines *g, const char *fn, const char *status)
+static const struct snap_gr_group *find_group(const struct snap_goroutines *g, const char *fn, enum gr_status status)
 {
 	for (int i = 0; i < g->ngroups; i++)
 		for (int k = 0; k < g->groups[i].nframes; k++)
-			if (strcmp(g->groups[i].frames[k], fn) == 0 && strcmp(g->groups[i].status, status) == 0)
+			if (strcmp(g->groups[i].frames[k], fn) == 0 && g->groups[i].status == status)
 				return &g->groups[i];
 	return NULL;
 }
@@ -152,13 +152,13 @@ static void test_grouping(void)
 		CHECK(isnan(g->groups[i].stalled_s));   /* no tracker */
 		CHECK(!g->groups[i].deadlock_hint);
 	}
-	const struct snap_gr_group *r = find_group(g, "main.worker", "runnable");
+	const struct snap_gr_group *r = find_group(g, "main.worker", GR_STATUS_RUNNABLE);
 	CHECK(r != NULL);
 	if (r) {
 		CHECK_STR(r->wait_reason, "");
 		CHECK_EQ_INT(r->count, 1);
 	}
-	const struct snap_gr_group *hot = find_group(g, "main.hot", "running");
+	const struct snap_gr_group *hot = find_group(g, "main.hot", GR_STATUS_RUNNING);
 	CHECK(hot != NULL);
 	if (hot) {
 		CHECK_EQ_INT(hot->nframes, 2);           /* runtime.goexit cut */
@@ -225,6 +225,27 @@ static void test_grouping(void)
 
 /* Three reads one second apart of a deadlocked pair, a goroutine that
  * moves, and one proven still by waitsince despite a stack move. */
+/* Go's runtime statuses become the snapshot's: preempted by name, a
+ * status outside Go's table "unknown". */
+static void test_status_names(void)
+{
+	static const int park[] = { F_GOPARK, F_WORKER, -1 };
+	struct fx x;
+	fx_init(&x, 10.0);
+	fx_add(&x, 10, GO_PREEMPTED, 0, park);
+	fx_add(&x, 11, 99, 0, park);
+	fx_add(&x, 12, GO_DEADEXTRA, 0, park);
+	struct snap_goroutines *g = goroutines_build(&x.r, NULL, NULL, 3.0, "go1.21.0", "dwarf");
+	CHECK_EQ_INT(count_of(g->by_status, g->nby_status, "preempted"), 1);
+	CHECK_EQ_INT(count_of(g->by_status, g->nby_status, "unknown"), 1);
+	CHECK_EQ_INT(count_of(g->by_status, g->nby_status, "dead"), 1);
+	CHECK(find_group(g, "main.worker", GR_STATUS_PREEMPTED) != NULL);
+	CHECK(find_group(g, "main.worker", GR_STATUS_UNKNOWN) != NULL);
+	CHECK(find_group(g, "main.worker", GR_STATUS_DEAD) != NULL);
+	snap_goroutines_free(g);
+	go_read_fini(&x.r);
+}
+
 static void test_tracker_and_hints(void)
 {
 	static const int lock[] = { F_GOPARK, F_SEMA, F_LOCKSLOW, F_LOCKAB, -1 };
@@ -370,16 +391,20 @@ static void test_layout(void)
 	CHECK_STR(go_layout_diff(&a, &b), "g.goid");
 	CHECK_STR(go_layout_table_range(), "go1.19-go1.27");
 
-	CHECK_STR(go_status_name(GO_WAITING), "waiting");
-	CHECK_STR(go_status_name(GO_RUNNING), "running");
-	CHECK_STR(go_status_name(GO_PREEMPTED), "preempted");
-	CHECK(go_status_name(GO_SCAN | GO_WAITING) == NULL);
-	CHECK(go_status_name(99) == NULL);
+	/* The snapshot's names of goroutine statuses (one table, the model's). */
+	enum gr_status st = GR_STATUS_UNKNOWN;
+	CHECK_STR(gr_status_name(GR_STATUS_WAITING), "waiting");
+	CHECK_STR(gr_status_name(GR_STATUS_PREEMPTED), "preempted");
+	CHECK_STR(gr_status_name(GR_STATUS_UNKNOWN), "unknown");
+	CHECK_STR(gr_status_name(GR_STATUS_COUNT), "");
+	CHECK(gr_status_from_name("running", &st) && st == GR_STATUS_RUNNING);
+	CHECK(!gr_status_from_name("Running", &st) && st == GR_STATUS_RUNNING);
 }
 
 int main(void)
 {
 	test_grouping();
+	test_status_names();
 	test_tracker_and_hints();
 	test_mutex_wait();
 	test_layout();

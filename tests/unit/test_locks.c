@@ -196,13 +196,13 @@ static void test_abba(void)
 		CHECK_STR(d->symbols[1], "lock_a");
 		CHECK_STR(d->functions[0], "transfer_ab");
 		CHECK_STR(d->functions[1], "transfer_ba");
-		CHECK_STR(d->kinds[0], "mutex");
+		CHECK_EQ_INT(d->kinds[0], LOCK_KIND_MUTEX);
 		CHECK_NEAR(d->stalled_s, 5.0, 1e-9); /* the shorter of the two waits */
 	}
 	for (int i = 0; i < s->nlocks; i++) {
 		const struct snap_lock *l = &s->locks[i];
 		CHECK(l->in_deadlock);
-		CHECK_STR(l->kind, "mutex");
+		CHECK_EQ_INT(l->kind, LOCK_KIND_MUTEX);
 		CHECK_EQ_INT(l->nwaiters, 1);
 		CHECK_EQ_INT(l->size, 40);
 		CHECK(l->owner_state == 'S');
@@ -264,7 +264,7 @@ static void test_abba(void)
 	locks_analyse(s, NULL);
 	CHECK_EQ_INT(s->ndeadlocks, 1);
 	const struct snap_lock *lb = find_lock(s, LOCK_B);
-	CHECK(lb && strcmp(lb->kind, "mutex") == 0 && lb->waiters[0].function == NULL);
+	CHECK(lb && lb->kind == LOCK_KIND_MUTEX && lb->waiters[0].function == NULL);
 	CHECK(s->ndeadlocks == 1 && s->deadlocks[0].functions[0] == NULL &&
 	      strcmp(s->deadlocks[0].functions[1], "transfer_ba") == 0);
 	CHECK_STR(s->profile->frames[s->threads[0].top_frame].function, "compute_fee");
@@ -313,13 +313,13 @@ static void test_cycle3_and_self(void)
 	const struct snap_lock *j = find_lock(s, BASE);
 	CHECK(j != NULL);
 	if (j) {
-		CHECK_STR(j->kind, "join");
+		CHECK_EQ_INT(j->kind, LOCK_KIND_JOIN);
 		CHECK_EQ_INT(j->owner_tid, TID0);
 		CHECK(!j->in_deadlock);
 	}
 	/* Deadlocked locks first, the join last. */
 	CHECK(s->locks[0].in_deadlock && s->locks[1].in_deadlock && s->locks[2].in_deadlock);
-	CHECK_STR(s->locks[3].kind, "join");
+	CHECK_EQ_INT(s->locks[3].kind, LOCK_KIND_JOIN);
 	snapshot_free(s);
 
 	/* Self-deadlock: a non-recursive mutex locked twice. */
@@ -359,8 +359,8 @@ static void test_cycle3_and_self(void)
 	CHECK_EQ_INT(s->nlocks, 2);
 	CHECK_EQ_INT(s->ndeadlocks, 1);
 	const struct snap_lock *jl = find_lock(s, BASE), *ml = find_lock(s, LOCK_A);
-	CHECK(jl && strcmp(jl->kind, "join") == 0 && jl->owner_tid == TID0 + 1);
-	CHECK(ml && strcmp(ml->kind, "mutex") == 0 && ml->owner_tid == TID0);
+	CHECK(jl && jl->kind == LOCK_KIND_JOIN && jl->owner_tid == TID0 + 1);
+	CHECK(ml && ml->kind == LOCK_KIND_MUTEX && ml->owner_tid == TID0);
 	CHECK(ml && ml->symbol == NULL && ml->waiters[0].function == NULL);
 	CHECK_EQ_INT(s->threads[0].top_frame, -1);
 	snapshot_free(s);
@@ -399,13 +399,13 @@ static void test_rwlock(void)
 	const struct snap_lock *l = find_lock(s, rw);
 	CHECK(l != NULL);
 	if (l) {
-		CHECK_STR(l->kind, "rwlock");
+		CHECK_EQ_INT(l->kind, LOCK_KIND_RWLOCK);
 		CHECK_EQ_INT(l->nwaiters, 2);
 		CHECK_EQ_INT(l->readers, 2);
 		CHECK_EQ_INT(l->owner_tid, SNAP_UNKNOWN);
 		CHECK_EQ_INT(l->size, 56);
 		for (int i = 0; i < l->nwaiters; i++)
-			CHECK_STR(l->waiters[i].mode, "write");
+			CHECK_EQ_INT(l->waiters[i].mode, LOCK_MODE_WRITE);
 		CHECK_STR(l->waiters[0].function, "update_table");
 	}
 	CHECK_EQ_INT(s->ndeadlocks, 0);
@@ -437,9 +437,9 @@ static void test_rwlock(void)
 		CHECK_EQ_INT(l->nwaiters, 2);
 		int modes = 0;
 		for (int i = 0; i < l->nwaiters; i++) {
-			if (l->waiters[i].tid == TID0 && strcmp(l->waiters[i].mode, "read") == 0)
+			if (l->waiters[i].tid == TID0 && l->waiters[i].mode == LOCK_MODE_READ)
 				modes++;
-			if (l->waiters[i].tid == TID0 + 1 && strcmp(l->waiters[i].mode, "write") == 0)
+			if (l->waiters[i].tid == TID0 + 1 && l->waiters[i].mode == LOCK_MODE_WRITE)
 				modes++;
 		}
 		CHECK_EQ_INT(modes, 2);
@@ -453,8 +453,8 @@ static void test_rwlock(void)
 	fx_futex(&s->threads[0], &img, rw + 12, 9, 3);
 	fx_symbol(&s->threads[0], "table_lock", rw, 56);
 	locks_analyse(s, NULL);
-	CHECK(s->nlocks == 1 && strcmp(s->locks[0].kind, "rwlock") == 0 && s->locks[0].address == rw &&
-	      s->locks[0].owner_tid == TID0 + 2 && s->locks[0].waiters[0].mode[0] == '\0');
+	CHECK(s->nlocks == 1 && s->locks[0].kind == LOCK_KIND_RWLOCK && s->locks[0].address == rw &&
+	      s->locks[0].owner_tid == TID0 + 2 && s->locks[0].waiters[0].mode == LOCK_MODE_NONE);
 	snapshot_free(s);
 }
 
@@ -494,19 +494,19 @@ static void test_condvar_internal_pi_sem(void)
 	CHECK_EQ_INT(s->nlocks, 4);
 	CHECK_EQ_INT(s->ndeadlocks, 0);
 	const struct snap_lock *l = find_lock(s, cv);
-	CHECK(l && strcmp(l->kind, "condvar") == 0 && l->nwaiters == 3 && l->owner_tid == SNAP_UNKNOWN &&
+	CHECK(l && l->kind == LOCK_KIND_CONDVAR && l->nwaiters == 3 && l->owner_tid == SNAP_UNKNOWN &&
 	      !l->in_deadlock && l->size == 48);
 	l = find_lock(s, io);
-	CHECK(l && strcmp(l->kind, "internal") == 0 && l->owner_tid == SNAP_UNKNOWN);
+	CHECK(l && l->kind == LOCK_KIND_INTERNAL && l->owner_tid == SNAP_UNKNOWN);
 	CHECK(l && l->symbol && strcmp(l->symbol, "_IO_stdfile_1_lock") == 0);
 	CHECK(l && l->waiters[0].function && strcmp(l->waiters[0].function, "print_status") == 0);
 	l = find_lock(s, pi);
-	CHECK(l && strcmp(l->kind, "pi_mutex") == 0 && l->owner_tid == TID0 + 6 && l->owner_state == 'S');
+	CHECK(l && l->kind == LOCK_KIND_PI_MUTEX && l->owner_tid == TID0 + 6 && l->owner_state == 'S');
 	l = find_lock(s, sem);
-	CHECK(l && strcmp(l->kind, "semaphore") == 0 && l->owner_tid == SNAP_UNKNOWN);
+	CHECK(l && l->kind == LOCK_KIND_SEMAPHORE && l->owner_tid == SNAP_UNKNOWN);
 	/* Event waits (condvar, semaphore) after the locks with holders. */
-	CHECK(strcmp(s->locks[2].kind, "condvar") == 0 || strcmp(s->locks[2].kind, "semaphore") == 0);
-	CHECK(strcmp(s->locks[3].kind, "condvar") == 0 || strcmp(s->locks[3].kind, "semaphore") == 0);
+	CHECK(s->locks[2].kind == LOCK_KIND_CONDVAR || s->locks[2].kind == LOCK_KIND_SEMAPHORE);
+	CHECK(s->locks[3].kind == LOCK_KIND_CONDVAR || s->locks[3].kind == LOCK_KIND_SEMAPHORE);
 	snapshot_free(s);
 
 	/* Not lock waits: FUTEX_WAKE, Go's idle M, and threads with no futex. */
@@ -522,7 +522,7 @@ static void test_condvar_internal_pi_sem(void)
 	/* Nothing known about a futex word: "unknown", one waiter. */
 	fx_stack(s, &s->threads[1], "syscall", LIBC, "my_futex_wait", PROG, NULL);
 	locks_analyse(s, NULL);
-	CHECK(s->nlocks == 1 && strcmp(s->locks[0].kind, "unknown") == 0 &&
+	CHECK(s->nlocks == 1 && s->locks[0].kind == LOCK_KIND_UNKNOWN &&
 	      strcmp(s->locks[0].waiters[0].function, "my_futex_wait") == 0);
 	snapshot_free(s);
 }
@@ -647,7 +647,7 @@ static void test_tracker(void)
 		for (int k = 0; k < 3; k++)
 			lock_tracker_add(ct, four, 4);
 		locks_analyse(c, ct);
-		CHECK(c->nlocks == 1 && strcmp(c->locks[0].kind, "condvar") == 0 && !c->locks[0].contended &&
+		CHECK(c->nlocks == 1 && c->locks[0].kind == LOCK_KIND_CONDVAR && !c->locks[0].contended &&
 		      c->locks[0].nwaiters_history == 3 && c->locks[0].waiters_history[2] == 4);
 		lock_tracker_free(ct);
 		snapshot_free(c);

@@ -172,7 +172,7 @@ static struct snapshot *make_snapshot(void)
 	for (int st = 1; st < TCP_ST_MAX; st++)
 		p->tcp.count[st] = 10 + st;
 	p->tcp.count[TCP_ST_TIME_WAIT] = 0;
-	str_copy(p->tcp.source, "proc", sizeof(p->tcp.source));
+	p->tcp.source = TCP_SOURCE_PROC;
 	p->ctx_vol_per_s = 10.0;
 	/* ctx_invol_per_s left NAN */
 	p->flt_min_per_s = 0.0;
@@ -741,11 +741,11 @@ static void test_auto_mode(void)
 {
 	struct snapshot *s = snapshot_new();
 	s->proc.cpu_total_pct = 5.0;              /* the last interval: starved */
-	CHECK(strcmp(profile_auto_mode(s), "wall") == 0);
+	CHECK(profile_auto_mode(s) == PROFILE_MODE_WALL);
 	s->proc.cpu_total_pct = 95.0;
-	CHECK(strcmp(profile_auto_mode(s), "cpu") == 0);
+	CHECK(profile_auto_mode(s) == PROFILE_MODE_CPU);
 	s->proc.cpu_total_pct = NAN;
-	CHECK(strcmp(profile_auto_mode(s), "wall") == 0);
+	CHECK(profile_auto_mode(s) == PROFILE_MODE_WALL);
 
 	/* 10 s of history at 90 % then one second at 5 %, profile over 10 s. */
 	s->nhistory = 11;
@@ -758,16 +758,16 @@ static void test_auto_mode(void)
 	s->profile = xcalloc(1, sizeof(*s->profile));
 	s->profile->duration_s = 10.0;
 	s->proc.cpu_total_pct = 5.0;
-	CHECK(strcmp(profile_auto_mode(s), "cpu") == 0);
+	CHECK(profile_auto_mode(s) == PROFILE_MODE_CPU);
 	/* The profile was reset a second ago (z): only the last point counts. */
 	s->profile->duration_s = 1.0;
-	CHECK(strcmp(profile_auto_mode(s), "wall") == 0);
+	CHECK(profile_auto_mode(s) == PROFILE_MODE_WALL);
 	/* An idle history stays wall even if the last interval was busy. */
 	for (int i = 1; i < 11; i++)
 		s->history[i].cpu_user_pct = s->history[i].cpu_sys_pct = 1.0;
 	s->profile->duration_s = 10.0;
 	s->proc.cpu_total_pct = 60.0;
-	CHECK(strcmp(profile_auto_mode(s), "wall") == 0);
+	CHECK(profile_auto_mode(s) == PROFILE_MODE_WALL);
 	snapshot_free(s);
 }
 

@@ -134,7 +134,7 @@ static void test_rich_round_trip(void)
 	CHECK_EQ_INT(s->nlocks, 2);
 	CHECK_EQ_INT(s->locks[0].nwaiters, 2);
 	CHECK(isnan(s->locks[0].waiters[1].wait_s));
-	CHECK_STR(s->locks[0].waiters[1].mode, "write");
+	CHECK_EQ_INT(s->locks[0].waiters[1].mode, LOCK_MODE_WRITE);
 	CHECK_EQ_INT(s->locks[1].owner_tid, SNAP_UNKNOWN);
 	CHECK(s->locks[1].owner_state == '?');
 	CHECK_EQ_INT(s->ndeadlocks, 1);
@@ -155,7 +155,7 @@ static void test_rich_round_trip(void)
 	CHECK(s->locks[0].waiters[0].futex == 0x5600aa10 && s->locks[0].waiters[1].futex == 0);
 	CHECK_STR(s->deadlocks[0].functions[0], "post_ledger");
 	CHECK(s->deadlocks[0].functions[1] == NULL);
-	CHECK_STR(s->deadlocks[0].kinds[1], "rwlock");
+	CHECK_EQ_INT(s->deadlocks[0].kinds[1], LOCK_KIND_RWLOCK);
 	CHECK(s->goroutines != NULL);
 	if (s->goroutines) {
 		CHECK_EQ_INT(s->goroutines->count, 210);
@@ -163,7 +163,7 @@ static void test_rich_round_trip(void)
 		CHECK_EQ_INT(s->goroutines->groups[0].goids[1], 9000000000LL);
 	}
 	CHECK_EQ_INT(s->nchecks, 2);
-	CHECK_STR(s->checklist[0].answer, "yes");
+	CHECK_EQ_INT(s->checklist[0].answer, CHECK_ANSWER_YES);
 	CHECK_STR(s->checklist[0].note, "v2.3 rolled out 09:40, \"cache\" flag on");
 	CHECK(s->checklist[0].next_step == NULL);
 	CHECK_EQ_INT(s->nerrors, 2);

@@ -40,9 +40,9 @@ static void expect_(int line, struct snapshot *s, const char *id, const char *wa
 		check_failed++;
 		return;
 	}
-	if (strcmp(c->status, want) != 0) {
+	if (strcmp(check_status_name(c->status), want) != 0) {
 		fprintf(stderr, "%s:%d: FAIL: %s is %s, expected %s; evidence: %s\n", __FILE__, line, id,
-			c->status, want, c->evidence);
+			check_status_name(c->status), want, c->evidence);
 		check_failed++;
 	}
 	va_list ap;
@@ -59,7 +59,7 @@ static void expect_(int line, struct snapshot *s, const char *id, const char *wa
 	va_end(ap);
 	/* Every automatic item names a pane and a next step. */
 	CHECK(c->next_step && strlen(c->next_step) > 20);
-	CHECK(c->pane[0]);
+	CHECK(c->pane != CHECK_PANE_NONE);
 }
 #define EXPECT(s, id, want, ...) expect_(__LINE__, s, id, want, ##__VA_ARGS__, (const char *)NULL)
 
@@ -178,7 +178,7 @@ static struct snapshot *healthy(void)
 						    .fds = 12, .goroutines = SNAP_UNKNOWN };
 	set_threads(s, 1);
 	s->profile = xcalloc(1, sizeof(*s->profile));
-	str_copy(s->profile->mode, "wall", sizeof(s->profile->mode));
+	s->profile->mode = PROFILE_MODE_WALL;
 	s->profile->frequency_hz = 49;
 	add_stack(s, 1000, false, 490, "clock_nanosleep;__nanosleep;idle_loop;main", &s->threads[0].stack,
 		  &s->threads[0].nstack);
@@ -208,12 +208,12 @@ static void no_warn_or_alert(struct snapshot *s, const char *what)
 	for (int i = 0; i < s->nchecks; i++) {
 		const struct snap_check *c = &s->checklist[i];
 		check_count++;
-		if (!strcmp(c->status, "warn") || !strcmp(c->status, "alert")) {
-			fprintf(stderr, "FAIL: %s: %s is %s: %s\n", what, c->id, c->status, c->evidence);
+		if (c->status == CHECK_ST_WARN || c->status == CHECK_ST_ALERT) {
+			fprintf(stderr, "FAIL: %s: %s is %s: %s\n", what, c->id, check_status_name(c->status), c->evidence);
 			check_failed++;
 		}
 	}
-	CHECK(strcmp(triage_worst(s), "warn") != 0 && strcmp(triage_worst(s), "alert") != 0);
+	CHECK(triage_worst(s) != CHECK_ST_WARN && triage_worst(s) != CHECK_ST_ALERT);
 }
 
 static void test_healthy(void)
@@ -224,16 +224,16 @@ static void test_healthy(void)
 	CHECK_STR(s->checklist[0].id, "manual-traffic");
 	CHECK_STR(s->checklist[4].id, "manual-errors");
 	for (int i = 0; i < 5; i++) {
-		CHECK_STR(s->checklist[i].status, "manual");
-		CHECK(s->checklist[i].answer[0] == '\0');
+		CHECK_EQ_INT(s->checklist[i].status, CHECK_ST_MANUAL);
+		CHECK(s->checklist[i].answer == CHECK_ANSWER_NONE);
 	}
 	CHECK_STR(s->checklist[5].id, "cpu-user");
-	CHECK_STR(triage_worst(s), "ok");
+	CHECK_EQ_INT(triage_worst(s), CHECK_ST_OK);
 	/* With everything analysed, every automatic item has a verdict. */
 	for (int i = 5; i < s->nchecks; i++)
-		if (strcmp(s->checklist[i].status, "ok") != 0)
+		if (s->checklist[i].status != CHECK_ST_OK)
 			fprintf(stderr, "note: healthy: %s is %s: %s\n", s->checklist[i].id,
-				s->checklist[i].status, s->checklist[i].evidence);
+				check_status_name(s->checklist[i].status), s->checklist[i].evidence);
 	EXPECT(s, "cpu-user", "ok", "user 0% / sys 0% of one CPU over 10 s");
 	EXPECT(s, "tcp-time-wait", "ok", "3 TCP sockets in TIME_WAIT");
 	EXPECT(s, "lock-contention", "ok", "no thread waits on a lock");
@@ -382,7 +382,7 @@ static void gr_flat(struct snap_hist *h, int i) { h->goroutines = 200 + (i % 3);
 static void test_goroutines(void)
 {
 	struct snapshot *s = healthy();
-	str_copy(s->proc.runtime, "go", sizeof(s->proc.runtime));
+	s->proc.runtime = PROC_RUNTIME_GO;
 	EXPECT(s, "goroutines-growth", "unknown", "not read");
 	EXPECT(s, "goroutines-blocked", "unknown", "not read");
 	struct snap_goroutines *g = xcalloc(1, sizeof(*g));
@@ -395,7 +395,7 @@ static void test_goroutines(void)
 	g->ngroups = 2;
 	g->groups = xcalloc(2, sizeof(*g->groups));
 	g->groups[0].count = 3000;
-	str_copy(g->groups[0].status, "waiting", sizeof(g->groups[0].status));
+	g->groups[0].status = GR_STATUS_WAITING;
 	str_copy(g->groups[0].wait_reason, "chan receive", sizeof(g->groups[0].wait_reason));
 	g->groups[0].max_wait_s = 290;
 	g->groups[0].nframes = 3;
@@ -404,7 +404,7 @@ static void test_goroutines(void)
 	g->groups[0].frames[1] = xstrdup("runtime.chanrecv1");
 	g->groups[0].frames[2] = xstrdup("main.submitToHIS");
 	g->groups[1].count = 195;
-	str_copy(g->groups[1].status, "waiting", sizeof(g->groups[1].status));
+	g->groups[1].status = GR_STATUS_WAITING;
 	str_copy(g->groups[1].wait_reason, "IO wait", sizeof(g->groups[1].wait_reason));
 	g->groups[1].max_wait_s = NAN;
 	set_hist(s, 11, 1.0, gr_leak);
@@ -623,7 +623,7 @@ static void test_locks(void)
 	struct snap_lock *l = &s->locks[0];
 	l->address = 0x5600aa10;
 	l->symbol = xstrdup("ledger_lock");
-	str_copy(l->kind, "mutex", sizeof(l->kind));
+	l->kind = LOCK_KIND_MUTEX;
 	l->owner_tid = 1003;
 	l->owner_function = xstrdup("post_ledger");
 	str_copy(l->owner_syscall, "write", sizeof(l->owner_syscall));
@@ -639,7 +639,7 @@ static void test_locks(void)
 	/* Idle workers on a condition variable are not contention. */
 	struct snap_lock *cv = &s->locks[1];
 	cv->address = 0x5600ab00;
-	str_copy(cv->kind, "condvar", sizeof(cv->kind));
+	cv->kind = LOCK_KIND_CONDVAR;
 	cv->owner_tid = SNAP_UNKNOWN;
 	cv->nwaiters = 7;
 	cv->waiters = xcalloc(7, sizeof(*cv->waiters));
@@ -675,7 +675,7 @@ static void test_locks(void)
 	d->functions = xcalloc(2, sizeof(char *));
 	d->functions[0] = xstrdup("transfer");
 	EXPECT(s, "deadlock", "alert", "thread 1001 in transfer waits for ledger_lock held by 1002");
-	CHECK_STR(triage_worst(s), "alert");
+	CHECK_EQ_INT(triage_worst(s), CHECK_ST_ALERT);
 	snapshot_free(s);
 }
 
@@ -683,29 +683,29 @@ static void test_answers(void)
 {
 	struct triage_answers a;
 	memset(&a, 0, sizeof(a));
-	CHECK_EQ_INT(triage_answer(&a, "manual-deploy", "yes", "v2.3 rolled out 09:40"), 0);
-	CHECK_EQ_INT(triage_answer(&a, "manual-traffic", "no", NULL), 0);
-	CHECK_EQ_INT(triage_answer(&a, "manual-traffic", NULL, "QPS flat\tsince 08:00"), 0);
-	CHECK_EQ_INT(triage_answer(&a, "manual-scope", "maybe", NULL), -1);
-	CHECK_EQ_INT(triage_answer(&a, "cpu-user", "yes", NULL), -1);
-	CHECK_EQ_INT(triage_answer(&a, "no-such-item", "yes", NULL), -1);
-	CHECK_EQ_INT(triage_answer(&a, "manual-errors", "unknown", NULL), 0);
+	CHECK_EQ_INT(triage_answer(&a, "manual-deploy", CHECK_ANSWER_YES, "v2.3 rolled out 09:40"), 0);
+	CHECK_EQ_INT(triage_answer(&a, "manual-traffic", CHECK_ANSWER_NO, NULL), 0);
+	CHECK_EQ_INT(triage_answer(&a, "manual-traffic", CHECK_ANSWER_NONE, "QPS flat\tsince 08:00"), 0);
+	CHECK_EQ_INT(triage_answer(&a, "manual-scope", CHECK_ANSWER_COUNT, NULL), -1);
+	CHECK_EQ_INT(triage_answer(&a, "cpu-user", CHECK_ANSWER_YES, NULL), -1);
+	CHECK_EQ_INT(triage_answer(&a, "no-such-item", CHECK_ANSWER_YES, NULL), -1);
+	CHECK_EQ_INT(triage_answer(&a, "manual-errors", CHECK_ANSWER_UNKNOWN, NULL), 0);
 	CHECK_EQ_INT(a.n, 3);
 
 	struct snapshot *s = healthy();
 	triage_evaluate(s, &a);
 	const struct snap_check *c = item(s, "manual-deploy");
-	CHECK_STR(c->status, "manual");
-	CHECK_STR(c->answer, "yes");
+	CHECK_EQ_INT(c->status, CHECK_ST_MANUAL);
+	CHECK_EQ_INT(c->answer, CHECK_ANSWER_YES);
 	CHECK_STR(c->note, "v2.3 rolled out 09:40");
 	CHECK_STR(c->evidence, "answered yes: v2.3 rolled out 09:40");
 	c = item(s, "manual-traffic");
-	CHECK_STR(c->answer, "no");
+	CHECK_EQ_INT(c->answer, CHECK_ANSWER_NO);
 	CHECK_STR(c->note, "QPS flat since 08:00");     /* control characters dropped */
 	c = item(s, "manual-heavy");
-	CHECK(c->answer[0] == '\0' && c->note == NULL);
+	CHECK(c->answer == CHECK_ANSWER_NONE && c->note == NULL);
 	CHECK(strstr(c->evidence, "not answered") != NULL);
-	CHECK_STR(triage_worst(s), "ok");               /* manual items do not count */
+	CHECK_EQ_INT(triage_worst(s), CHECK_ST_OK);               /* manual items do not count */
 
 	/* Saved and loaded: the answers come back. */
 	char *buf = NULL;
@@ -722,9 +722,9 @@ static void test_answers(void)
 		triage_answers_from(&b, l);
 		CHECK_EQ_INT(b.n, 3);
 		triage_evaluate(l, &b);         /* re-evaluated after a replay: same answers */
-		CHECK_STR(item(l, "manual-deploy")->answer, "yes");
+		CHECK_EQ_INT(item(l, "manual-deploy")->answer, CHECK_ANSWER_YES);
 		CHECK_STR(item(l, "manual-deploy")->note, "v2.3 rolled out 09:40");
-		CHECK_STR(item(l, "manual-errors")->answer, "unknown");
+		CHECK_EQ_INT(item(l, "manual-errors")->answer, CHECK_ANSWER_UNKNOWN);
 		CHECK_STR(item(l, "manual-traffic")->note, "QPS flat since 08:00");
 		snapshot_free(l);
 	}
@@ -760,7 +760,7 @@ static void test_summary(void)
 	struct snapshot *s = healthy();
 	struct triage_answers a;
 	memset(&a, 0, sizeof(a));
-	triage_answer(&a, "manual-deploy", "yes", "v2.3 at 09:40");
+	triage_answer(&a, "manual-deploy", CHECK_ANSWER_YES, "v2.3 at 09:40");
 	s->proc.cpu_user_pct = 182;
 	s->proc.cpu_sys_pct = 6;
 	s->proc.tcp.count[TCP_ST_CLOSE_WAIT] = 20;
@@ -812,7 +812,7 @@ static void test_summary(void)
 	CHECK_EQ_INT(triage_write_summary(s, f, 80), 0);
 	fclose(f);
 	CHECK(strstr(buf, "not evaluated") != NULL);
-	CHECK_STR(triage_worst(s), "ok");
+	CHECK_EQ_INT(triage_worst(s), CHECK_ST_OK);
 	free(buf);
 	snapshot_free(s);
 }

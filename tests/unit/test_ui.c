@@ -117,7 +117,7 @@ static struct snapshot *fixture_full(void)
 	p->tcp.count[TCP_ST_ESTABLISHED] = 2;
 	p->tcp.count[TCP_ST_CLOSE_WAIT] = 5;
 	p->tcp.count[TCP_ST_LISTEN] = 1;
-	str_copy(p->tcp.source, "netlink", sizeof(p->tcp.source));
+	p->tcp.source = TCP_SOURCE_NETLINK;
 	p->netns_time_wait = 321;
 	p->ctx_vol_per_s = 10;
 	p->ctx_invol_per_s = 1;
@@ -151,7 +151,7 @@ static struct snapshot *fixture_full(void)
 	add_stack(pr, 4243, false, 300, 4, waitl);
 	add_stack(pr, 4244, false, 300, 4, waitl);
 	add_stack(pr, 4245, false, 200, 3, net);
-	profile_compute_top(pr, "cpu", 0);
+	profile_compute_top(pr, PROFILE_MODE_CPU, 0);
 
 	struct snap_thread *t;
 	t = add_thread(s, 4242, "edc-import", 'R', 94.0, 1.5, "", 0);
@@ -194,7 +194,7 @@ static struct snapshot *fixture_full(void)
 	struct snap_lock *l = &s->locks[0];
 	l->address = 0x5600aa10;
 	l->symbol = xstrdup("ledger_lock");
-	str_copy(l->kind, "mutex", sizeof(l->kind));
+	l->kind = LOCK_KIND_MUTEX;
 	l->owner_tid = 4244;
 	l->owner_function = xstrdup("post_ledger");
 	l->owner_state = 'S';
@@ -214,7 +214,7 @@ static struct snapshot *fixture_full(void)
 	l = &s->locks[1];
 	l->address = 0x5600aa38;
 	l->symbol = xstrdup("audit_lock");
-	str_copy(l->kind, "mutex", sizeof(l->kind));
+	l->kind = LOCK_KIND_MUTEX;
 	l->owner_tid = 4243;
 	l->owner_function = xstrdup("post_ledger");
 	l->owner_state = 'S';
@@ -242,30 +242,30 @@ static struct snapshot *fixture_full(void)
 	d->functions = xcalloc(2, sizeof(char *));
 	d->functions[0] = xstrdup("post_ledger");
 	d->functions[1] = xstrdup("audit_entry");
-	d->kinds = xcalloc(2, sizeof(char *));
-	d->kinds[0] = xstrdup("mutex");
-	d->kinds[1] = xstrdup("mutex");
+	d->kinds = xcalloc(2, sizeof(*d->kinds));
+	d->kinds[0] = LOCK_KIND_MUTEX;
+	d->kinds[1] = LOCK_KIND_MUTEX;
 
 	s->nchecks = 3;
 	s->checklist = xcalloc(3, sizeof(*s->checklist));
 	struct snap_check *c = &s->checklist[0];
 	str_copy(c->id, "manual-deploy", sizeof(c->id));
 	str_copy(c->title, "A deploy or config change recently?", sizeof(c->title));
-	str_copy(c->status, "manual", sizeof(c->status));
-	str_copy(c->pane, "overview", sizeof(c->pane));
+	c->status = CHECK_ST_MANUAL;
+	c->pane = CHECK_PANE_OVERVIEW;
 	c->next_step = xstrdup("If yes, consider rolling back first.");
 	c = &s->checklist[1];
 	str_copy(c->id, "deadlock", sizeof(c->id));
 	str_copy(c->title, "Threads waiting for each other", sizeof(c->title));
-	str_copy(c->status, "alert", sizeof(c->status));
-	str_copy(c->pane, "locks", sizeof(c->pane));
+	c->status = CHECK_ST_ALERT;
+	c->pane = CHECK_PANE_LOCKS;
 	c->evidence = xstrdup("threads 4243 and 4244 wait for each other's locks for 9 s");
 	c->next_step = xstrdup("take the same locks in the same order everywhere");
 	c = &s->checklist[2];
 	str_copy(c->id, "cpu-user", sizeof(c->id));
 	str_copy(c->title, "CPU: user vs system time", sizeof(c->title));
-	str_copy(c->status, "warn", sizeof(c->status));
-	str_copy(c->pane, "funcs", sizeof(c->pane));
+	c->status = CHECK_ST_WARN;
+	c->pane = CHECK_PANE_FUNCS;
 	c->evidence = xstrdup("user 95% of one CPU, sys 2%");
 	c->next_step = xstrdup("validate_record is the top function");
 	return s;
@@ -276,7 +276,7 @@ static struct snapshot *fixture_go(void)
 {
 	struct snapshot *s = fixture_base();
 	str_copy(s->proc.comm, "his-gateway", sizeof(s->proc.comm));
-	str_copy(s->proc.runtime, "go", sizeof(s->proc.runtime));
+	s->proc.runtime = PROC_RUNTIME_GO;
 	add_thread(s, 4242, "his-gateway", 'S', 1, 1, "futex", 5);
 	s->proc.threads = 1;
 	s->locks = xcalloc(1, sizeof(*s->locks));   /* analysed, none */
@@ -298,7 +298,7 @@ static struct snapshot *fixture_go(void)
 	g->groups = xcalloc(3, sizeof(*g->groups));
 	struct snap_gr_group *gr = &g->groups[0];
 	gr->count = 200;
-	str_copy(gr->status, "waiting", sizeof(gr->status));
+	gr->status = GR_STATUS_WAITING;
 	str_copy(gr->wait_reason, "chan receive", sizeof(gr->wait_reason));
 	gr->max_wait_s = 300;
 	gr->nframes = 3;
@@ -313,7 +313,7 @@ static struct snapshot *fixture_go(void)
 	gr->stalled_s = 42;
 	gr = &g->groups[1];
 	gr->count = 5;
-	str_copy(gr->status, "runnable", sizeof(gr->status));
+	gr->status = GR_STATUS_RUNNABLE;
 	gr->max_wait_s = NAN;
 	gr->stalled_s = NAN;
 	gr->nframes = 1;
@@ -326,7 +326,7 @@ static struct snapshot *fixture_go(void)
 	g->read_ms = 1.1;
 	gr = &g->groups[2];
 	gr->count = 2;
-	str_copy(gr->status, "waiting", sizeof(gr->status));
+	gr->status = GR_STATUS_WAITING;
 	str_copy(gr->wait_reason, "semacquire", sizeof(gr->wait_reason));
 	gr->max_wait_s = NAN;
 	gr->stalled_s = 30;
@@ -803,7 +803,7 @@ static void test_goroutines(void)
 	HAS(cv80, "not a Go program");
 	ui_fini(&u);
 	struct snapshot *s = fixture_bare();
-	str_copy(s->proc.runtime, "go", sizeof(s->proc.runtime));
+	s->proc.runtime = PROC_RUNTIME_GO;
 	snapshot_add_error(s, "goroutines", "runtime.allgs not found (stripped binary)");
 	ui_with(&u, s, false);
 	ui_key(&u, '6');
@@ -841,22 +841,22 @@ static void test_checklist(void)
 	ui_key(&u, UI_KEY_ENTER);
 	CHECK_EQ_INT(u.answers.n, 1);
 	CHECK_STR(u.answers.item[0].id, "manual-deploy");
-	CHECK_STR(u.answers.item[0].answer, "yes");
+	CHECK_EQ_INT(u.answers.item[0].answer, CHECK_ANSWER_YES);
 	CHECK_STR(u.answers.item[0].note, "v2.3 at 09:55");
 	CHECK(u.requests & UI_REQ_ANSWERS);      /* passed on to the worker */
 	/* The rules ran again with the answer (triage_evaluate), into the
 	 * pane's copy: the snapshot shown keeps its own checklist. */
 	const struct snap_check *c = check_of(shown(&u), "manual-deploy");
-	CHECK(c && strcmp(c->answer, "yes") == 0 && c->note && strcmp(c->note, "v2.3 at 09:55") == 0);
-	CHECK(check_of(shown(&u), "deadlock") && strcmp(check_of(shown(&u), "deadlock")->status, "alert") == 0);
-	CHECK(check_of(u.snap, "manual-deploy") && !check_of(u.snap, "manual-deploy")->answer[0]);
+	CHECK(c && c->answer == CHECK_ANSWER_YES && c->note && strcmp(c->note, "v2.3 at 09:55") == 0);
+	CHECK(check_of(shown(&u), "deadlock") && check_of(shown(&u), "deadlock")->status == CHECK_ST_ALERT);
+	CHECK(check_of(u.snap, "manual-deploy") && !check_of(u.snap, "manual-deploy")->answer);
 	render(&u, cv200, "answered");
 	HAS(cv200, "answered yes: v2.3 at 09:55");
 	HAS(cv200, "CHECK alert");
 	/* Answers survive a new snapshot. */
 	ui_set_snapshot(&u, fixture_full());
 	c = check_of(shown(&u), "manual-deploy");
-	CHECK(c && strcmp(c->answer, "yes") == 0 && c->note && strcmp(c->note, "v2.3 at 09:55") == 0);
+	CHECK(c && c->answer == CHECK_ANSWER_YES && c->note && strcmp(c->note, "v2.3 at 09:55") == 0);
 	/* n on an automatic item only says so. */
 	CHECK(goto_check(&u, "deadlock"));
 	/* The selected item stays selected when a new snapshot comes. */
