@@ -3,8 +3,9 @@
  * a rich constructed snapshot and every real snapshot under
  * $FIXTURES/snapshots/ load and write back to the same text; nulls load as
  * unknown; corrupt, truncated (at every offset), byte-flipped, foreign,
- * future-version and wrongly typed files are refused with a one-line
- * message naming what is wrong, never a crash.
+ * future-version and wrongly typed files, and names outside a field's
+ * fixed set, are refused with a one-line message naming what is wrong,
+ * never a crash.
  */
 #include "snapshot.h"
 #include "snapshot_load.h"
@@ -332,6 +333,26 @@ static void test_refused(void)
 			   "field history[0]: expected an object, found an integer");
 	check_refused_edit(text, "\"errors\": [", "\"errors\": {\"a\": 1}, \"x\": [",
 			   "field errors: expected an array, found an object");
+	/* A field of a fixed set holds one of its names (snapshot_enums.h). */
+	check_refused_edit(text, "\"runtime\": \"native\"", "\"runtime\": \"java\"",
+			   "field process.runtime: unknown value \"java\"");
+	check_refused_edit(text, "\"mode\": \"cpu\"", "\"mode\": \"auto\"", "field profile.mode: unknown value \"auto\"");
+	check_refused_edit(text, "\"kind\": \"mutex\"", "\"kind\": \"spinlock\"",
+			   "field locks[0].kind: unknown value \"spinlock\"");
+	check_refused_edit(text, "\"mode\": \"write\"", "\"mode\": \"append\"",
+			   "field locks[0].waiter_details[1].mode: unknown value \"append\"");
+	check_refused_edit(text, "\"rwlock\"\n   ]", "\"rw\\nlock\"\n   ]",
+			   "field deadlocks[0].kinds[1]: unknown value \"rw?lock\"");
+	check_refused_edit(text, "\"waiting\": 205", "\"napping\": 205",
+			   "field goroutines.by_status: unknown value \"napping\"");
+	check_refused_edit(text, "\"status\": \"waiting\"", "\"status\": \"sleeping\"",
+			   "field goroutines.groups[0].status: unknown value \"sleeping\"");
+	check_refused_edit(text, "\"status\": \"alert\"", "\"status\": \"ALERT\"",
+			   "field checklist[1].status: unknown value \"ALERT\"");
+	check_refused_edit(text, "\"pane\": \"funcs\"", "\"pane\": \"flame\"",
+			   "field checklist[1].pane: unknown value \"flame\"");
+	check_refused_edit(text, "\"answer\": \"yes\"", "\"answer\": \"maybe\"",
+			   "field checklist[0].answer: unknown value \"maybe\"");
 
 	/* Unknown fields are ignored (format 1 grows by adding fields);
 	 * fields missing from an older file load as unknown. */
