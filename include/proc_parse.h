@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "syscall_names.h"             /* parse_syscall's nr, named */
+
 /* Fields of /proc/PID/stat or /proc/PID/task/TID/stat we use. */
 struct task_stat {
 	char comm[64];
@@ -62,12 +64,6 @@ int parse_syscall(const char *buf, struct task_syscall *out);
 /* The "tw" figure (TIME_WAIT sockets of the network namespace) of the
  * "TCP:" line of /proc/PID/net/sockstat, or -1 when absent. */
 int64_t parse_sockstat_tw(const char *buf);
-
-/* x86_64 syscall name for nr, or NULL when unknown. */
-const char *syscall_name(long nr);
-
-/* Number of the x86_64 syscall called `name`, or -1. */
-long syscall_nr(const char *name);
 
 /* First field (run time in ns) of /proc/PID/task/TID/schedstat, or -1. */
 int64_t parse_schedstat_run_ns(const char *buf);

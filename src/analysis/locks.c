@@ -23,7 +23,7 @@
  * busy lock whose owner changes all the time never looks like one.
  */
 #include "locks.h"
-#include "proc_parse.h"
+#include "syscall_names.h"
 #include "util.h"
 
 #include <stdio.h>

@@ -17,6 +17,7 @@
  * time goes. The summary ranks the same items by severity instead.
  */
 #include "triage.h"
+#include "syscall_names.h"
 #include "util.h"
 
 #include <errno.h>
@@ -392,10 +393,6 @@ static const char *const idle_fns[] = {
 	"waitid", "pthread_join", "pthread_clockjoin_np", "pthread_timedjoin_np", "io_getevents",
 	"runtime.futexsleep", "runtime.notesleep", "runtime.netpoll", "runtime.usleep",
 	"runtime.epollwait", NULL};
-static const char *const idle_syscalls[] = {"epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll",
-					    "select", "pselect6", "accept", "accept4", "nanosleep",
-					    "clock_nanosleep", "rt_sigtimedwait", "rt_sigsuspend", "pause",
-					    "wait4", "waitid", "io_getevents", NULL};
 static bool in_list(const char *s, const char *const *list)
 {
 	for (int i = 0; list[i]; i++)
@@ -962,7 +959,7 @@ static void rule_blocked_same_place(const struct snapshot *s, struct verdict *v)
 		   t->wchan[0] ? ", wchan " : "", t->wchan);
 		if (maxw > 0)
 			EV(v, "; longest wait %.1f s", maxw);
-		idle = in_list(t->syscall, idle_syscalls);
+		idle = syscall_is_idle(t->syscall);
 		/* A futex wait is named by the lock analysis: a pool parked on
 		 * a condvar or semaphore is idle, a mutex queue is a lock. */
 		const struct snap_lock *l = lock_of_thread(s, t->tid);

@@ -1,9 +1,12 @@
 /*
  * syscall_names.c - x86_64 system call names by number, for the threads
- * pane ("blocked in futex"). Generated once from the kernel header
- * asm/unistd_64.h (Linux 6.1 UAPI on Debian 12); numbers are stable ABI.
+ * pane ("blocked in futex"), the frame vocabulary (a libc wrapper named
+ * after its call) and triage (which calls are waits for work). The table
+ * was generated once from the kernel header asm/unistd_64.h (Linux 6.1
+ * UAPI on Debian 12); numbers are stable ABI. Model layer: plain data,
+ * no IO.
  */
-#include "proc_parse.h"
+#include "syscall_names.h"
 
 #include <string.h>
 
@@ -385,4 +388,16 @@ long syscall_nr(const char *name)
 		if (names[i] && strcmp(names[i], name) == 0)
 			return i;
 	return -1;
+}
+
+bool syscall_is_idle(const char *name)
+{
+	static const char *const idle[] = {
+		"epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll", "select", "pselect6",
+		"accept", "accept4", "nanosleep", "clock_nanosleep", "rt_sigtimedwait", "rt_sigsuspend",
+		"pause", "wait4", "waitid", "io_getevents", NULL};
+	for (int i = 0; name && idle[i]; i++)
+		if (strcmp(name, idle[i]) == 0)
+			return true;
+	return false;
 }
