@@ -4,7 +4,7 @@
 # under a mkdtemp() directory in /tmp, so `make distcheck` works.
 
 UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report tests/unit/test_snapshot_load \
-	tests/unit/test_triage \
+	tests/unit/test_triage tests/unit/test_frame \
 	tests/unit/test_ui tests/unit/test_golden
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -20,6 +20,9 @@ tests_unit_test_snapshot_load_LDADD = libcdtop.a $(CORE_LIBS)
 
 tests_unit_test_triage_SOURCES = tests/unit/test_triage.c tests/unit/check.h
 tests_unit_test_triage_LDADD = libcdtop.a $(CORE_LIBS)
+
+tests_unit_test_frame_SOURCES = tests/unit/test_frame.c tests/unit/check.h
+tests_unit_test_frame_LDADD = libcdtop.a $(CORE_LIBS)
 
 tests_unit_test_ui_SOURCES = tests/unit/test_ui.c tests/unit/check.h
 tests_unit_test_ui_LDADD = libcdtop.a $(CORE_LIBS)
