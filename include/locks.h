@@ -53,16 +53,8 @@ int lock_tracker_history(const struct lock_tracker *tr, uint64_t lo, uint64_t hi
 /* Free a tracker. NULL is a no-op. */
 void lock_tracker_free(struct lock_tracker *tr);
 
-/* The first frame of stack (indices into p->frames, innermost first)
- * that belongs to the program itself: frames in libc, ld.so, the vdso,
- * libstdc++, libgcc, libpthread, of unknown modules, glibc's lock and
- * syscall wrappers (also in static binaries, by name) and the Go runtime
- * (runtime., syscall., internal/, sync.) are skipped. Returns the frame
- * index, or -1 when there is none. */
-int locks_top_frame(const struct snap_profile *p, const int *stack, int n);
-
-/* Analyse the lock waits of s: sets every thread's top_frame and
- * lock_addr, and replaces s->locks and s->deadlocks (empty arrays when
+/* Analyse the lock waits of s: sets every thread's top_frame (its first
+ * program frame, frame_first_program) and lock_addr, and replaces s->locks and s->deadlocks (empty arrays when
  * nothing waits). Locks are sorted deadlocked first, then contended, then
  * locks with holders before event waits (condvar, semaphore, join), then
  * by waiters and longest wait. tr (may be NULL) supplies waiters_history

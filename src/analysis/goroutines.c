@@ -18,6 +18,7 @@
  * look the same at one-second reads.
  */
 #include "goroutines.h"
+#include "frame.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -156,11 +157,9 @@ bool goroutines_mutex_wait(const char *reason, char *const *frames, int nframes)
 	if (strcmp(reason, "semacquire") != 0)
 		return false;
 	/* sync.(*Mutex).lockSlow; internal/sync.(*Mutex) since Go 1.24 */
-	for (int i = 0; i < nframes; i++) {
-		const char *f = strncmp(frames[i], "internal/", 9) == 0 ? frames[i] + 9 : frames[i];
-		if (strncmp(f, "sync.(*Mutex).", 14) == 0 || strncmp(f, "sync.(*RWMutex).", 16) == 0)
+	for (int i = 0; i < nframes; i++)
+		if (frame_is_lock_acquire(frames[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -226,18 +225,12 @@ static const char *reason_of(const struct go_read *r, const struct go_g *g, char
 	return buf;
 }
 
-static bool is_goexit(const char *fn)
-{
-	/* "runtime.goexit" or .symtab's "runtime.goexit.abi0" */
-	return strncmp(fn, "runtime.goexit", 14) == 0 && (fn[14] == '\0' || fn[14] == '.');
-}
-
 /* Does the stack (frame indices) end in runtime.goexit, i.e. is it a
  * goroutine's stack rather than the scheduler's (g0: mcall, systemstack)? */
 static bool on_goroutine(const struct snap_profile *p, const int *fr, int n)
 {
 	for (int k = 0; k < n; k++)
-		if (fr[k] >= 0 && fr[k] < p->nframes && is_goexit(p->frames[fr[k]].function))
+		if (fr[k] >= 0 && fr[k] < p->nframes && frame_is_goexit(p->frames[fr[k]].function))
 			return true;
 	return false;
 }
@@ -278,7 +271,7 @@ static int thread_frames(const struct snapshot *s, int tid, struct names *nm, in
 		if (f < 0 || f >= p->nframes)
 			continue;
 		const char *fn = p->frames[f].function;
-		if (is_goexit(fn))
+		if (frame_is_goexit(fn))
 			break;
 		out[n++] = name_id(nm, fn);
 	}

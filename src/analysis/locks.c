@@ -23,7 +23,7 @@
  * busy lock whose owner changes all the time never looks like one.
  */
 #include "locks.h"
-#include "syscall_names.h"
+#include "frame.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -128,81 +128,6 @@ void lock_tracker_free(struct lock_tracker *tr)
 	free(tr);
 }
 
-/* ---- first program frame ---------------------------------------------- */
-
-static bool has_prefix(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-/* Modules whose frames are wrappers around what the program asked for. */
-static bool library_module(const char *path)
-{
-	static const char *const libs[] = {
-		"libc.so", "libc-", "ld-linux", "ld-", "ld64.so", "libpthread", "libstdc++",
-		"libgcc_s", "libc++", "libc++abi", "librt", "libdl", "linux-vdso", "[vdso]",
-		"[unknown]", NULL
-	};
-	const char *b = strrchr(path, '/');
-	b = b ? b + 1 : path;
-	for (int i = 0; libs[i]; i++)
-		if (has_prefix(b, libs[i]))
-			return true;
-	return false;
-}
-
-/* Function names of glibc's lock and syscall wrappers (in a static
- * binary they are in the program's own module) and of the Go runtime. */
-static bool wrapper_function(const char *fn)
-{
-	static const char *const pre[] = {
-		"__lll_", "__pthread_", "___pthread_", "pthread_mutex_", "pthread_rwlock_",
-		"pthread_cond_", "pthread_join", "pthread_timedjoin", "pthread_clockjoin",
-		"pthread_barrier_", "__futex", "futex_wait", "__GI_", "__libc_", "_IO_",
-		"__syscall_cancel", "__internal_syscall_cancel", "__condvar_", "__new_sem_",
-		"do_futex_wait", "sem_wait", "sem_timedwait", "sem_clockwait", "__clone",
-		"__restore_rt", "runtime.", "syscall.", "internal/", "sync.", "0x", NULL
-	};
-	static const char *const exact[] = {"start_thread", "clone", "clone3", "_start", NULL};
-	for (int i = 0; pre[i]; i++)
-		if (has_prefix(fn, pre[i]))
-			return true;
-	for (int i = 0; exact[i]; i++)
-		if (strcmp(fn, exact[i]) == 0)
-			return true;
-	/* A libc syscall wrapper named after its call: read, __poll, ... */
-	char name[64];
-	while (*fn == '_')
-		fn++;
-	str_copy(name, fn, sizeof(name));
-	name[strcspn(name, "@+")] = '\0';
-	return syscall_nr(name) >= 0 || strcmp(name, "sleep") == 0 || strcmp(name, "usleep") == 0;
-}
-
-/* Index into the stack (not the frame table) of the first program frame,
- * or n when there is none. */
-static int top_pos(const struct snap_profile *p, const int *stack, int n)
-{
-	if (!p)
-		return n;
-	for (int i = 0; i < n; i++) {
-		if (stack[i] < 0 || stack[i] >= p->nframes)
-			continue;
-		const struct snap_frame *f = &p->frames[stack[i]];
-		if (!library_module(f->module) && !wrapper_function(f->function))
-			return i;
-	}
-	return n;
-}
-
-int locks_top_frame(const struct snap_profile *p, const int *stack, int n)
-{
-	if (!p || !stack)
-		return -1;
-	int i = top_pos(p, stack, n);
-	return i < n ? stack[i] : -1;
-}
-
 /* ---- decoding one wait ------------------------------------------------- */
 
 struct pat {
@@ -281,23 +206,27 @@ static bool tid_in(const struct tidset *ts, int64_t tid)
 	return bsearch(&(int){(int)tid}, ts->tids, (size_t)ts->n, sizeof(int), cmp_int) != NULL;
 }
 
+/* The lock pattern a function name matches, or NULL. */
+static const struct pat *pat_of(const char *fn)
+{
+	for (const struct pat *q = pats; q->sub; q++)
+		if (strstr(fn, q->sub))
+			return q;
+	return NULL;
+}
+
+static bool has_pat(const char *fn, const void *arg)
+{
+	(void)arg;
+	return pat_of(fn) != NULL;
+}
+
 /* Kind from the waiter's stack: the library frames below its first
  * program frame. Returns the pattern, or NULL when the stack says nothing. */
 static const struct pat *stack_kind(const struct snapshot *s, const struct snap_thread *t)
 {
-	const struct snap_profile *p = s->profile;
-	if (!p || !t->stack)
-		return NULL;
-	int end = top_pos(p, t->stack, t->nstack);
-	for (int i = 0; i < end; i++) {
-		if (t->stack[i] < 0 || t->stack[i] >= p->nframes)
-			continue;
-		const char *fn = p->frames[t->stack[i]].function;
-		for (const struct pat *q = pats; q->sub; q++)
-			if (strstr(fn, q->sub))
-				return q;
-	}
-	return NULL;
+	const char *fn = frame_find_wrapper(s->profile, t->stack, t->nstack, has_pat, NULL);
+	return fn ? pat_of(fn) : NULL;
 }
 
 /* Could c be the start of a pthread_rwlock_t, from its padding words,
@@ -518,30 +447,25 @@ static char *frame_name(const struct snapshot *s, int frame)
 	return xstrdup(s->profile->frames[frame].function);
 }
 
+/* A frame of a futex wait: a lock function of the patterns, or a frame
+ * named after futex or the raw syscall(). For frame_find_wrapper. */
+static bool in_wait(const char *fn, const void *arg)
+{
+	(void)arg;
+	return strstr(fn, "futex") || strcmp(fn, "syscall") == 0 || pat_of(fn);
+}
+
 /* Where a waiting thread waits: its first program frame, but only when
- * its latest stack was taken inside the futex wait: a lock function of
- * the patterns, or a frame named after futex or the raw syscall()
- * below the program's code. Samples and /proc readings are not
- * simultaneous: a thread of a busy lock may have been sampled running its
- * own code (or in clock_gettime) a moment before it went to sleep, and
- * that stack says nothing about the wait. */
+ * its latest stack was taken inside the futex wait (in_wait below the
+ * program's code). Samples and /proc readings are not simultaneous: a
+ * thread of a busy lock may have been sampled running its own code (or
+ * in clock_gettime) a moment before it went to sleep, and that stack
+ * says nothing about the wait. */
 static char *wait_function(const struct snapshot *s, const struct snap_thread *t)
 {
-	const struct snap_profile *p = s->profile;
-	if (!p || !t->stack)
+	if (!frame_find_wrapper(s->profile, t->stack, t->nstack, in_wait, NULL))
 		return NULL;
-	int end = top_pos(p, t->stack, t->nstack);
-	for (int i = 0; i < end; i++) {
-		if (t->stack[i] < 0 || t->stack[i] >= p->nframes)
-			continue;
-		const char *fn = p->frames[t->stack[i]].function;
-		bool waits = strstr(fn, "futex") || strcmp(fn, "syscall") == 0;
-		for (const struct pat *q = pats; q->sub && !waits; q++)
-			waits = strstr(fn, q->sub) != NULL;
-		if (waits)
-			return frame_name(s, t->top_frame);
-	}
-	return NULL;
+	return frame_name(s, t->top_frame);
 }
 
 /* "name" or "name+16" for a lock at address inside the symbol of f. */
@@ -852,7 +776,8 @@ void locks_analyse(struct snapshot *s, const struct lock_tracker *tr)
 
 	for (int i = 0; i < n; i++) {
 		struct snap_thread *t = &s->threads[i];
-		t->top_frame = locks_top_frame(s->profile, t->stack, t->nstack);
+		int top = frame_first_program(s->profile, t->stack, t->nstack);
+		t->top_frame = top < 0 ? -1 : t->stack[top];
 		t->lock_addr = 0;
 	}
 

@@ -17,6 +17,7 @@
  * time goes. The summary ranks the same items by severity instead.
  */
 #include "triage.h"
+#include "frame.h"
 #include "syscall_names.h"
 #include "util.h"
 
@@ -315,88 +316,27 @@ static const char *frame_fn(const struct snapshot *s, int fr)
 	return s->profile && fr >= 0 && fr < s->profile->nframes ? s->profile->frames[fr].function : "?";
 }
 
-/* Is frame fr code of the program itself (not libc, the loader, vdso)? */
-static bool program_frame(const struct snapshot *s, int fr)
+/* The first program frame of a stack (frame.h), or its innermost frame. */
+static int stack_anchor(const struct snapshot *s, const int *fr, int n)
 {
-	const struct snap_frame *f = &s->profile->frames[fr];
-	if (s->proc.exe && strcmp(f->module, s->proc.exe) == 0)
-		return true;
-	static const char *const lib[] = {"libc.so", "libc-", "ld-linux", "libpthread", "[vdso]",
-					  "[unknown]", "libstdc++", "libgcc_s", NULL};
-	for (int i = 0; lib[i]; i++)
-		if (strstr(f->module, lib[i]))
-			return false;
-	return f->function[0] != '_' && strncmp(f->function, "0x", 2) != 0;
+	int i = frame_first_program(s->profile, fr, n);
+	return i >= 0 ? fr[i] : n ? fr[0] : -1;
 }
 
-/* The first program frame of a stack (or its innermost frame). */
-static int stack_anchor(const struct snapshot *s, const int *fr, int n, int top_frame)
-{
-	if (top_frame >= 0 && s->profile && top_frame < s->profile->nframes)
-		return top_frame;
-	for (int i = 0; i < n; i++)
-		if (program_frame(s, fr[i]))
-			return fr[i];
-	return n ? fr[0] : -1;
-}
-
-/* "__lll_lock_wait <- pthread_mutex_lock <- post_ledger" (at most 4). */
+/* "__lll_lock_wait <- pthread_mutex_lock <- post_ledger <- worker <- ...". */
 static void stack_words(const struct snapshot *s, const int *fr, int n, char *b, size_t len)
 {
-	b[0] = '\0';
-	for (int i = 0; i < n && i < 4; i++)
-		say(b, len, "%s%s", i ? " <- " : "", frame_fn(s, fr[i]));
-	if (n > 4)
-		say(b, len, " <- ...");
+	const char *names[FRAME_CHAIN_MAX];
+	for (int i = 0; i < n && i < FRAME_CHAIN_MAX; i++)
+		names[i] = frame_fn(s, fr[i]);
+	frame_chain(names, n, b, len);
 }
 
-/* A function name without glibc's leading underscores, internal "GI_"
- * alias prefix and symbol version ("__GI___poll@@GLIBC_2.2.5" -> "poll"). */
-static void fn_norm(const char *fn, char *out, size_t n)
+/* Does any frame of the stack satisfy the frame.h predicate is? */
+static bool stack_has(const struct snapshot *s, const int *fr, int n, bool (*is)(const char *))
 {
-	while (*fn == '_')
-		fn++;
-	if (strncmp(fn, "GI_", 3) == 0)
-		for (fn += 3; *fn == '_'; fn++)
-			;
-	str_copy(out, fn, n);
-	out[strcspn(out, "@")] = '\0';
-}
-
-/* Does any frame of the stack have one of the names (exact match)? */
-static bool stack_has(const struct snapshot *s, const int *fr, int n, const char *const *names)
-{
-	char nm[128];
-	for (int i = 0; i < n; i++) {
-		fn_norm(frame_fn(s, fr[i]), nm, sizeof(nm));
-		for (int k = 0; names[k]; k++)
-			if (strcmp(nm, names[k]) == 0)
-				return true;
-	}
-	return false;
-}
-
-/* Waiting for a lock: glibc mutex/rwlock slow paths, Go's sync.Mutex. */
-static const char *const lock_fns[] = {
-	"pthread_mutex_lock", "pthread_mutex_timedlock", "pthread_mutex_clocklock",
-	"lll_lock_wait", "lll_lock_wait_private", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock",
-	"pthread_rwlock_timedrdlock", "pthread_rwlock_timedwrlock", "pthread_rwlock_clockrdlock",
-	"pthread_rwlock_clockwrlock", "sync.(*Mutex).Lock", "sync.(*Mutex).lockSlow",
-	"sync.(*RWMutex).Lock", "sync.(*RWMutex).RLock", "sync.runtime_SemacquireMutex",
-	"sync.runtime_SemacquireRWMutex", "sync.runtime_SemacquireRWMutexR", NULL};
-/* Waiting for work: condition variables, event loops, sleeps, joins. */
-static const char *const idle_fns[] = {
-	"pthread_cond_wait", "pthread_cond_timedwait", "pthread_cond_clockwait", "sem_wait",
-	"sem_timedwait", "sem_clockwait", "epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll",
-	"select", "pselect", "pselect6", "accept", "accept4", "sigwait", "sigwaitinfo", "sigtimedwait",
-	"nanosleep", "clock_nanosleep", "sleep", "usleep", "pause", "wait", "waitpid", "wait4",
-	"waitid", "pthread_join", "pthread_clockjoin_np", "pthread_timedjoin_np", "io_getevents",
-	"runtime.futexsleep", "runtime.notesleep", "runtime.netpoll", "runtime.usleep",
-	"runtime.epollwait", NULL};
-static bool in_list(const char *s, const char *const *list)
-{
-	for (int i = 0; list[i]; i++)
-		if (strcmp(s, list[i]) == 0)
+	for (int i = 0; i < n; i++)
+		if (is(frame_fn(s, fr[i])))
 			return true;
 	return false;
 }
@@ -714,14 +654,6 @@ static void rule_d_state(const struct snapshot *s, struct verdict *v)
 	}
 }
 
-/* Names of functions that mean allocation or GC work. */
-static const char *const alloc_fns[] = {
-	"malloc", "free", "calloc", "realloc", "int_malloc", "int_free", "malloc_consolidate",
-	"int_realloc", "operator new(unsigned long)", "operator delete(void*)",
-	"operator delete(void*, unsigned long)", "runtime.mallocgc", "runtime.gcBgMarkWorker",
-	"runtime.scanobject", "runtime.gcDrain", "runtime.sweepone", "runtime.gcAssistAlloc",
-	"runtime.greyobject", "runtime.markroot", NULL};
-
 static void rule_hot_function(const struct snapshot *s, struct verdict *v)
 {
 	const struct snap_profile *p = s->profile;
@@ -734,7 +666,7 @@ static void rule_hot_function(const struct snapshot *s, struct verdict *v)
 	int64_t *flat = xcalloc((size_t)p->nframes + 1, sizeof(int64_t));
 	bool *is_alloc = xcalloc((size_t)p->nframes + 1, sizeof(bool));
 	for (int i = 0; i < p->nframes; i++)
-		is_alloc[i] = stack_has(s, &i, 1, alloc_fns);
+		is_alloc[i] = frame_is_alloc(p->frames[i].function);
 	int64_t total = 0, alloc = 0;
 	for (int i = 0; i < p->nstacks; i++) {
 		const struct snap_stack *st = &p->stacks[i];
@@ -766,8 +698,7 @@ static void rule_hot_function(const struct snapshot *s, struct verdict *v)
 	} else {
 		double pct = 100.0 * (double)flat[best] / (double)total;
 		EV(v, "%s (%s) in %.0f%% of %lld on-CPU samples (flat)", p->frames[best].function,
-		   strrchr(p->frames[best].module, '/') ? strrchr(p->frames[best].module, '/') + 1
-							: p->frames[best].module,
+		   frame_module_name(p->frames[best].module),
 		   pct, (long long)total);
 		if (!isnan(u))
 			EV(v, "; process CPU %.0f%% of one CPU", cpu);
@@ -934,7 +865,7 @@ static void rule_blocked_same_place(const struct snapshot *s, struct verdict *v)
 	if (wall_place(s, &g, &total)) {
 		char where[256];
 		const struct snap_stack *st = g.st;
-		int anchor = stack_anchor(s, st->frames, st->nframes, -1);
+		int anchor = stack_anchor(s, st->frames, st->nframes);
 		stack_words(s, st->frames, st->nframes, where, sizeof(where));
 		share = 100.0 * (double)g.count / (double)total;
 		nthreads = g.nthreads;
@@ -942,8 +873,8 @@ static void rule_blocked_same_place(const struct snapshot *s, struct verdict *v)
 		   g.nthreads, g.nthreads == 1 ? "" : "s", frame_fn(s, anchor), where, share, (long long)total);
 		if (g.max_wait_s > 0)
 			EV(v, "; longest current wait there %.1f s", g.max_wait_s);
-		lock = stack_has(s, st->frames, st->nframes, lock_fns);
-		idle = !lock && stack_has(s, st->frames, st->nframes, idle_fns);
+		lock = stack_has(s, st->frames, st->nframes, frame_is_lock_acquire);
+		idle = !lock && stack_has(s, st->frames, st->nframes, frame_is_idle_wait);
 	} else {
 		int best;
 		double maxw;
@@ -1008,9 +939,10 @@ static void rule_goroutines_blocked(const struct snapshot *s, struct verdict *v)
 		EV(v, "; largest group: %lld %s", (long long)big->count, gr_status_name(big->status));
 		if (big->wait_reason[0])
 			EV(v, " (%s)", big->wait_reason);
-		EV(v, " in %s", big->nframes ? big->frames[0] : "?");
-		for (int k = 1; k < big->nframes && k < 4; k++)
-			EV(v, " <- %s", big->frames[k]);
+		int at = frame_go_anchor(big->frames, big->nframes);
+		char where[256];
+		EV(v, " in %s (%s)", at >= 0 && big->frames[at] ? big->frames[at] : "?",
+		   frame_chain((const char *const *)big->frames, big->nframes, where, sizeof(where)));
 		if (!isnan(big->max_wait_s))
 			EV(v, ", longest %.0f s", big->max_wait_s);
 		double pct = g->count > 0 ? 100.0 * (double)big->count / (double)g->count : 0;
@@ -1018,7 +950,9 @@ static void rule_goroutines_blocked(const struct snapshot *s, struct verdict *v)
 							   "timer goroutine (idle)", "force gc (idle)",
 							   "finalizer wait", "GC sweep wait",
 							   "GC scavenge wait", NULL};
-		bool idle = in_list(big->wait_reason, idle_reasons);
+		bool idle = false;
+		for (int k = 0; idle_reasons[k]; k++)
+			idle = idle || strcmp(big->wait_reason, idle_reasons[k]) == 0;
 		if (big->count >= GR_SAME_MIN && pct >= GR_SAME_PCT && !idle)
 			v->st = big->count >= GR_SAME_ALERT ? ST_ALERT : ST_WARN;
 	}

@@ -33,6 +33,7 @@
  */
 #define _GNU_SOURCE 1
 #include "golang.h"
+#include "frame.h"
 #include "maps.h"
 #include "remote_mem.h"
 #include "symbols.h"
@@ -533,8 +534,7 @@ static const struct pc_ent *pc_info(struct golang *g, uint64_t pc, bool entry)
 	e->text = m && m->x;
 	if (name) {
 		e->func = intern(g, name);
-		/* "runtime.goexit", or "runtime.goexit.abi0" in .symtab */
-		e->goexit = strncmp(name, "runtime.goexit", 14) == 0 && (name[14] == '\0' || name[14] == '.');
+		e->goexit = frame_is_goexit(name);
 	}
 	if (m && m->mod) {
 		int64_t d;
@@ -575,11 +575,9 @@ static bool start_is_system(struct golang *g, uint64_t pc)
 	char buf[128];
 	const struct mapping *m;
 	const char *n = pc_name(g, pc, true, &m, buf, sizeof(buf));
-	/* runtime's isSystemGoroutine: started in package runtime, except
-	 * runtime.main (the main goroutine) and coroutines. The finalizer
-	 * goroutine is counted as system by NumGoroutine (sched.ngsys). */
-	bool sys = n && strncmp(n, "runtime.", 8) == 0 && strcmp(n, "runtime.main") != 0 &&
-		   strcmp(n, "runtime.corostart") != 0 && strcmp(n, "runtime.handleAsyncEvent") != 0;
+	/* The finalizer goroutine is counted as system by NumGoroutine
+	 * (sched.ngsys) too. */
+	bool sys = frame_is_go_system_start(n);
 	g->starts[h].pc = pc;
 	g->starts[h].system = sys;
 	g->starts_used++;

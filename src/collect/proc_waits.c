@@ -22,7 +22,7 @@
  * thread moved on, the page vanished) leaves the field unknown.
  */
 #include "collect.h"
-#include "locks.h"
+#include "frame.h"
 #include "maps.h"
 #include "symbols.h"
 #include "util.h"
@@ -391,6 +391,14 @@ static bool futex_timed_args(const uint64_t *a)
 	return cmd == 0 && a[3] != 0;       /* WAIT with a timeout */
 }
 
+/* Is fn a library frame named after a sleeping call (futex, nanosleep,
+ * poll; epoll_wait continues as itself)? For frame_find_wrapper. */
+static bool names_sleep(const char *fn, const void *arg)
+{
+	(void)arg;
+	return strstr(fn, "futex") || strstr(fn, "nanosleep") || (strstr(fn, "poll") && !strstr(fn, "epoll"));
+}
+
 /* The system call a restart_syscall continues. A sleep with a timeout
  * that was interrupted (by our own first stack sample, often) goes on as
  * restart_syscall, which keeps the original call's argument registers
@@ -400,24 +408,15 @@ static bool futex_timed_args(const uint64_t *a)
 static long restarted_nr(const struct waits *w, const struct snapshot *s, const struct snap_thread *t,
 			 const uint64_t *a)
 {
-	const struct snap_profile *p = s ? s->profile : NULL;
-	if (p && t && t->stack) {
-		int top = locks_top_frame(p, t->stack, t->nstack);
-		for (int i = 0; i < t->nstack && t->stack[i] != top; i++) {
-			if (t->stack[i] < 0 || t->stack[i] >= p->nframes)
-				continue;
-			const char *fn = p->frames[t->stack[i]].function;
-			if (strstr(fn, "futex"))
-				return w->nr_futex;
-			if (strstr(fn, "clock_nanosleep"))
-				return w->nr_clock_nanosleep;
-			if (strstr(fn, "nanosleep"))
-				return w->nr_nanosleep;
-			if (strstr(fn, "ppoll"))
-				return w->nr_ppoll;
-			if (strstr(fn, "poll") && !strstr(fn, "epoll"))
-				return w->nr_poll;
-		}
+	const char *fn = s && t ? frame_find_wrapper(s->profile, t->stack, t->nstack, names_sleep, NULL) : NULL;
+	if (fn) {
+		if (strstr(fn, "futex"))
+			return w->nr_futex;
+		if (strstr(fn, "clock_nanosleep"))
+			return w->nr_clock_nanosleep;
+		if (strstr(fn, "nanosleep"))
+			return w->nr_nanosleep;
+		return strstr(fn, "ppoll") ? w->nr_ppoll : w->nr_poll;
 	}
 	return futex_timed_args(a) ? w->nr_futex : -1;
 }

@@ -16,6 +16,7 @@
  * stacks are small integer arrays.
  */
 #include "profiler.h"
+#include "frame.h"
 #include "maps.h"
 #include "proc_parse.h"
 #include "sampler.h"
@@ -690,11 +691,7 @@ static int cmp_float(const void *a, const void *b)
 static void name_restarted(struct snap_thread *t, const char *fn)
 {
 	char name[64];
-	while (*fn == '_')
-		fn++;
-	str_copy(name, fn, sizeof(name));
-	name[strcspn(name, "@")] = '\0';
-	if (syscall_nr(name) >= 0 && strcmp(name, "restart_syscall") != 0)
+	if (frame_syscall_name(fn, name, sizeof(name)) && strcmp(name, "restart_syscall") != 0)
 		str_copy(t->syscall, name, sizeof(t->syscall));
 }
 

@@ -11,17 +11,12 @@
  * keeps the table it was built with, and a save takes the pane's.
  */
 #include "ui_pane.h"
+#include "frame.h"
 #include "profile.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static const char *module_base(const char *m)
-{
-	const char *b = m ? strrchr(m, '/') : NULL;
-	return b ? b + 1 : m ? m : "";
-}
 
 struct funcs {
 	struct ui_list list;            /* first (ui_pane.h): indices into the table shown, filtered */
@@ -127,7 +122,7 @@ static void funcs_refresh(void *data, const struct ui *u, const struct snapshot 
 	ui_list_reset(&f->list, t.ntop);
 	for (int i = 0; i < t.ntop; i++) {
 		const struct snap_frame *fr = &p->frames[t.top[i].frame];
-		if (ui_match(fr->function, f->list.filter) || ui_match(module_base(fr->module), f->list.filter))
+		if (ui_match(fr->function, f->list.filter) || ui_match(frame_module_name(fr->module), f->list.filter))
 			ui_list_add(&f->list, i);
 	}
 	if (f->by_cum) {
@@ -198,7 +193,7 @@ static void funcs_draw(void *data, const struct ui *u, const struct snapshot *s,
 		fmt_clean(fn, sizeof(fn), fr->function);
 		if (wide) {
 			x = view_put_col(v, 2 + i, x, fn_w, style, fn);
-			view_put(v, 2 + i, x + 1, sel ? CV_SEL : CV_DIM, module_base(fr->module));
+			view_put(v, 2 + i, x + 1, sel ? CV_SEL : CV_DIM, frame_module_name(fr->module));
 		} else {
 			view_put(v, 2 + i, x, style, fn);
 		}

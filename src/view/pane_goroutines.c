@@ -9,38 +9,19 @@
  * run it.
  */
 #include "ui_pane.h"
+#include "frame.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A frame of the runtime or of the standard library's waiting code. */
-static bool plumbing(const char *f)
-{
-	static const char *const pfx[] = {"runtime.", "runtime/", "sync.", "internal/", "syscall.",
-					  "time.Sleep", "net.", "os/signal.", "io.", "bufio."};
-	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
-		if (strncmp(f, pfx[i], strlen(pfx[i])) == 0)
-			return true;
-	return false;
-}
-
-/* The first frame of the group that is the program's own: main.* first,
- * else the first frame outside the runtime and the standard library's
- * waiting code, else the first outside the runtime, else the innermost. */
+/* The group's function: frame_go_anchor's choice (package main first,
+ * the runtime and the standard library's waiting code skipped). */
 static const char *group_function(const struct snap_gr_group *g)
 {
-	for (int i = 0; i < g->nframes; i++)
-		if (g->frames[i] && strncmp(g->frames[i], "main.", 5) == 0)
-			return g->frames[i];
-	for (int i = 0; i < g->nframes; i++)
-		if (g->frames[i] && !plumbing(g->frames[i]))
-			return g->frames[i];
-	for (int i = 0; i < g->nframes; i++)
-		if (g->frames[i] && strncmp(g->frames[i], "runtime.", 8) != 0)
-			return g->frames[i];
-	return g->nframes ? g->frames[0] : NULL;
+	int i = frame_go_anchor(g->frames, g->nframes);
+	return i >= 0 ? g->frames[i] : NULL;
 }
 
 static bool group_matches(const struct snap_gr_group *g, const char *f)

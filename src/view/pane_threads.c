@@ -10,6 +10,7 @@
  * filtering never reorder the snapshot itself (it is what `s` saves).
  */
 #include "ui_pane.h"
+#include "frame.h"
 #include "util.h"
 
 #include <math.h>
@@ -301,13 +302,12 @@ static void draw_stack(const struct threads *th, const struct ui *u, const struc
 	for (int k = 0; k < t->nstack && y < v->h; k++, y++) {
 		const char *fn = ui_frame_name(s, t->stack[k]);
 		const char *mod = p && t->stack[k] >= 0 && t->stack[k] < p->nframes ? p->frames[t->stack[k]].module : NULL;
-		const char *base = mod ? strrchr(mod, '/') : NULL;
 		char f[256];
 		int style = t->stack[k] == t->top_frame ? CV_BOLD : CV_NORMAL;
 		int x = view_printf(v, y, 1, CV_DIM, "#%-3d", k);
 		x = view_put(v, y, x + 1, style, fmt_clean(f, sizeof(f), fn ? fn : "?"));
 		if (mod)
-			view_printf(v, y, x + 2, CV_DIM, "(%s)", base ? base + 1 : mod);
+			view_printf(v, y, x + 2, CV_DIM, "(%s)", frame_module_name(mod));
 	}
 }
 

@@ -6,6 +6,7 @@
  * hangs they are the answer, and they must not scroll out of a paste.
  */
 #include "report.h"
+#include "frame.h"
 #include "triage.h"
 #include "util.h"
 
@@ -415,10 +416,9 @@ static void write_profile(const struct snap_profile *pr, FILE *f)
 	fprintf(f, "  %8s %6s %8s %6s  %s\n", "flat", "flat%", "cum", "cum%", "function (module)");
 	for (int i = 0; i < pr->ntop && i < 25; i++) {
 		const struct snap_top *t = &pr->top[i];
-		const char *mod = strrchr(pr->frames[t->frame].module, '/');
 		char *fn = utf8_sanitize(pr->frames[t->frame].function);
 		fprintf(f, "  %8lld %5.1f%% %8lld %5.1f%%  %s (%s)\n", (long long)t->flat, t->flat_pct,
-			(long long)t->cum, t->cum_pct, fn, mod ? mod + 1 : pr->frames[t->frame].module);
+			(long long)t->cum, t->cum_pct, fn, frame_module_name(pr->frames[t->frame].module));
 		free(fn);
 	}
 }

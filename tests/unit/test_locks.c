@@ -10,6 +10,7 @@
  * and the JSON and text renderings of locks and deadlocks.
  */
 #include "check.h"
+#include "frame.h"
 #include "locks.h"
 #include "report.h"
 #include "snapshot.h"
@@ -529,6 +530,13 @@ static void test_condvar_internal_pi_sem(void)
 
 /* ---- top frame ------------------------------------------------------------- */
 
+/* The frame index of the first program frame (frame.h), or -1. */
+static int top_frame(const struct snap_profile *p, const int *stack, int n)
+{
+	int i = frame_first_program(p, stack, n);
+	return i < 0 ? -1 : stack[i];
+}
+
 static void test_top_frame(void)
 {
 	struct snapshot *s = fx_new(5);
@@ -549,14 +557,14 @@ static void test_top_frame(void)
 	const struct snap_profile *p = s->profile;
 	const char *want[5] = {"flush_journal", "post_entry", "main.handle", NULL, "Queue::pop()"};
 	for (int i = 0; i < 5; i++) {
-		int f = locks_top_frame(p, s->threads[i].stack, s->threads[i].nstack);
+		int f = top_frame(p, s->threads[i].stack, s->threads[i].nstack);
 		if (want[i])
 			CHECK(f >= 0 && strcmp(p->frames[f].function, want[i]) == 0);
 		else
 			CHECK_EQ_INT(f, -1);
 	}
-	CHECK_EQ_INT(locks_top_frame(NULL, s->threads[0].stack, 3), -1);
-	CHECK_EQ_INT(locks_top_frame(p, NULL, 0), -1);
+	CHECK_EQ_INT(top_frame(NULL, s->threads[0].stack, 3), -1);
+	CHECK_EQ_INT(top_frame(p, NULL, 0), -1);
 	locks_analyse(s, NULL);
 	CHECK(s->threads[0].top_frame >= 0 &&
 	      strcmp(p->frames[s->threads[0].top_frame].function, "flush_journal") == 0);
