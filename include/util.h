@@ -26,6 +26,26 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/* Make room for `need` elements of `size` bytes in v, whose room is *cap
+ * elements: when need > *cap, *cap doubles (from `first` when it is 0)
+ * until it holds need, and v moves with xrealloc. The new slots are not
+ * zeroed. Returns v, moved or not; fatal() when the size overflows. */
+void *array_grow(void *v, size_t size, size_t need, size_t *cap, size_t first);
+
+/* Room for element n of the array v (room for `cap` elements): the usual
+ * append step, `ARRAY_GROW(v, n, cap, 64); v[n++] = x;`. v, n and cap are
+ * lvalues of any pointer and integer types; cap doubles from `first`. */
+#define ARRAY_GROW(v, n, cap, first)                                                       \
+	do {                                                                                \
+		if ((size_t)(n) >= (size_t)(cap)) {                                         \
+			size_t array_cap_ = (size_t)(cap);                                  \
+			(v) = array_grow((v), sizeof(*(v)), (size_t)(n) + 1, &array_cap_, (first)); \
+			(cap) = array_cap_;                                                 \
+			if ((size_t)(cap) != array_cap_)                                    \
+				fatal("array of %zu elements is too large", array_cap_);   \
+		}                                                                           \
+	} while (0)
+
 /* Read the file `path` relative to `dirfd` (AT_FDCWD allowed) into buf,
  * NUL-terminated. Returns bytes read, or -errno. Reads at most len-1 bytes.
  * Meant for /proc and sysfs: a short read is taken as the end of file. */

@@ -5,7 +5,7 @@
 
 UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report tests/unit/test_snapshot_load \
 	tests/unit/test_triage tests/unit/test_frame \
-	tests/unit/test_ui tests/unit/test_golden
+	tests/unit/test_ui tests/unit/test_golden tests/unit/test_model
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -29,6 +29,9 @@ tests_unit_test_ui_LDADD = libcdtop.a $(CORE_LIBS)
 
 tests_unit_test_golden_SOURCES = tests/unit/test_golden.c tests/unit/check.h
 tests_unit_test_golden_LDADD = libcdtop.a $(CORE_LIBS)
+
+tests_unit_test_model_SOURCES = tests/unit/test_model.c tests/unit/check.h
+tests_unit_test_model_LDADD = libcdtop.a $(CORE_LIBS)
 
 # Every output written from every fixture snapshot (test_golden.c): the
 # whole folder, so a new golden file cannot be left out of the tarball.

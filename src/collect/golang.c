@@ -735,10 +735,7 @@ struct frame_vec {
 
 static void fv_push(struct frame_vec *f, int x)
 {
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 4096;
-		f->v = xrealloc(f->v, sizeof(int) * (size_t)f->cap);
-	}
+	ARRAY_GROW(f->v, f->n, f->cap, 4096);
 	f->v[f->n++] = x;
 }
 

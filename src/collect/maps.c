@@ -320,10 +320,7 @@ static struct procmap *parse_maps_text(int pid, int piddir, char *text)
 	pm->maps = xmalloc(sizeof(*pm->maps) * (size_t)cap);
 	for (char *l = text; l && *l;) {
 		char *nl = strchr(l, '\n');
-		if (pm->nmaps == cap) {
-			cap *= 2;
-			pm->maps = xrealloc(pm->maps, sizeof(*pm->maps) * (size_t)cap);
-		}
+		ARRAY_GROW(pm->maps, pm->nmaps, cap, 64);
 		struct mapping *m = &pm->maps[pm->nmaps];
 		/* sscanf takes the length of its input first: parse the line
 		 * alone, or 20,000 mappings cost 20,000 scans of the whole text. */

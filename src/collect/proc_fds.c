@@ -79,10 +79,7 @@ int fds_read(int piddir, struct fd_reading *r)
 		r->by_type[t]++;
 		open++;
 		if (t == FD_SOCKET) {
-			if (nref == cap) {
-				cap *= 2;
-				refs = xrealloc(refs, cap * sizeof(*refs));
-			}
+			ARRAY_GROW(refs, nref, cap, 256);
 			refs[nref].ino = ino;
 			refs[nref++].fd = atoi(de->d_name);
 		}

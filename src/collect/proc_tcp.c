@@ -83,10 +83,7 @@ static void acc_add(struct tcp_acc *a, uint64_t ino, int state, int family,
 	a->out->count[state]++;
 	if (!a->want)
 		return;
-	if (a->nsocks == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 64;
-		a->socks = xrealloc(a->socks, sizeof(*a->socks) * (size_t)a->cap);
-	}
+	ARRAY_GROW(a->socks, a->nsocks, a->cap, 64);
 	struct snap_socket *k = &a->socks[a->nsocks++];
 	k->fd = a->fds ? a->fds[i] : -1;
 	k->inode = ino;

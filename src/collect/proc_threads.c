@@ -114,10 +114,7 @@ int threads_read(int piddir, struct thread_reading **out, int *n)
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
 		int tid = atoi(de->d_name);
-		if (cnt == cap) {
-			cap *= 2;
-			arr = xrealloc(arr, cap * sizeof(*arr));
-		}
+		ARRAY_GROW(arr, cnt, cap, 64);
 		if (read_one(taskdir, tid, &arr[cnt]) == 0)
 			cnt++;
 	}

@@ -309,10 +309,7 @@ static void epoll_text(struct waits *w, int fd, char *buf, size_t n)
 	}
 	int count = 0, cap = 64, *tfds = xmalloc(sizeof(int) * (size_t)cap);
 	for (char *p = strstr(info, "tfd:"); p; p = strstr(p + 4, "tfd:")) {
-		if (count == cap) {
-			cap *= 2;
-			tfds = xrealloc(tfds, sizeof(int) * (size_t)cap);
-		}
+		ARRAY_GROW(tfds, count, cap, 64);
 		tfds[count++] = atoi(p + 4);
 	}
 	free(info);

@@ -232,10 +232,7 @@ static void record(struct profiler *p, int tid, bool running, const int *fr, int
 		}
 		k = (k + 1) & (p->sh_cap - 1);
 	}
-	if (p->nstacks == p->capstacks) {
-		p->capstacks = p->capstacks ? p->capstacks * 2 : 256;
-		p->stacks = xrealloc(p->stacks, sizeof(*p->stacks) * (size_t)p->capstacks);
-	}
+	ARRAY_GROW(p->stacks, p->nstacks, p->capstacks, 256);
 	struct snap_stack *st = &p->stacks[p->nstacks];
 	st->count = 1;
 	st->tid = tid;
@@ -271,12 +268,9 @@ static void add_pause(struct profiler *p, uint64_t ns)
 		p->pause_max_us = us;
 	p->stops++;
 	p->budget_pause_ns += (double)ns;
-	if (p->npauses == p->cappauses) {
-		if (p->cappauses >= MAX_PAUSES)
-			return;
-		p->cappauses = p->cappauses ? p->cappauses * 2 : 1024;
-		p->pauses = xrealloc(p->pauses, sizeof(float) * p->cappauses);
-	}
+	if (p->npauses == p->cappauses && p->cappauses >= MAX_PAUSES)
+		return;
+	ARRAY_GROW(p->pauses, p->npauses, p->cappauses, 1024);
 	p->pauses[p->npauses++] = (float)us;
 }
 
@@ -402,10 +396,7 @@ static void sample_thread(struct profiler *p, int idx, char state, int64_t run_n
 	struct thr *t = &p->thr[idx];
 	if (!reuse_or_queue(p, t, state, run_ns))
 		return;
-	if (p->nqueue == p->capqueue) {
-		p->capqueue = p->capqueue ? p->capqueue * 2 : 64;
-		p->queue = xrealloc(p->queue, sizeof(*p->queue) * (size_t)p->capqueue);
-	}
+	ARRAY_GROW(p->queue, p->nqueue, p->capqueue, 64);
 	p->queue[p->nqueue].idx = idx;
 	p->queue[p->nqueue].blocked = state != 'R';
 	p->queue[p->nqueue].run_ns = run_ns;
@@ -486,10 +477,7 @@ static int *list_tids(int piddir, int *n)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
-		if (*n == cap) {
-			cap *= 2;
-			tids = xrealloc(tids, sizeof(int) * (size_t)cap);
-		}
+		ARRAY_GROW(tids, *n, cap, 64);
 		tids[(*n)++] = atoi(de->d_name);
 	}
 	closedir(d);

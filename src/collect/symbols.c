@@ -91,10 +91,7 @@ struct symvec {
 
 static void symvec_push(struct symvec *sv, const struct rawsym *r)
 {
-	if (sv->n == sv->cap) {
-		sv->cap = sv->cap ? sv->cap * 2 : 1024;
-		sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
-	}
+	ARRAY_GROW(sv->v, sv->n, sv->cap, 1024);
 	sv->v[sv->n++] = *r;
 }
 

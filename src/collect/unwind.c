@@ -152,10 +152,7 @@ static struct synth *synth_table(struct module *mod)
 			uint64_t start;
 			uint64_t va = mod->eh_frame_vaddr + (uint64_t)(q - sec);
 			if (enc >= 0 && read_encoded(&q, rend, (uint8_t)enc, va, &start) == 0 && start) {
-				if (n == cap) {
-					cap *= 2;
-					tab = xrealloc(tab, cap * 2 * sizeof(int32_t));
-				}
+				tab = array_grow(tab, 2 * sizeof(int32_t), n + 1, &cap, 1024);
 				tab[2 * n] = (int32_t)(int64_t)(start - mod->eh_frame_vaddr);
 				tab[2 * n + 1] = (int32_t)(int64_t)(p - sec);
 				n++;

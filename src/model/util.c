@@ -1,6 +1,6 @@
 /*
- * util.c - allocation that cannot fail silently, small-file reads, clocks
- * and time formatting shared by all modules.
+ * util.c - allocation that cannot fail silently, growing arrays, small-file
+ * reads, clocks and time formatting shared by all modules.
  */
 #include "util.h"
 
@@ -94,6 +94,22 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len)
 	return (ssize_t)off;
 }
 
+void *array_grow(void *v, size_t size, size_t need, size_t *cap, size_t first)
+{
+	if (need <= *cap)
+		return v;
+	size_t c = *cap ? *cap : (first ? first : 1);
+	while (c < need) {
+		if (c > SIZE_MAX / 2)
+			fatal("array of %zu elements is too large", need);
+		c *= 2;
+	}
+	if (size && c > SIZE_MAX / size)
+		fatal("array of %zu elements of %zu bytes is too large", c, size);
+	*cap = c;
+	return xrealloc(v, c * size);
+}
+
 char *read_file_alloc_at(int dirfd, const char *path, size_t *out_len)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
@@ -102,10 +118,7 @@ char *read_file_alloc_at(int dirfd, const char *path, size_t *out_len)
 	size_t cap = 4096, off = 0;
 	char *buf = xmalloc(cap);
 	for (;;) {
-		if (off + 1 >= cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
+		ARRAY_GROW(buf, off + 1, cap, 4096);
 		ssize_t r = read(fd, buf + off, cap - 1 - off);
 		if (r < 0) {
 			if (errno == EINTR)
