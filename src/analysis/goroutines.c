@@ -19,6 +19,7 @@
  */
 #include "goroutines.h"
 #include "frame.h"
+#include "intern.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -163,43 +164,6 @@ bool goroutines_mutex_wait(const char *reason, char *const *frames, int nframes)
 	return false;
 }
 
-/* Local intern table of names (read's funcs and profile frames alike). */
-struct names {
-	const char **v;
-	int n, cap;
-	int *slot;                      /* hash slots: index + 1, 0 empty */
-	size_t scap;
-};
-
-static int name_id(struct names *nm, const char *s)
-{
-	if ((size_t)nm->n * 2 >= nm->scap) {
-		size_t ncap = nm->scap ? nm->scap * 2 : 256;
-		free(nm->slot);
-		nm->slot = xcalloc(ncap, sizeof(int));
-		nm->scap = ncap;
-		for (int i = 0; i < nm->n; i++) {
-			size_t h = hash_str(nm->v[i]) & (ncap - 1);
-			while (nm->slot[h])
-				h = (h + 1) & (ncap - 1);
-			nm->slot[h] = i + 1;
-		}
-	}
-	size_t h = hash_str(s) & (nm->scap - 1);
-	while (nm->slot[h]) {
-		if (strcmp(nm->v[nm->slot[h] - 1], s) == 0)
-			return nm->slot[h] - 1;
-		h = (h + 1) & (nm->scap - 1);
-	}
-	if (nm->n == nm->cap) {
-		nm->cap = nm->cap ? nm->cap * 2 : 256;
-		nm->v = xrealloc(nm->v, sizeof(char *) * (size_t)nm->cap);
-	}
-	nm->v[nm->n] = s;
-	nm->slot[h] = nm->n + 1;
-	return nm->n++;
-}
-
 /* A group while being built. */
 struct grp {
 	uint64_t hash;
@@ -239,7 +203,7 @@ static bool on_goroutine(const struct snap_profile *p, const int *fr, int n)
  * stack when it is on the goroutine; when the latest sample caught the
  * thread in the scheduler (g0), the goroutine stack sampled most often on
  * that thread in the window. */
-static int thread_frames(const struct snapshot *s, int tid, struct names *nm, int *out, int max)
+static int thread_frames(const struct snapshot *s, int tid, struct intern *nm, int *out, int max)
 {
 	if (!s || tid < 0 || !s->threads || !s->profile)
 		return 0;
@@ -273,7 +237,7 @@ static int thread_frames(const struct snapshot *s, int tid, struct names *nm, in
 		const char *fn = p->frames[f].function;
 		if (frame_is_goexit(fn))
 			break;
-		out[n++] = name_id(nm, fn);
+		out[n++] = intern_add(nm, fn);
 	}
 	return n;
 }
@@ -359,7 +323,7 @@ static struct grp *group_find_or_add(struct grp *tab, size_t cap, uint32_t statu
 /* The model's group o from the built group gr (whose frames it frees),
  * frame names from nm; window_s is the observation window for the
  * deadlock hint. */
-static void group_to_snap(struct grp *gr, const struct names *nm, double window_s, struct snap_gr_group *o)
+static void group_to_snap(struct grp *gr, const struct intern *nm, double window_s, struct snap_gr_group *o)
 {
 	o->count = gr->count;
 	o->status = go_status_to_gr(gr->status);
@@ -367,7 +331,7 @@ static void group_to_snap(struct grp *gr, const struct names *nm, double window_
 	o->max_wait_s = gr->max_wait;
 	o->frames = xcalloc((size_t)gr->nframes + 1, sizeof(char *));
 	for (int k = 0; k < gr->nframes; k++)
-		o->frames[k] = xstrdup(nm->v[gr->frames[k]]);
+		o->frames[k] = xstrdup(intern_at(nm, gr->frames[k]));
 	o->nframes = gr->nframes;
 	o->goids = xcalloc((size_t)gr->ngoids + 1, sizeof(int64_t));
 	memcpy(o->goids, gr->goids, sizeof(int64_t) * (size_t)gr->ngoids);
@@ -394,10 +358,11 @@ struct snap_goroutines *goroutines_build(const struct go_read *r, const struct g
 	out->created_during_read = r->created;
 	out->moved_during_read = r->moved;
 
-	struct names nm = { 0 };
+	struct intern nm;               /* names of functions (read's and profile's alike) */
+	intern_init(&nm);
 	int *fid = xcalloc((size_t)r->nfuncs + 1, sizeof(int));
 	for (int i = 0; i < r->nfuncs; i++)
-		fid[i] = name_id(&nm, r->funcs[i]);
+		fid[i] = intern_add(&nm, r->funcs[i]);
 
 	size_t cap = 64;
 	while (cap < (size_t)r->ng * 2 + 2)
@@ -406,8 +371,6 @@ struct snap_goroutines *goroutines_build(const struct go_read *r, const struct g
 	int ngroups = 0;
 	int tmp[256];
 	char rbuf[32];
-	char **owned = NULL;
-	int nowned = 0;
 	for (int i = 0; i < r->ng; i++) {
 		const struct go_g *g = &r->g[i];
 		if (g->system) {
@@ -431,11 +394,8 @@ struct snap_goroutines *goroutines_build(const struct go_read *r, const struct g
 		}
 		/* reason strings of the read live as long as r; a formatted
 		 * unknown reason is interned so it outlives rbuf. */
-		if (reason == rbuf) {
-			owned = xrealloc(owned, sizeof(char *) * (size_t)(nowned + 1));
-			owned[nowned] = xstrdup(rbuf);
-			reason = nm.v[name_id(&nm, owned[nowned++])];
-		}
+		if (reason == rbuf)
+			reason = intern_at(&nm, intern_add(&nm, rbuf));
 		struct grp *gr = group_find_or_add(tab, cap, g->status, reason, tmp, nf, &ngroups);
 		gr->count++;
 		if ((g->status == GO_WAITING || g->status == GO_SYSCALL) && g->waitsince > 0 &&
@@ -477,11 +437,7 @@ struct snap_goroutines *goroutines_build(const struct go_read *r, const struct g
 	qsort(out->groups, (size_t)out->ngroups, sizeof(*out->groups), cmp_group);
 	qsort(out->by_status, (size_t)out->nby_status, sizeof(*out->by_status), cmp_count);
 	qsort(out->by_wait_reason, (size_t)out->nby_wait_reason, sizeof(*out->by_wait_reason), cmp_count);
-	for (int i = 0; i < nowned; i++)
-		free(owned[i]);
-	free(owned);
-	free(nm.v);
-	free(nm.slot);
+	intern_fini(&nm);
 	free(fid);
 	free(tab);
 	return out;

@@ -34,6 +34,7 @@
 #define _GNU_SOURCE 1
 #include "golang.h"
 #include "frame.h"
+#include "intern.h"
 #include "maps.h"
 #include "remote_mem.h"
 #include "symbols.h"
@@ -93,7 +94,7 @@ struct golang {
 	char note[256];                 /* "" or a warning about the layout (table vs DWARF) */
 	struct pc_ent *pcs; size_t pcs_cap, pcs_used;
 	struct start_ent *starts; size_t starts_cap, starts_used;
-	char **funcs; int nfuncs, funcs_cap;
+	struct intern funcs;            /* function names; pc_ent.func indexes it */
 	uint8_t *gbuf;                  /* G_CHUNK * lay.read_len */
 	struct rmem rm;                 /* batched reads of the target, with their buffers */
 	void *sws, *sagain;             /* read_stacks' buffers, kept from read to read */
@@ -462,23 +463,6 @@ static int64_t read_allgs(struct golang *g, uint64_t **out)
 
 /* ---- PCs: names, frame sizes ------------------------------------------- */
 
-static int intern(struct golang *g, const char *name)
-{
-	for (int i = g->nfuncs - 1; i >= 0 && i >= g->nfuncs - 4; i--)
-		if (strcmp(g->funcs[i], name) == 0)
-			return i;
-	/* The table stays small (distinct functions on goroutine stacks). */
-	for (int i = 0; i < g->nfuncs; i++)
-		if (strcmp(g->funcs[i], name) == 0)
-			return i;
-	if (g->nfuncs == g->funcs_cap) {
-		g->funcs_cap = g->funcs_cap ? g->funcs_cap * 2 : 256;
-		g->funcs = xrealloc(g->funcs, sizeof(char *) * (size_t)g->funcs_cap);
-	}
-	g->funcs[g->nfuncs] = xstrdup(name);
-	return g->nfuncs++;
-}
-
 /* Name of the function at (target) pc: lookup is pc itself for an entry
  * PC, pc - 1 for a return address. */
 static const char *pc_name(struct golang *g, uint64_t pc, bool entry, const struct mapping **mout,
@@ -533,7 +517,7 @@ static const struct pc_ent *pc_info(struct golang *g, uint64_t pc, bool entry)
 	const char *name = pc_name(g, pc, entry, &m, buf, sizeof(buf));
 	e->text = m && m->x;
 	if (name) {
-		e->func = intern(g, name);
+		e->func = intern_add(&g->funcs, name);
 		e->goexit = frame_is_goexit(name);
 	}
 	if (m && m->mod) {
@@ -1064,10 +1048,10 @@ int golang_read(struct golang *g, bool stacks, struct go_read *r, char *err, siz
 	r->stacks = stacks;
 	r->frames = fv.v;
 	r->nframes = fv.n;
-	r->funcs = xcalloc((size_t)g->nfuncs + 1, sizeof(char *));
-	for (int i = 0; i < g->nfuncs; i++)
-		r->funcs[i] = xstrdup(g->funcs[i]);
-	r->nfuncs = g->nfuncs;
+	r->funcs = xcalloc((size_t)g->funcs.n + 1, sizeof(char *));
+	for (int i = 0; i < g->funcs.n; i++)
+		r->funcs[i] = xstrdup(intern_at(&g->funcs, i));
+	r->nfuncs = g->funcs.n;
 	r->reasons = xcalloc((size_t)g->nreasons + 1, sizeof(char *));
 	for (int i = 0; i < g->nreasons; i++)
 		r->reasons[i] = xstrdup(g->reasons[i]);
@@ -1084,9 +1068,7 @@ void golang_free(struct golang *g)
 	for (int i = 0; i < g->nreasons; i++)
 		free(g->reasons[i]);
 	free(g->reasons);
-	for (int i = 0; i < g->nfuncs; i++)
-		free(g->funcs[i]);
-	free(g->funcs);
+	intern_fini(&g->funcs);
 	free(g->pcs);
 	free(g->starts);
 	free(g->gbuf);

@@ -17,6 +17,7 @@
  */
 #include "profiler.h"
 #include "frame.h"
+#include "intern.h"
 #include "maps.h"
 #include "proc_parse.h"
 #include "sampler.h"
@@ -87,9 +88,8 @@ struct profiler {
 	int nthr;                       /* sorted by tid */
 	int cached_fds;
 	double listed;                  /* when the thread list was last read */
-	/* frames */
-	struct snap_frame *frames;
-	int nframes, capframes;
+	/* frames: (function, module) pairs, the index is the frame */
+	struct intern frames;
 	struct ipent *ipc;
 	size_t ipc_cap, ipc_used;
 	/* merged stacks */
@@ -113,23 +113,6 @@ struct profiler {
 	int64_t life_rounds;            /* rounds since profiler_new (not reset) */
 	bool leader_refused;
 };
-
-/* Intern (function, module) -> frame index. Linear probing on a small
- * side table would be faster; frames number in the thousands at most and
- * this runs once per new IP, so a scan is fine. */
-static int frame_intern(struct profiler *p, const char *fn, const char *mod)
-{
-	for (int i = p->nframes - 1; i >= 0; i--)
-		if (strcmp(p->frames[i].function, fn) == 0 && strcmp(p->frames[i].module, mod) == 0)
-			return i;
-	if (p->nframes == p->capframes) {
-		p->capframes = p->capframes ? p->capframes * 2 : 256;
-		p->frames = xrealloc(p->frames, sizeof(*p->frames) * (size_t)p->capframes);
-	}
-	p->frames[p->nframes].function = xstrdup(fn);
-	p->frames[p->nframes].module = xstrdup(mod);
-	return p->nframes++;
-}
 
 static void ipc_clear(struct profiler *p)
 {
@@ -186,7 +169,7 @@ static int frame_of(struct profiler *p, uint64_t ip, bool ret)
 	} else {
 		snprintf(name, sizeof(name), "0x%llx", (unsigned long long)ip);
 	}
-	int f = frame_intern(p, name, modpath);
+	int f = intern_add_pair(&p->frames, name, modpath);
 	p->ipc[h].ip = key;
 	p->ipc[h].frame = f;
 	p->ipc_used++;
@@ -705,11 +688,11 @@ void profiler_fill(struct profiler *p, struct snapshot *s)
 		pr->pause_us_max = p->pause_max_us;
 		free(c);
 	}
-	pr->nframes = p->nframes;
-	pr->frames = xcalloc((size_t)p->nframes + 1, sizeof(*pr->frames));
-	for (int i = 0; i < p->nframes; i++) {
-		pr->frames[i].function = xstrdup(p->frames[i].function);
-		pr->frames[i].module = xstrdup(p->frames[i].module);
+	pr->nframes = p->frames.n;
+	pr->frames = xcalloc((size_t)p->frames.n + 1, sizeof(*pr->frames));
+	for (int i = 0; i < p->frames.n; i++) {
+		pr->frames[i].function = xstrdup(intern_at(&p->frames, i));
+		pr->frames[i].module = xstrdup(intern_second(&p->frames, i));
 	}
 	pr->nstacks = p->nstacks;
 	pr->stacks = xcalloc((size_t)p->nstacks + 1, sizeof(*pr->stacks));
@@ -730,7 +713,7 @@ void profiler_fill(struct profiler *p, struct snapshot *s)
 			t->stack = xmalloc(sizeof(int) * (size_t)(t->nstack + 1));
 			memcpy(t->stack, p->thr[k].frames, sizeof(int) * (size_t)t->nstack);
 			if (strcmp(t->syscall, "restart_syscall") == 0 && t->nstack)
-				name_restarted(t, p->frames[t->stack[0]].function);
+				name_restarted(t, intern_at(&p->frames, t->stack[0]));
 		}
 	}
 }
@@ -768,11 +751,7 @@ void profiler_free(struct profiler *p)
 	for (int i = 0; i < p->nthr; i++)
 		thr_fini(p, &p->thr[i]);
 	free(p->thr);
-	for (int i = 0; i < p->nframes; i++) {
-		free(p->frames[i].function);
-		free(p->frames[i].module);
-	}
-	free(p->frames);
+	intern_fini(&p->frames);
 	free(p->ipc);
 	for (int i = 0; i < p->nstacks; i++)
 		free(p->stacks[i].frames);
@@ -805,7 +784,7 @@ int profiler_write_stacks(struct profiler *p, FILE *f)
 		for (int k = 0; k < t->nframes; k++) {
 			uint64_t ip = t->ips[k];
 			const struct mapping *m = p->pm ? procmap_find(p->pm, ip) : NULL;
-			const char *fn = p->frames[t->frames[k]].function;
+			const char *fn = intern_at(&p->frames, t->frames[k]);
 			fprintf(f, "  #%-2d 0x%016llx ", k, (unsigned long long)ip);
 			if (m && m->mod) {
 				uint64_t vaddr = ip - m->bias, off = 0;

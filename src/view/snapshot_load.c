@@ -19,6 +19,7 @@
  * are mapped back to those frames by name.
  */
 #include "snapshot_load.h"
+#include "intern.h"
 #include "util.h"
 
 #include <errno.h>
@@ -267,94 +268,44 @@ static int arr_len(struct rd *r, json_t *a, const char *path, const char *key)
 
 struct interner {
 	struct snap_profile *p;
-	int cap;
-	int *byfm;                      /* hash of (function, module) -> index + 1 */
-	int *byfn;                      /* hash of function -> first index + 1 */
-	size_t hcap;                    /* power of two */
+	struct intern frames;           /* (function, module); the index is the frame's */
+	int cap;                        /* room in p->frames */
+	struct intern names;            /* function names */
+	int *first;                     /* name index -> its first frame */
+	int nfirst, first_cap;
 };
 
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static void intern_rehash(struct interner *in);
-
-static void intern_add_hash(struct interner *in, int idx)
-{
-	const struct snap_frame *fr = &in->p->frames[idx];
-	size_t mask = in->hcap - 1;
-	uint64_t h = hash_str(hash_str(14695981039346656037ULL, fr->function) * 31, fr->module);
-	size_t k = (size_t)h & mask;
-	while (in->byfm[k])
-		k = (k + 1) & mask;
-	in->byfm[k] = idx + 1;
-	h = hash_str(14695981039346656037ULL, fr->function);
-	for (k = (size_t)h & mask; in->byfn[k]; k = (k + 1) & mask)
-		if (strcmp(in->p->frames[in->byfn[k] - 1].function, fr->function) == 0)
-			return;         /* keep the first frame of that name */
-	in->byfn[k] = idx + 1;
-}
-
-static void intern_rehash(struct interner *in)
-{
-	free(in->byfm);
-	free(in->byfn);
-	in->hcap = in->hcap ? in->hcap * 2 : 256;
-	in->byfm = xcalloc(in->hcap, sizeof(int));
-	in->byfn = xcalloc(in->hcap, sizeof(int));
-	for (int i = 0; i < in->p->nframes; i++)
-		intern_add_hash(in, i);
-}
-
 /* Index of frame (function, module), added when new. */
-static int intern(struct interner *in, const char *function, const char *module)
+static int frame_by_pair(struct interner *in, const char *function, const char *module)
 {
-	if (in->hcap) {
-		size_t mask = in->hcap - 1;
-		uint64_t h = hash_str(hash_str(14695981039346656037ULL, function) * 31, module);
-		for (size_t k = (size_t)h & mask; in->byfm[k]; k = (k + 1) & mask) {
-			const struct snap_frame *fr = &in->p->frames[in->byfm[k] - 1];
-			if (strcmp(fr->function, function) == 0 && strcmp(fr->module, module) == 0)
-				return in->byfm[k] - 1;
-		}
-	}
 	struct snap_profile *p = in->p;
-	if (p->nframes == in->cap) {
-		in->cap = in->cap ? in->cap * 2 : 64;
-		p->frames = xrealloc(p->frames, sizeof(*p->frames) * (size_t)in->cap);
-	}
-	int idx = p->nframes;
+	int idx = intern_add_pair(&in->frames, function, module);
+	if (idx < p->nframes)
+		return idx;
+	ARRAY_GROW(p->frames, p->nframes, in->cap, 64);
 	p->frames[idx].function = xstrdup(function);
 	p->frames[idx].module = xstrdup(module);
 	p->nframes++;
-	if ((size_t)p->nframes * 2 > in->hcap)
-		intern_rehash(in);
-	else
-		intern_add_hash(in, idx);
+	if (intern_add(&in->names, function) == in->nfirst) {
+		ARRAY_GROW(in->first, in->nfirst, in->first_cap, 64);
+		in->first[in->nfirst++] = idx;  /* keep the first frame of that name */
+	}
 	return idx;
 }
 
 /* Index of the first frame named function; added with an unknown module
  * when no stack of the profile has it. */
-static int intern_name(struct interner *in, const char *function)
+static int frame_by_name(struct interner *in, const char *function)
 {
-	if (in->hcap) {
-		size_t mask = in->hcap - 1;
-		uint64_t h = hash_str(14695981039346656037ULL, function);
-		for (size_t k = (size_t)h & mask; in->byfn[k]; k = (k + 1) & mask)
-			if (strcmp(in->p->frames[in->byfn[k] - 1].function, function) == 0)
-				return in->byfn[k] - 1;
-	}
-	return intern(in, function, "[unknown]");
+	int k = intern_find(&in->names, function);
+	return k >= 0 ? in->first[k] : frame_by_pair(in, function, "[unknown]");
 }
 
-static void intern_fini(struct interner *in)
+static void interner_fini(struct interner *in)
 {
-	free(in->byfm);
-	free(in->byfn);
+	intern_fini(&in->frames);
+	intern_fini(&in->names);
+	free(in->first);
 }
 
 /* ------------------------------------------------------------------ */
@@ -483,8 +434,8 @@ static int *load_frame_list(struct rd *r, struct interner *in, json_t *names, js
 			fail(r, p, NULL, "expected a string, found %s", jtype(json_is_string(f) ? m : f));
 			break;
 		}
-		fr[k] = m ? intern(in, json_string_value(f), json_string_value(m))
-			  : intern_name(in, json_string_value(f));
+		fr[k] = m ? frame_by_pair(in, json_string_value(f), json_string_value(m))
+			  : frame_by_name(in, json_string_value(f));
 		*nout = k + 1;
 	}
 	return fr;
@@ -549,7 +500,7 @@ static void load_profile(struct rd *r, json_t *root, struct snapshot *s, struct 
 			fail(r, path, "function", "missing");
 		if (r->failed)
 			break;
-		t->frame = mod ? intern(in, fn, mod) : intern_name(in, fn);
+		t->frame = mod ? frame_by_pair(in, fn, mod) : frame_by_name(in, fn);
 		t->flat = get_int(r, e, path, "flat", 0, INT64_MAX, 0);
 		t->flat_pct = get_num(r, e, path, "flat_pct");
 		t->cum = get_int(r, e, path, "cum", 0, INT64_MAX, 0);
@@ -641,7 +592,7 @@ static void load_threads(struct rd *r, json_t *root, struct snapshot *s, struct 
 			t->stack = load_frame_list(r, in, st, NULL, cpath, &t->nstack);
 		}
 		if (top)
-			t->top_frame = intern_name(in, top);
+			t->top_frame = frame_by_name(in, top);
 	}
 }
 
@@ -1062,7 +1013,7 @@ static bool load_tree(struct rd *r, json_t *root, struct snapshot *s)
 	load_profile(r, root, s, &in);
 	load_threads(r, root, s, &in);
 	load_locks(r, root, s, &in);
-	intern_fini(&in);
+	interner_fini(&in);
 	load_sockets(r, root, s);
 	load_deadlocks(r, root, s);
 	load_goroutines(r, root, s);

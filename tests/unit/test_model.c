@@ -1,11 +1,13 @@
 /*
  * test_model.c - the model layer's shared helpers on their own: the
- * growable array (ARRAY_GROW / array_grow).
+ * growable array (ARRAY_GROW / array_grow) and the string interner.
  */
+#include "intern.h"
 #include "util.h"
 #include "check.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static void test_array(void)
@@ -57,8 +59,71 @@ static void test_array(void)
 	free(l);
 }
 
+static void test_intern(void)
+{
+	struct intern in;
+	intern_init(&in);
+	CHECK_EQ_INT(intern_find(&in, "a"), -1);        /* empty: no table yet */
+	CHECK(intern_at(&in, 0) == NULL);
+
+	/* Dense indices in the order first added; copies are owned. */
+	char buf[16] = "main";
+	CHECK_EQ_INT(intern_add(&in, buf), 0);
+	buf[0] = 'x';
+	CHECK_STR(intern_at(&in, 0), "main");
+	CHECK_EQ_INT(intern_add(&in, "write"), 1);
+	CHECK_EQ_INT(intern_add(&in, "main"), 0);
+	CHECK_EQ_INT(intern_find(&in, "write"), 1);
+	CHECK_EQ_INT(intern_find(&in, "writ"), -1);
+	CHECK_EQ_INT(intern_add(&in, ""), 2);           /* the empty string is a key */
+	CHECK_EQ_INT(intern_find(&in, ""), 2);
+	CHECK(intern_second(&in, 0) == NULL);
+
+	/* Pairs: never equal to a string, nor to another split of the same
+	 * bytes. */
+	int p = intern_add_pair(&in, "main", "/usr/bin/app");
+	CHECK_EQ_INT(p, 3);
+	CHECK_STR(intern_at(&in, p), "main");
+	CHECK_STR(intern_second(&in, p), "/usr/bin/app");
+	CHECK_EQ_INT(intern_add_pair(&in, "main", "/usr/bin/app"), p);
+	CHECK_EQ_INT(intern_find_pair(&in, "main", "/usr/bin/app"), p);
+	CHECK_EQ_INT(intern_find_pair(&in, "main", "/usr/bin/ap"), -1);
+	CHECK_EQ_INT(intern_add_pair(&in, "ma", "in"), 4);
+	CHECK_EQ_INT(intern_add_pair(&in, "m", "ain"), 5);
+	CHECK_EQ_INT(intern_add_pair(&in, "write", ""), 6);
+	CHECK_EQ_INT(intern_find(&in, "write"), 1);
+	CHECK_EQ_INT(intern_find_pair(&in, "", "write"), -1);
+	CHECK(intern_at(&in, 7) == NULL && intern_at(&in, -1) == NULL);
+
+	/* Many keys (rehashing several times, long keys over 8-byte words):
+	 * every one keeps its index and its text. */
+	char k[64];
+	int base = in.n;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(k, sizeof(k), "std::vector<int>::push_back#%d", i);
+		if (intern_add(&in, k) != base + i)
+			break;
+	}
+	CHECK_EQ_INT(in.n, base + 20000);
+	bool ok = true;
+	for (int i = 0; i < 20000; i += 7) {
+		snprintf(k, sizeof(k), "std::vector<int>::push_back#%d", i);
+		ok &= intern_find(&in, k) == base + i && strcmp(intern_at(&in, base + i), k) == 0;
+	}
+	CHECK(ok);
+	CHECK_EQ_INT(intern_find(&in, "main"), 0);
+	CHECK_EQ_INT(intern_find_pair(&in, "m", "ain"), 5);
+
+	intern_fini(&in);
+	CHECK_EQ_INT(in.n, 0);
+	CHECK_EQ_INT(intern_find(&in, "main"), -1);
+	CHECK_EQ_INT(intern_add(&in, "again"), 0);      /* usable after fini */
+	intern_fini(&in);
+}
+
 int main(void)
 {
 	test_array();
+	test_intern();
 	return CHECK_DONE();
 }
