@@ -32,6 +32,7 @@
  * goroutine's stack, never the read.
  */
 #define _GNU_SOURCE 1
+#include "elf_section.h"
 #include "golang.h"
 #include "frame.h"
 #include "intern.h"
@@ -120,32 +121,12 @@ static void iov_reserve(struct golang *g, size_t n)
 
 /* ---- the Go module and its sections ------------------------------------ */
 
-static bool has_section(Elf *e, const char *want)
-{
-	size_t shstrndx;
-	if (elf_getshdrstrndx(e, &shstrndx) != 0)
-		return false;
-	for (Elf_Scn *s = elf_nextscn(e, NULL); s; s = elf_nextscn(e, s)) {
-		GElf_Shdr sh;
-		const char *n;
-		if (gelf_getshdr(s, &sh) && (n = elf_strptr(e, shstrndx, sh.sh_name)) && strcmp(n, want) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void sections(struct golang *g, struct sect *buildinfo)
 {
-	Elf *e = g->mod->elf;
-	size_t shstrndx;
-	if (elf_getshdrstrndx(e, &shstrndx) != 0)
-		return;
-	for (Elf_Scn *s = elf_nextscn(e, NULL); s; s = elf_nextscn(e, s)) {
-		GElf_Shdr sh;
-		const char *n;
-		if (!gelf_getshdr(s, &sh) || !(n = elf_strptr(e, shstrndx, sh.sh_name)))
-			continue;
-		struct sect v = { sh.sh_addr, sh.sh_size };
+	struct elf_section_iter it;
+	for (elf_section_begin(&it, g->mod->elf); elf_section_next(&it);) {
+		const char *n = it.name;
+		struct sect v = { it.sh.sh_addr, it.sh.sh_size };
 		if (strcmp(n, ".data") == 0)
 			g->data = v;
 		else if (strcmp(n, ".bss") == 0)
@@ -217,11 +198,12 @@ static void read_version(struct golang *g, const struct sect *bi)
 static void symtab_globals(struct golang *g, uint64_t *wrs, uint64_t *wrs_size)
 {
 	Elf *e = g->mod->elf;
-	for (Elf_Scn *s = elf_nextscn(e, NULL); s; s = elf_nextscn(e, s)) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(s, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+	struct elf_section_iter it;
+	for (elf_section_begin(&it, e); elf_section_next(&it);) {
+		const GElf_Shdr sh = it.sh;
+		if (sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
 			continue;
-		Elf_Data *d = elf_getdata(s, NULL);
+		Elf_Data *d = elf_getdata(it.scn, NULL);
 		size_t n = sh.sh_size / sh.sh_entsize;
 		for (size_t i = 0; d && i < n; i++) {
 			GElf_Sym sym;
@@ -619,8 +601,8 @@ struct golang *golang_open(int pid, int piddir, char *err, size_t errlen)
 	}
 	for (int i = 0; i < g->pm->nmaps && !g->mod; i++) {
 		const struct mapping *m = &g->pm->maps[i];
-		if (m->mod && m->mod->elf && (has_section(m->mod->elf, ".gopclntab") ||
-					      has_section(m->mod->elf, ".go.buildinfo"))) {
+		if (m->mod && m->mod->elf && (elf_section_find(m->mod->elf, ".gopclntab", NULL) ||
+					      elf_section_find(m->mod->elf, ".go.buildinfo", NULL))) {
 			g->mod = m->mod;
 			g->bias = m->bias;
 		}

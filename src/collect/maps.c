@@ -8,6 +8,7 @@
  * /proc/PID/root/<path>. Each file is mmap'ed read-only once and cached
  * by (dev, inode, build-id); libelf parses it in place.
  */
+#include "elf_section.h"
 #include "maps.h"
 #include "symbols.h"
 #include "util.h"
@@ -120,19 +121,10 @@ static int module_parse(struct module *mod)
 	}
 	/* Without PT_GNU_EH_FRAME (gcc -static on Debian), remember where
 	 * .eh_frame is: the unwinder builds its own search table. */
-	if (!mod->eh_frame_hdr_vaddr) {
-		size_t shstrndx;
-		if (elf_getshdrstrndx(e, &shstrndx) == 0) {
-			for (Elf_Scn *scn = elf_nextscn(e, NULL); scn; scn = elf_nextscn(e, scn)) {
-				GElf_Shdr sh;
-				const char *n;
-				if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_PROGBITS &&
-				    (n = elf_strptr(e, shstrndx, sh.sh_name)) && strcmp(n, ".eh_frame") == 0) {
-					mod->eh_frame_vaddr = sh.sh_addr;
-					mod->eh_frame_size = sh.sh_size;
-				}
-			}
-		}
+	GElf_Shdr sh;
+	if (!mod->eh_frame_hdr_vaddr && elf_section_find(e, ".eh_frame", &sh) && sh.sh_type == SHT_PROGBITS) {
+		mod->eh_frame_vaddr = sh.sh_addr;
+		mod->eh_frame_size = sh.sh_size;
 	}
 	return 0;
 }

@@ -7,9 +7,9 @@
  * executables and other mount namespaces still work.
  */
 #include "collect.h"
+#include "elf_section.h"
 
 #include <fcntl.h>
-#include <string.h>
 #include <unistd.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -22,20 +22,8 @@ enum proc_runtime runtime_detect(int piddir)
 		return rt;
 	elf_version(EV_CURRENT);
 	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	size_t shstrndx;
-	if (e && elf_kind(e) == ELF_K_ELF && elf_getshdrstrndx(e, &shstrndx) == 0) {
-		for (Elf_Scn *scn = elf_nextscn(e, NULL); scn; scn = elf_nextscn(e, scn)) {
-			GElf_Shdr sh;
-			if (!gelf_getshdr(scn, &sh))
-				continue;
-			const char *name = elf_strptr(e, shstrndx, sh.sh_name);
-			if (name && (strcmp(name, ".go.buildinfo") == 0 ||
-				     strcmp(name, ".gopclntab") == 0)) {
-				rt = PROC_RUNTIME_GO;
-				break;
-			}
-		}
-	}
+	if (elf_section_find(e, ".go.buildinfo", NULL) || elf_section_find(e, ".gopclntab", NULL))
+		rt = PROC_RUNTIME_GO;
 	if (e)
 		elf_end(e);
 	close(fd);

@@ -21,6 +21,7 @@
  * (the sampler) symbolizes. x86_64 only: multi-byte fields are read as
  * little-endian.
  */
+#include "elf_section.h"
 #include "symbols.h"
 #include "util.h"
 
@@ -97,13 +98,6 @@ static void symvec_push(struct symvec *sv, const struct rawsym *r)
 
 /* ---- ELF symbol tables ------------------------------------------------ */
 
-/* Name of section scn of e, or "" */
-static const char *scn_name(Elf *e, size_t shstrndx, const GElf_Shdr *sh)
-{
-	const char *n = elf_strptr(e, shstrndx, sh->sh_name);
-	return n ? n : "";
-}
-
 /*
  * Append the FUNC/IFUNC symbols of every section of type `type`
  * (SHT_SYMTAB or SHT_DYNSYM) of e to funcs and its OBJECT/COMMON symbols
@@ -117,10 +111,11 @@ static size_t elf_collect(Elf *e, const uint8_t *image, size_t isize, Elf64_Word
 	if (elf_getshdrnum(e, &shnum) != 0 || shnum == 0)
 		return 0;
 	uint64_t *sec_end = NULL;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(e, scn)) != NULL) {
-		GElf_Shdr sh, strsh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || sh.sh_entsize == 0)
+	struct elf_section_iter it;
+	for (elf_section_begin(&it, e); elf_section_next(&it);) {
+		const GElf_Shdr sh = it.sh;
+		GElf_Shdr strsh;
+		if (sh.sh_type != type || sh.sh_entsize == 0)
 			continue;
 		Elf_Scn *strscn = elf_getscn(e, sh.sh_link);
 		if (!strscn || !gelf_getshdr(strscn, &strsh) || strsh.sh_type != SHT_STRTAB ||
@@ -132,7 +127,7 @@ static size_t elf_collect(Elf *e, const uint8_t *image, size_t isize, Elf64_Word
 		size_t strsize = strsh.sh_size;
 		while (strsize > 0 && strtab[strsize - 1] != '\0')
 			strsize--;
-		Elf_Data *d = elf_getdata(scn, NULL);
+		Elf_Data *d = elf_getdata(it.scn, NULL);
 		if (!d || strsize == 0)
 			continue;
 		if (!sec_end) {
@@ -264,11 +259,10 @@ static struct sym *symvec_finish(struct symvec *sv, bool extend, uint64_t **addr
  * Returns its length (0 = none) and copies it to id (>= 64 bytes). */
 static int elf_build_id(Elf *e, const uint8_t *image, size_t isize, uint8_t *id)
 {
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(e, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
-		    sh.sh_offset > isize || sh.sh_size > isize - sh.sh_offset)
+	struct elf_section_iter it;
+	for (elf_section_begin(&it, e); elf_section_next(&it);) {
+		const GElf_Shdr sh = it.sh;
+		if (sh.sh_type != SHT_NOTE || sh.sh_offset > isize || sh.sh_size > isize - sh.sh_offset)
 			continue;
 		const uint8_t *p = image + sh.sh_offset, *end = p + sh.sh_size;
 		while (end - p >= 12) {
@@ -535,12 +529,12 @@ static uint64_t off_to_vaddr(const struct module *mod, uint64_t off)
  * loader fills in a PIE), or 0. */
 static uint64_t relative_reloc(Elf *e, uint64_t vaddr)
 {
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(e, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA || sh.sh_entsize == 0)
+	struct elf_section_iter it;
+	for (elf_section_begin(&it, e); elf_section_next(&it);) {
+		const GElf_Shdr sh = it.sh;
+		if (sh.sh_type != SHT_RELA || sh.sh_entsize == 0)
 			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
+		Elf_Data *d = elf_getdata(it.scn, NULL);
 		if (!d)
 			continue;
 		size_t n = d->d_size / sh.sh_entsize;
@@ -715,21 +709,15 @@ static const uint8_t *scn_bytes(const struct module *mod, const GElf_Shdr *sh, s
 
 static void scan_sections(const struct module *mod, struct secinfo *si)
 {
-	Elf *e = mod->elf;
-	size_t shstrndx;
 	memset(si, 0, sizeof(*si));
-	if (elf_getshdrstrndx(e, &shstrndx) != 0)
-		return;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(e, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh))
-			continue;
+	struct elf_section_iter it;
+	for (elf_section_begin(&it, mod->elf); elf_section_next(&it);) {
+		const GElf_Shdr sh = it.sh;
 		if (sh.sh_type == SHT_SYMTAB) {
 			si->symtab = true;
 			continue;
 		}
-		const char *n = scn_name(e, shstrndx, &sh);
+		const char *n = it.name;
 		if (n[0] != '.')
 			continue;
 		if (strcmp(n, ".gnu_debuglink") == 0) {

@@ -20,6 +20,7 @@
  * Timings are printed as "measure:" lines.
  */
 #include "check.h"
+#include "elf_section.h"
 #include "maps.h"
 #include "symbols.h"
 #include "util.h"
@@ -893,6 +894,64 @@ static void test_misc(void)
 	free(orig);
 }
 
+/* The section walk (elf_section.c) on a real file, on one whose section
+ * name table index is garbage, and on a truncated one. */
+static void test_elf_sections(void)
+{
+	char *path = fmt("%s/sym_c_static", targets_dir());
+	size_t len = 0;
+	char *img = read_file_alloc_at(AT_FDCWD, path, &len);
+	CHECK(img != NULL && len > 4096);
+	if (!img) {
+		free(path);
+		return;
+	}
+	elf_version(EV_CURRENT);
+	Elf *e = elf_memory(img, len);
+	GElf_Shdr sh;
+	Elf_Scn *text = elf_section_find(e, ".text", &sh);
+	CHECK(text != NULL && sh.sh_type == SHT_PROGBITS && sh.sh_size > 0);
+	CHECK(elf_section_find(e, ".no-such-section", NULL) == NULL);
+	int n = 0, named = 0;
+	struct elf_section_iter it;
+	for (elf_section_begin(&it, e); elf_section_next(&it);) {
+		n++;
+		named += it.name[0] != '\0';
+	}
+	CHECK(n > 5 && named == n);
+	CHECK(!elf_section_next(&it));          /* stays at the end */
+	elf_end(e);
+	CHECK(elf_section_find(NULL, ".text", NULL) == NULL);
+	elf_section_begin(&it, NULL);
+	CHECK(!elf_section_next(&it));
+
+	/* e_shstrndx out of range: every section still walks, nameless. */
+	char *bad = xmalloc(len);
+	memcpy(bad, img, len);
+	uint16_t idx = 0x7ff0;
+	memcpy(bad + 62, &idx, 2);              /* Elf64_Ehdr.e_shstrndx */
+	e = elf_memory(bad, len);
+	int m = 0;
+	named = 0;
+	for (elf_section_begin(&it, e); elf_section_next(&it);) {
+		m++;
+		named += it.name[0] != '\0';
+	}
+	CHECK_EQ_INT(m, n);
+	CHECK_EQ_INT(named, 0);
+	CHECK(elf_section_find(e, ".text", NULL) == NULL);
+	elf_end(e);
+
+	/* Cut before the section headers: nothing, and no crash. */
+	e = elf_memory(img, 256);
+	CHECK(elf_section_find(e, ".text", NULL) == NULL);
+	if (e)
+		elf_end(e);
+	free(bad);
+	free(img);
+	free(path);
+}
+
 #else /* SYMTEST_GO */
 
 /* ---- Go ---------------------------------------------------------------------- */
@@ -1028,6 +1087,7 @@ int main(void)
 	test_go();
 #else
 	test_misc();
+	test_elf_sections();
 	test_libc();
 	test_libstdcxx();
 	test_sym_c_builds();
