@@ -19,6 +19,7 @@
 #include "triage.h"
 #include "frame.h"
 #include "syscall_names.h"
+#include "units.h"
 #include "util.h"
 
 #include <errno.h>
@@ -131,21 +132,6 @@ static int worse(int a, int b)
 	return a > b ? a : b;
 }
 
-/* "812 MiB", "3.2 GiB", "640 KiB" */
-static const char *kb_str(char *b, size_t n, double kb)
-{
-	double a = fabs(kb);
-	if (a >= 10 * 1024 * 1024)
-		snprintf(b, n, "%.1f GiB", kb / 1048576.0);
-	else if (a >= 10 * 1024)
-		snprintf(b, n, "%.0f MiB", kb / 1024.0);
-	else if (a >= 1024)
-		snprintf(b, n, "%.1f MiB", kb / 1024.0);
-	else
-		snprintf(b, n, "%.0f KiB", kb);
-	return b;
-}
-
 /* The observation window as words: "over 10 s". */
 static const char *window_str(char *b, size_t n, double w)
 {
@@ -242,9 +228,9 @@ static void trend_evidence(struct verdict *v, const char *what, const struct tre
 	double per = t->span >= 120 ? 60.0 : 1.0;
 	const char *unit = per > 1 ? "min" : "s";
 	if (kb) {
-		kb_str(a, sizeof(a), t->first);
-		kb_str(b, sizeof(b), t->last);
-		kb_str(r, sizeof(r), t->slope * per);
+		units_kib(a, sizeof(a), t->first, 0);
+		units_kib(b, sizeof(b), t->last, 0);
+		units_kib(r, sizeof(r), t->slope * per, UNITS_SIGNED);
 	} else {
 		snprintf(a, sizeof(a), "%.0f", t->first);
 		snprintf(b, sizeof(b), "%.0f", t->last);
@@ -454,7 +440,7 @@ static void rule_rss_growth(const struct snapshot *s, struct verdict *v)
 	const struct snap_process *p = &s->proc;
 	char a[32];
 	if (p->rss_anon_kb >= 0 && p->rss_kb > 0)
-		EV(v, "; now %s, %.0f%% anonymous", kb_str(a, sizeof(a), (double)p->rss_kb),
+		EV(v, "; now %s, %.0f%% anonymous", units_kib(a, sizeof(a), (double)p->rss_kb, 0),
 		   100.0 * (double)p->rss_anon_kb / (double)p->rss_kb);
 	v->st = growth_status(&t, RSS_GROW_WARN_KB, RSS_GROW_WARN_PCT, RSS_GROW_ALERT_KB, RSS_GROW_ALERT_PCT);
 	if (v->st != ST_OK && t.downs == 0)
@@ -479,7 +465,7 @@ static void rule_memory_pressure(const struct snapshot *s, struct verdict *v)
 		EV(v, "major faults unknown (one reading)");
 	}
 	if (p->swap_kb >= 0) {
-		EV(v, "; swap %s", kb_str(a, sizeof(a), (double)p->swap_kb));
+		EV(v, "; swap %s", units_kib(a, sizeof(a), (double)p->swap_kb, 0));
 		if (p->swap_kb >= SWAP_WARN_KB) {
 			double pct = p->rss_kb >= 0 ? 100.0 * (double)p->swap_kb / (double)(p->rss_kb + p->swap_kb)
 						    : 100.0;

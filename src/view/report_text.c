@@ -8,6 +8,7 @@
 #include "report.h"
 #include "frame.h"
 #include "triage.h"
+#include "units.h"
 #include "util.h"
 
 #include <errno.h>
@@ -39,18 +40,10 @@ static const char *fint(char *buf, size_t n, int64_t v)
 	return buf;
 }
 
-/* Size in KiB as "812 MiB" / "3.2 GiB". */
+/* Size in KiB as "812 MiB" / "3.2 GiB" (units.h); "-" when unknown. */
 static const char *fkb(char *buf, size_t n, int64_t kb)
 {
-	if (kb < 0)
-		return "-";
-	if (kb >= 10 * 1024 * 1024)
-		snprintf(buf, n, "%.1f GiB", (double)kb / 1048576.0);
-	else if (kb >= 10 * 1024)
-		snprintf(buf, n, "%.0f MiB", (double)kb / 1024.0);
-	else
-		snprintf(buf, n, "%lld KiB", (long long)kb);
-	return buf;
+	return units_kib(buf, n, (double)kb, 0);
 }
 
 static int cmp_thread_cpu(const void *a, const void *b)
@@ -311,8 +304,8 @@ static void write_memory(const struct snap_process *p, FILE *f)
 		fkb(d, sizeof(d), p->rss_shmem_kb), fkb(e, sizeof(e), p->vsz_kb), fkb(g, sizeof(g), p->swap_kb));
 	fprintf(f, "  faults/s: minor %s, major %s\n", fnum(a, sizeof(a), p->flt_min_per_s, "%.1f"),
 		fnum(b, sizeof(b), p->flt_maj_per_s, "%.1f"));
-	fprintf(f, "  IO bytes/s: read %s, write %s\n", fnum(a, sizeof(a), p->io_read_bps, "%.0f"),
-		fnum(b, sizeof(b), p->io_write_bps, "%.0f"));
+	fprintf(f, "  IO/s: read %s, write %s\n", units_bytes(a, sizeof(a), p->io_read_bps, 0),
+		units_bytes(b, sizeof(b), p->io_write_bps, 0));
 }
 
 /* File descriptors: open of limit, by type. */

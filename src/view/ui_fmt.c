@@ -1,6 +1,6 @@
 /*
  * ui_fmt.c - small helpers every pane uses: figures formatted to a few
- * columns ("812M", "3m02s", "-" when unknown), sparklines, sanitized text
+ * columns ("3m02s", "12k", "-" when unknown; sizes are units.h's), sparklines, sanitized text
  * from the target, title bars and case-insensitive filtering. Kept apart
  * so the panes read as layout only.
  */
@@ -13,19 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *fmt_kb(char *b, size_t n, int64_t kb)
-{
-	if (kb < 0)
-		return "-";
-	if (kb >= 10 * 1024 * 1024)
-		snprintf(b, n, "%.1fG", (double)kb / 1048576.0);
-	else if (kb >= 10 * 1024)
-		snprintf(b, n, "%.0fM", (double)kb / 1024.0);
-	else
-		snprintf(b, n, "%lldK", (long long)kb);
-	return b;
-}
 
 const char *fmt_pct(char *b, size_t n, double v)
 {

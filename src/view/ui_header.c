@@ -12,6 +12,7 @@
  */
 #include "ui_pane.h"
 #include "triage.h"
+#include "units.h"
 #include "util.h"
 
 #include <math.h>
@@ -94,14 +95,16 @@ static void cpu_mem_row(const struct ui *u, const struct view *v, int row)
 		x = view_printf(v, row, x, CV_NORMAL, " total %-7s", fmt_pct(c, sizeof(c), p->cpu_total_pct));
 	x = view_put(v, row, x + 1, CV_OK, history_spark(u, sp, sizeof(sp), spark_w, false));
 	x = view_put(v, row, (x + 2 > 47 ? x + 2 : 47), CV_LABEL, "RSS");
-	x = view_printf(v, row, x, CV_NORMAL, " %-6s", fmt_kb(a, sizeof(a), p->rss_kb));
+	x = view_printf(v, row, x, CV_NORMAL, " %-7s", units_kib(a, sizeof(a), p->rss_kb, UNITS_COMPACT));
 	x = view_put(v, row, x + 1, CV_OK, history_spark(u, sp, sizeof(sp), spark_w, true));
 	if (wide) {
 		char d[32], e[32];
 		view_printf(v, row, x + 2, CV_NORMAL, "anon %s file %s shmem %s  VSZ %s  swap %s",
-			    fmt_kb(a, sizeof(a), p->rss_anon_kb), fmt_kb(b, sizeof(b), p->rss_file_kb),
-			    fmt_kb(c, sizeof(c), p->rss_shmem_kb), fmt_kb(d, sizeof(d), p->vsz_kb),
-			    fmt_kb(e, sizeof(e), p->swap_kb));
+			    units_kib(a, sizeof(a), p->rss_anon_kb, UNITS_COMPACT),
+			    units_kib(b, sizeof(b), p->rss_file_kb, UNITS_COMPACT),
+			    units_kib(c, sizeof(c), p->rss_shmem_kb, UNITS_COMPACT),
+			    units_kib(d, sizeof(d), p->vsz_kb, UNITS_COMPACT),
+			    units_kib(e, sizeof(e), p->swap_kb, UNITS_COMPACT));
 	}
 }
 
@@ -148,8 +151,8 @@ static void threads_fds_row(const struct ui *u, const struct view *v, int row)
 		x = view_printf(v, row, x, CV_NORMAL, " %s/%s", fmt_count(a, sizeof(a), p->flt_min_per_s),
 				fmt_count(b, sizeof(b), p->flt_maj_per_s));
 		x = view_put(v, row, x + 2, CV_LABEL, "IO/s");
-		x = view_printf(v, row, x, CV_NORMAL, " r %sB w %sB", fmt_count(c, sizeof(c), p->io_read_bps),
-				fmt_count(d, sizeof(d), p->io_write_bps));
+		x = view_printf(v, row, x, CV_NORMAL, " r %s w %s", units_bytes(c, sizeof(c), p->io_read_bps, UNITS_COMPACT),
+				units_bytes(d, sizeof(d), p->io_write_bps, UNITS_COMPACT));
 		if (!isnan(p->cgroup_throttled_pct)) {
 			x = view_put(v, row, x + 2, CV_LABEL, "THROTTLED");
 			view_printf(v, row, x, p->cgroup_throttled_pct >= 10 ? CV_WARN : CV_NORMAL, " %s",

@@ -156,7 +156,6 @@ int ui_wrap_rows(const char *text, int width);
 bool ui_match(const char *hay, const char *needle);
 
 /* Formatters: write into b (size n) and return b, or "-" when unknown. */
-const char *fmt_kb(char *b, size_t n, int64_t kb);            /* 812M, 3.2G, 900K */
 const char *fmt_pct(char *b, size_t n, double v);             /* 95.1% */
 const char *fmt_dur(char *b, size_t n, double s);             /* 12.5s, 3m02s, 1h02m, 2d03h */
 const char *fmt_count(char *b, size_t n, double v);           /* 950, 12k, 3M */

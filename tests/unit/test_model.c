@@ -1,14 +1,18 @@
 /*
  * test_model.c - the model layer's shared helpers on their own: the
- * growable array (ARRAY_GROW / array_grow) and the string interner.
+ * growable array (ARRAY_GROW / array_grow), the string interner and the
+ * size formatter.
  */
 #include "intern.h"
+#include "units.h"
 #include "util.h"
 #include "check.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void test_array(void)
 {
@@ -121,9 +125,78 @@ static void test_intern(void)
 	intern_fini(&in);
 }
 
+#define KIB(v, flags, want) do { \
+		char b_[32]; \
+		CHECK_STR(units_kib(b_, sizeof(b_), (v), (flags)), (want)); \
+	} while (0)
+#define BYTES(v, flags, want) do { \
+		char b_[32]; \
+		CHECK_STR(units_bytes(b_, sizeof(b_), (v), (flags)), (want)); \
+	} while (0)
+
+static void test_units(void)
+{
+	/* KiB whole; from MiB up one decimal under 10; the next unit where
+	 * a figure would round to 1024. */
+	KIB(0, 0, "0 KiB");
+	KIB(640, 0, "640 KiB");
+	KIB(1023, 0, "1023 KiB");
+	KIB(1023.4, 0, "1023 KiB");
+	KIB(1023.5, 0, "1.0 MiB");
+	KIB(1024, 0, "1.0 MiB");
+	KIB(1592, 0, "1.6 MiB");
+	KIB(5408, 0, "5.3 MiB");
+	KIB(10188, 0, "9.9 MiB");
+	KIB(10189, 0, "10 MiB");                /* 9.95 MiB: not "10.0" */
+	KIB(10240, 0, "10 MiB");
+	KIB(812 * 1024, 0, "812 MiB");
+	KIB(1023 * 1024, 0, "1023 MiB");
+	KIB(1048064, 0, "1.0 GiB");             /* 1023.5 MiB */
+	KIB(3.2 * 1048576, 0, "3.2 GiB");
+	KIB(12.0 * 1048576, 0, "12 GiB");
+	KIB(2.0 * 1073741824, 0, "2.0 TiB");
+	KIB(9.2233720368547758e18, 0, "8.0 ZiB"); /* INT64_MAX KiB */
+	/* Unknown: "-" with no unit, written into the buffer too. */
+	char b[16] = "junk";
+	CHECK(units_kib(b, sizeof(b), -1, 0) == b);
+	CHECK_STR(b, "-");
+	KIB(NAN, 0, "-");
+	KIB(INFINITY, 0, "-");
+	KIB(NAN, UNITS_SIGNED, "-");
+	KIB(NAN, UNITS_COMPACT, "-");
+	/* Changes and rates. */
+	KIB(-1536, UNITS_SIGNED, "-1.5 MiB");
+	KIB(-0.3, UNITS_SIGNED, "0 KiB");       /* no "-0" */
+	KIB(19.4 * 1024, UNITS_SIGNED, "19 MiB");
+	/* Compact: the same figure and unit, no space. */
+	KIB(812 * 1024, UNITS_COMPACT, "812MiB");
+	KIB(1392, UNITS_COMPACT, "1.4MiB");
+	KIB(0, UNITS_COMPACT, "0KiB");
+	KIB(-2048, UNITS_COMPACT | UNITS_SIGNED, "-2.0MiB");
+	/* Bytes: B whole, then as above. */
+	BYTES(0, 0, "0 B");
+	BYTES(512, 0, "512 B");
+	BYTES(1023, 0, "1023 B");
+	BYTES(1536, 0, "2 KiB");
+	BYTES(1048576, UNITS_COMPACT, "1.0MiB");
+	BYTES(123456789, 0, "118 MiB");
+	BYTES(-1, 0, "-");
+	/* The widest compact figures fit a 7-column field. */
+	char w[32];
+	bool narrow = true;
+	for (double k = 0; k < 1e12; k = k * 1.01 + 1)
+		narrow &= strlen(units_kib(w, sizeof(w), k, UNITS_COMPACT)) <= 7;
+	CHECK(narrow);
+	/* A short buffer truncates, never overflows. */
+	char s[4];
+	units_kib(s, sizeof(s), 812 * 1024, 0);
+	CHECK_STR(s, "812");
+}
+
 int main(void)
 {
 	test_array();
 	test_intern();
+	test_units();
 	return CHECK_DONE();
 }

@@ -492,7 +492,7 @@ static void test_header(void)
 	HAS(cv80, "LIVE");
 	HAS(cv80, "CPU user 95.1%");
 	HAS(cv80, "sys 2.0%");
-	HAS(cv80, "RSS 812M");
+	HAS(cv80, "RSS 812MiB");
 	HAS(cv80, "▁");                        /* a trend is drawn */
 	HAS(cv80, "THR 7 (1 run, 1 D)");
 	HAS(cv80, "FD 10/1024 (1%)");
