@@ -73,13 +73,7 @@ static void files_draw(void *data, const struct ui *u, const struct snapshot *s,
 	int x = view_put(v, y, 1, CV_LABEL, "FDS ");
 	if (p->fds.open >= 0) {
 		x = view_printf(v, y, x, CV_NORMAL, "%lld open", (long long)p->fds.open);
-		if (p->fds.limit > 0 && p->fds.limit != INT64_MAX) {
-			double pct = (double)p->fds.open * 100.0 / (double)p->fds.limit;
-			x = view_printf(v, y, x, pct >= 90 ? CV_ALERT : pct >= 70 ? CV_WARN : CV_NORMAL,
-					" of %lld (%.0f%%)", (long long)p->fds.limit, pct);
-		} else if (p->fds.limit == INT64_MAX) {
-			x = view_put(v, y, x, CV_NORMAL, " (no limit)");
-		}
+		x = ui_fd_limit(v, y, x, &p->fds, " of ", " (no limit)");
 		view_printf(v, y, x, CV_NORMAL, ": file %lld, socket %lld, pipe %lld, anon_inode %lld, other %lld",
 			    (long long)p->fds.file, (long long)p->fds.socket, (long long)p->fds.pipe,
 			    (long long)p->fds.anon_inode, (long long)p->fds.other);

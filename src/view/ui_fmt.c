@@ -152,6 +152,19 @@ int ui_thread_index(const struct snapshot *s, int tid)
 	return -1;
 }
 
+int ui_fd_limit(const struct view *v, int y, int x, const struct snap_fds *fds, const char *sep,
+		const char *unlimited)
+{
+	if (fds->limit > 0 && fds->limit != INT64_MAX) {
+		double pct = (double)fds->open * 100.0 / (double)fds->limit;
+		return view_printf(v, y, x, pct >= 90 ? CV_ALERT : pct >= 70 ? CV_WARN : CV_NORMAL,
+				   "%s%lld (%.0f%%)", sep, (long long)fds->limit, pct);
+	}
+	if (fds->limit == INT64_MAX)
+		return view_put(v, y, x, CV_NORMAL, unlimited);
+	return x;
+}
+
 int ui_check_style(enum check_status status)
 {
 	if (status == CHECK_ST_ALERT)

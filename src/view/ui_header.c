@@ -132,13 +132,7 @@ static void threads_fds_row(const struct ui *u, const struct view *v, int row)
 	x = view_put(v, row, x + 2, CV_LABEL, "FD");
 	if (p->fds.open >= 0) {
 		x = view_printf(v, row, x, CV_NORMAL, " %lld", (long long)p->fds.open);
-		if (p->fds.limit > 0 && p->fds.limit != INT64_MAX) {
-			double pct = (double)p->fds.open * 100.0 / (double)p->fds.limit;
-			x = view_printf(v, row, x, pct >= 90 ? CV_ALERT : pct >= 70 ? CV_WARN : CV_NORMAL,
-					"/%lld (%.0f%%)", (long long)p->fds.limit, pct);
-		} else if (p->fds.limit == INT64_MAX) {
-			x = view_put(v, row, x, CV_NORMAL, "/unlimited");
-		}
+		x = ui_fd_limit(v, row, x, &p->fds, "/", "/unlimited");
 	} else {
 		x = view_put(v, row, x, CV_DIM, " - (no permission)");
 	}

@@ -182,4 +182,11 @@ int ui_thread_index(const struct snapshot *s, int tid);
 /* Style of a checklist status (ALERT -> CV_ALERT ...). */
 int ui_check_style(enum check_status status);
 
+/* After an fd count at (y, x): sep, the RLIMIT_NOFILE limit and how full
+ * it is ("/1024 (1%)"), warn from 70% and alert from 90%; `unlimited`
+ * when there is no limit, nothing when it is unknown. Returns the next
+ * column. */
+int ui_fd_limit(const struct view *v, int y, int x, const struct snap_fds *fds, const char *sep,
+		const char *unlimited);
+
 #endif
