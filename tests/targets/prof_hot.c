@@ -20,7 +20,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* noipa keeps gcc from cloning or inlining across the call; clang has no
+ * such attribute (noinline and optnone-free code are enough there). */
+#if defined(__clang__)
+#define NOINLINE __attribute__((noinline))
+#else
 #define NOINLINE __attribute__((noinline, noipa))
+#endif
 
 unsigned long hot_function(unsigned long seed);
 unsigned long caller_b(unsigned long seed);
