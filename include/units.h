@@ -8,6 +8,9 @@
  * from MiB up a figure under 10 keeps one decimal. So: "512 B", "640 KiB",
  * "1023 KiB", "1.0 MiB", "4.9 MiB", "812 MiB", "3.2 GiB", "12 GiB".
  * An unknown figure (NaN, infinite; a negative size) is "-" with no unit.
+ *
+ * Also the one spelling of an observation window ("over 6 s", "over 3
+ * min") that the checklist's evidence and the text report's summary share.
  */
 #ifndef CDTOP_UNITS_H
 #define CDTOP_UNITS_H
@@ -28,5 +31,10 @@ const char *units_bytes(char *b, size_t n, double bytes, unsigned flags);
 /* The same for a figure in KiB (the kernel's unit for memory); never
  * shown in B. */
 const char *units_kib(char *b, size_t n, double kib, unsigned flags);
+
+/* An observation window of `seconds` as words, into b (n >= 32): "over
+ * 6 s" under two minutes, then "over 3 min"; "at one reading" when the
+ * window is unknown (NaN) or not positive. Returns b. */
+const char *units_window(char *b, size_t n, double seconds);
 
 #endif

@@ -82,6 +82,11 @@ double now_real(void);
 /* Copy src into dst of size n, always NUL-terminated, truncating. */
 void str_copy(char *dst, const char *src, size_t n);
 
+/* Append printf-style text to the NUL-terminated string in buf (size n),
+ * truncating; nothing when buf is already full. For evidence and lists
+ * built piece by piece. */
+void str_appendf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Format a UTC time as ISO 8601 "2026-11-24T10:00:00Z" (buf >= 21). */
 void fmt_utc_iso(double t, char *buf, size_t n);
 

@@ -23,7 +23,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,38 +109,12 @@ struct verdict {
 	char next[768];
 };
 
-static void say(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* Append to a fixed buffer (truncating). */
-static void say(char *buf, size_t n, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	if (used + 1 >= n)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, n - used, fmt, ap);
-	va_end(ap);
-}
-
-#define EV(v, ...) say((v)->ev, sizeof((v)->ev), __VA_ARGS__)
-#define NEXT(v, ...) say((v)->next, sizeof((v)->next), __VA_ARGS__)
+#define EV(v, ...) str_appendf((v)->ev, sizeof((v)->ev), __VA_ARGS__)
+#define NEXT(v, ...) str_appendf((v)->next, sizeof((v)->next), __VA_ARGS__)
 
 static int worse(int a, int b)
 {
 	return a > b ? a : b;
-}
-
-/* The observation window as words: "over 10 s". */
-static const char *window_str(char *b, size_t n, double w)
-{
-	if (isnan(w) || w <= 0)
-		snprintf(b, n, "at one reading");
-	else if (w < 120)
-		snprintf(b, n, "over %.0f s", w);
-	else
-		snprintf(b, n, "over %.0f min", w / 60.0);
-	return b;
 }
 
 /* ---- history trends ----------------------------------------------------- */
@@ -238,7 +211,7 @@ static void trend_evidence(struct verdict *v, const char *what, const struct tre
 	}
 	char w[32];
 	EV(v, "%s %s -> %s %s (fitted %s%s/%s; up in %d, down in %d of %d steps)", what, a, b,
-	   window_str(w, sizeof(w), t->span), t->slope >= 0 ? "+" : "", r, unit, t->ups, t->downs,
+	   units_window(w, sizeof(w), t->span), t->slope >= 0 ? "+" : "", r, unit, t->ups, t->downs,
 	   t->n - 1);
 }
 
@@ -365,7 +338,7 @@ static void rule_cpu_user(const struct snapshot *s, struct verdict *v)
 		return;
 	}
 	double tot = u + nz(y);
-	EV(v, "user %.0f%% / sys %.0f%% of one CPU %s", u, nz(y), window_str(w, sizeof(w), span));
+	EV(v, "user %.0f%% / sys %.0f%% of one CPU %s", u, nz(y), units_window(w, sizeof(w), span));
 	if (tot > 0)
 		EV(v, " (%.0f%% of it in user mode)", 100.0 * u / tot);
 	int ncpu = s->host.ncpu;
@@ -394,7 +367,7 @@ static void rule_cpu_sys(const struct snapshot *s, struct verdict *v)
 		EV(v, "CPU use unknown: one reading only (it needs a window of two readings)");
 		return;
 	}
-	EV(v, "sys %.0f%% / user %.0f%% of one CPU %s", y, nz(u), window_str(w, sizeof(w), span));
+	EV(v, "sys %.0f%% / user %.0f%% of one CPU %s", y, nz(u), units_window(w, sizeof(w), span));
 	if (!isnan(s->proc.ctx_vol_per_s))
 		EV(v, "; context switches %.0f/s voluntary, %.0f/s involuntary", s->proc.ctx_vol_per_s,
 		   nz(s->proc.ctx_invol_per_s));
@@ -415,7 +388,7 @@ static void rule_cpu_starved(const struct snapshot *s, struct verdict *v)
 	}
 	if (!isnan(th)) {
 		EV(v, "cgroup %s throttled in %.1f%% of its CPU periods %s", s->proc.cgroup_path ?
-		   s->proc.cgroup_path : "?", th, window_str(w, sizeof(w), s->window_s));
+		   s->proc.cgroup_path : "?", th, units_window(w, sizeof(w), s->window_s));
 		v->st = th >= THROTTLE_ALERT ? ST_ALERT : th >= THROTTLE_WARN ? ST_WARN : ST_OK;
 	} else {
 		EV(v, "cgroup throttling unknown (no cpu.stat)");
@@ -1396,7 +1369,7 @@ int triage_write_summary(const struct snapshot *s, FILE *f, int width)
 	}
 	char w[32], head[256];
 	snprintf(head, sizeof(head), "Most likely explanation (pid %d %s, %s):", s->proc.pid,
-		 s->proc.comm, window_str(w, sizeof(w), s->window_s));
+		 s->proc.comm, units_window(w, sizeof(w), s->window_s));
 	char *h = utf8_sanitize(head);
 	fprintf(f, "%s\n", h);
 	free(h);
@@ -1435,7 +1408,7 @@ int triage_write_summary(const struct snapshot *s, FILE *f, int width)
 		const struct snap_check *c = &s->checklist[i];
 		if (c->status != CHECK_ST_MANUAL || (!c->answer && !(c->note && *c->note)))
 			continue;
-		say(ans, sizeof(ans), "%s%s %s%s%s%s", ans[0] ? "; " : "", c->title,
+		str_appendf(ans, sizeof(ans), "%s%s %s%s%s%s", ans[0] ? "; " : "", c->title,
 		    c->answer ? check_answer_name(c->answer) : "(no answer)", c->note && *c->note ? " (" : "",
 		    c->note && *c->note ? c->note : "", c->note && *c->note ? ")" : "");
 	}
@@ -1451,7 +1424,7 @@ int triage_write_summary(const struct snapshot *s, FILE *f, int width)
 		char unk[512] = "";
 		for (int i = 0; i < n; i++)
 			if (s->checklist[i].status == CHECK_ST_UNKNOWN)
-				say(unk, sizeof(unk), "%s%s", unk[0] ? ", " : "", s->checklist[i].id);
+				str_appendf(unk, sizeof(unk), "%s%s", unk[0] ? ", " : "", s->checklist[i].id);
 		wrap(f, "  Not judged (unknown): ", "    ", unk, width);
 	}
 	fprintf(f, "  %d alert, %d warn, %d ok, %d unknown.\n", nalert, nwarn, nok, nunk);

@@ -3,6 +3,7 @@
  * rule for the screen, the text report and the checklist's evidence, so
  * the same figure never reads "5000K" in one place and "4.9 MiB" in
  * another. The JSON snapshot keeps raw numbers (rss_kb and the like).
+ * Windows of time get one spelling too ("over 6 s", "over 3 min").
  */
 #include "units.h"
 
@@ -45,4 +46,15 @@ const char *units_bytes(char *b, size_t n, double bytes, unsigned flags)
 const char *units_kib(char *b, size_t n, double kib, unsigned flags)
 {
 	return format(b, n, kib, 1, flags);
+}
+
+const char *units_window(char *b, size_t n, double seconds)
+{
+	if (isnan(seconds) || seconds <= 0)
+		snprintf(b, n, "at one reading");
+	else if (seconds < 120)
+		snprintf(b, n, "over %.0f s", seconds);
+	else
+		snprintf(b, n, "over %.0f min", seconds / 60.0);
+	return b;
 }

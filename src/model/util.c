@@ -1,6 +1,7 @@
 /*
  * util.c - allocation that cannot fail silently, growing arrays, small-file
- * reads, clocks and time formatting shared by all modules.
+ * reads, clocks, string copies and appends, time formatting shared by all
+ * modules.
  */
 #include "util.h"
 
@@ -173,6 +174,17 @@ void str_copy(char *dst, const char *src, size_t n)
 		l = n - 1;
 	memcpy(dst, src, l);
 	dst[l] = '\0';
+}
+
+void str_appendf(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	if (used + 1 >= n)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, n - used, fmt, ap);
+	va_end(ap);
 }
 
 void fmt_utc_iso(double t, char *buf, size_t n)
