@@ -5,14 +5,15 @@
  * data is too short, manual for questions only a person can answer), the
  * evidence it used and the next step. Manual answers are kept by the
  * caller (the screen) in struct triage_answers and land in the snapshot
- * when it is evaluated, so a saved file carries them.
+ * when it is evaluated, so a saved file carries them. The text of the
+ * summary and of the checklist is the view's (report_triage.c); this
+ * module only ranks the items for it.
  */
 #ifndef CDTOP_TRIAGE_H
 #define CDTOP_TRIAGE_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include "snapshot.h"
 
 #define TRIAGE_MAX_MANUAL 16
@@ -46,15 +47,11 @@ void triage_answers_from(struct triage_answers *a, const struct snapshot *s);
  * items do not count). OK when there is no checklist. */
 enum check_status triage_worst(const struct snapshot *s);
 
-/* Write the "most likely explanation" summary: the items ranked by
- * severity with their evidence, for pasting into the incident channel.
- * width is the line width to wrap at (0 = no wrapping). Returns 0 or -1
- * on a write error. */
-int triage_write_summary(const struct snapshot *s, FILE *f, int width);
-
-/* Write every checklist item in walk order with its status, evidence and
- * (unless ok) next step, wrapped at width (0 = no wrapping). Nothing when
- * the snapshot has no checklist. Returns 0 or -1 on a write error. */
-int triage_write_checklist(const struct snapshot *s, FILE *f, int width);
+/* The indices of s->checklist in the order the summary ranks them, into
+ * order (room for s->nchecks): by status from the top of the enum
+ * (MANUAL, ALERT, WARN, UNKNOWN, OK), then the rule's rank (the more
+ * specific cause first: doc/triage-rules.md), then walk order. Returns
+ * how many (0 when there is no checklist). */
+int triage_order(const struct snapshot *s, int *order);
 
 #endif

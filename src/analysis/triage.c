@@ -22,7 +22,7 @@
 #include "units.h"
 #include "util.h"
 
-#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1285,7 +1285,7 @@ enum check_status triage_worst(const struct snapshot *s)
 	return (enum check_status)w;
 }
 
-/* ---- summary ------------------------------------------------------------ */
+/* ---- summary order ------------------------------------------------------ */
 
 static int rank_of(const char *id)
 {
@@ -1295,173 +1295,31 @@ static int rank_of(const char *id)
 	return 100;
 }
 
-static const struct snapshot *sort_snap;
-
-static int cmp_items(const void *a, const void *b)
+/* Does item x (status sx, rank rx) come before item y in the summary? */
+static bool ranks_before(int sx, int rx, int sy, int ry)
 {
-	const struct snap_check *x = &sort_snap->checklist[*(const int *)a];
-	const struct snap_check *y = &sort_snap->checklist[*(const int *)b];
-	int sx = (int)x->status, sy = (int)y->status;
 	if (sx != sy)
-		return sy - sx;
-	int rx = rank_of(x->id), ry = rank_of(y->id);
-	if (rx != ry)
-		return rx - ry;
-	return *(const int *)a - *(const int *)b;
+		return sx > sy;
+	return rx < ry;
 }
 
-/* Write text wrapped at width with a hanging indent; width 0 = no wrap. */
-static void wrap(FILE *f, const char *first, const char *indent, const char *text, int width)
+int triage_order(const struct snapshot *s, int *order)
 {
-	fputs(first, f);
-	int col = (int)strlen(first), ind = (int)strlen(indent);
-	const char *p = text;
-	bool line_start = true;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		const char *e = p;
-		while (*e && *e != ' ')
-			e++;
-		int wl = 0;     /* display width: count code points, not bytes */
-		for (const char *q = p; q < e; q++)
-			wl += ((unsigned char)*q & 0xC0) != 0x80;
-		if (width > 0 && !line_start && col + 1 + wl > width) {
-			fputc('\n', f);
-			fputs(indent, f);
-			col = ind;
-			line_start = true;
-		}
-		if (!line_start) {
-			fputc(' ', f);
-			col++;
-		}
-		fwrite(p, 1, (size_t)(e - p), f);
-		col += wl;
-		line_start = false;
-		p = e;
-	}
-	fputc('\n', f);
-}
-
-int triage_write_summary(const struct snapshot *s, FILE *f, int width)
-{
-	if (!s->checklist || s->nchecks == 0) {
-		fputs("Most likely explanation: the checklist was not evaluated for this snapshot.\n", f);
-		return ferror(f) ? -1 : 0;
-	}
-	int n = s->nchecks, *ord = xmalloc(sizeof(int) * (size_t)n);
+	int n = s->checklist ? s->nchecks : 0;
+	int *rank = xmalloc(sizeof(int) * (size_t)(n + 1));
 	for (int i = 0; i < n; i++)
-		ord[i] = i;
-	sort_snap = s;
-	qsort(ord, (size_t)n, sizeof(int), cmp_items);
-	sort_snap = NULL;
-
-	int nalert = 0, nwarn = 0, nunk = 0, nok = 0;
+		rank[i] = rank_of(s->checklist[i].id);
+	/* Insertion sort in walk order: stable, so equal items keep it. */
 	for (int i = 0; i < n; i++) {
-		int st = (int)s->checklist[i].status;
-		nalert += st == ST_ALERT;
-		nwarn += st == ST_WARN;
-		nunk += st == ST_UNKNOWN;
-		nok += st == ST_OK;
-	}
-	char w[32], head[256];
-	snprintf(head, sizeof(head), "Most likely explanation (pid %d %s, %s):", s->proc.pid,
-		 s->proc.comm, units_window(w, sizeof(w), s->window_s));
-	char *h = utf8_sanitize(head);
-	fprintf(f, "%s\n", h);
-	free(h);
-	if (nalert + nwarn == 0) {
-		wrap(f, "  ", "  ", "No automatic check found a problem. Walk the manual questions and the "
-		     "unknown items below; the cause may be outside this process (a dependency, the "
-		     "network, the host).", width);
-	}
-	for (int i = 0; i < n; i++) {
-		const struct snap_check *c = &s->checklist[ord[i]];
-		int st = (int)c->status;
-		if (st != ST_ALERT && st != ST_WARN)
-			continue;
-		char first[160], line[1024];
-		snprintf(first, sizeof(first), "  %-5s  ", st == ST_ALERT ? "ALERT" : "WARN");
-		snprintf(line, sizeof(line), "%s: %s", c->title, c->evidence ? c->evidence : "");
-		char *clean = utf8_sanitize(line);
-		wrap(f, first, "         ", clean, width);
-		free(clean);
-		if (c->next_step) {
-			/* The first sentence of the next step, with the pane. */
-			char nx[512];
-			snprintf(nx, sizeof(nx), "-> %s: %s", check_pane_name(c->pane ? c->pane : CHECK_PANE_OVERVIEW),
-				 c->next_step);
-			for (char *dot = strstr(nx, ". "); dot; dot = strstr(dot + 1, ". "))
-				if (dot[2] >= 'A' && dot[2] <= 'Z' && !(dot - nx >= 3 && dot[-2] == '.')) {
-					dot[1] = '\0';
-					break;
-				}
-			wrap(f, "         ", "            ", nx, width);
+		int st = (int)s->checklist[i].status, k = i;
+		for (; k > 0; k--) {
+			int prev = order[k - 1];
+			if (!ranks_before(st, rank[i], (int)s->checklist[prev].status, rank[prev]))
+				break;
+			order[k] = prev;
 		}
+		order[k] = i;
 	}
-	/* What the person answered, and what could not be judged. */
-	char ans[1024] = "";
-	for (int i = 0; i < n; i++) {
-		const struct snap_check *c = &s->checklist[i];
-		if (c->status != CHECK_ST_MANUAL || (!c->answer && !(c->note && *c->note)))
-			continue;
-		str_appendf(ans, sizeof(ans), "%s%s %s%s%s%s", ans[0] ? "; " : "", c->title,
-		    c->answer ? check_answer_name(c->answer) : "(no answer)", c->note && *c->note ? " (" : "",
-		    c->note && *c->note ? c->note : "", c->note && *c->note ? ")" : "");
-	}
-	if (ans[0]) {
-		char *clean = utf8_sanitize(ans);
-		wrap(f, "  Answers: ", "    ", clean, width);
-		free(clean);
-	} else {
-		wrap(f, "  Answers: ", "    ", "none yet (traffic, deploy, heavy requests, one instance or "
-		     "all, errors with latency).", width);
-	}
-	if (nunk) {
-		char unk[512] = "";
-		for (int i = 0; i < n; i++)
-			if (s->checklist[i].status == CHECK_ST_UNKNOWN)
-				str_appendf(unk, sizeof(unk), "%s%s", unk[0] ? ", " : "", s->checklist[i].id);
-		wrap(f, "  Not judged (unknown): ", "    ", unk, width);
-	}
-	fprintf(f, "  %d alert, %d warn, %d ok, %d unknown.\n", nalert, nwarn, nok, nunk);
-	free(ord);
-	return ferror(f) ? -1 : 0;
-}
-
-int triage_write_checklist(const struct snapshot *s, FILE *f, int width)
-{
-	if (!s->checklist)
-		return 0;
-	fprintf(f, "Checklist (walk it top to bottom: scope, resources, where the time goes)\n");
-	for (int i = 0; i < s->nchecks; i++) {
-		const struct snap_check *c = &s->checklist[i];
-		char first[64], line[1024];
-		int st = (int)c->status;
-		static const char *const tag[CHECK_ST_COUNT] = {"ok", "??", "WARN", "ALERT", "ask"};
-		snprintf(first, sizeof(first), "  %-5s  ", tag[st]);
-		snprintf(line, sizeof(line), "%s [%s]", c->title, c->id);
-		char *clean = utf8_sanitize(line);
-		wrap(f, first, "         ", clean, width);
-		free(clean);
-		if (c->evidence) {
-			clean = utf8_sanitize(c->evidence);
-			wrap(f, "         ", "           ", clean, width);
-			free(clean);
-		}
-		if (c->next_step && st != ST_OK) {
-			snprintf(line, sizeof(line), "next (%s): %s",
-				 check_pane_name(c->pane ? c->pane : CHECK_PANE_OVERVIEW),
-				 c->next_step);
-			clean = utf8_sanitize(line);
-			wrap(f, "         ", "           ", clean, width);
-			free(clean);
-		}
-	}
-	fprintf(f, "  (ok = checked, nothing found; ?? = unknown: not enough data; ask = a question "
-		"for you)\n");
-	return ferror(f) ? -1 : 0;
+	free(rank);
+	return n;
 }

@@ -7,7 +7,6 @@
  */
 #include "report.h"
 #include "frame.h"
-#include "triage.h"
 #include "units.h"
 #include "util.h"
 
@@ -430,7 +429,7 @@ int report_text_write(const struct snapshot *s, FILE *f)
 	write_header(s, f);
 	if (s->checklist) {
 		fputc('\n', f);
-		triage_write_summary(s, f, REPORT_WIDTH);
+		report_triage_summary_write(s, f, REPORT_WIDTH);
 	}
 	write_deadlocks(s, f);
 	write_locks(s, f);
@@ -453,7 +452,7 @@ int report_text_write(const struct snapshot *s, FILE *f)
 
 	if (s->checklist) {
 		fputc('\n', f);
-		triage_write_checklist(s, f, REPORT_WIDTH);
+		report_triage_checklist_write(s, f, REPORT_WIDTH);
 	}
 
 	if (s->nerrors)

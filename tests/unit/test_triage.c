@@ -777,7 +777,7 @@ static void test_summary(void)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	CHECK_EQ_INT(triage_write_summary(s, f, 72), 0);
+	CHECK_EQ_INT(report_triage_summary_write(s, f, 72), 0);
 	fclose(f);
 	printf("--- summary at 72 columns ---\n%s---\n", buf);
 	CHECK(strncmp(buf, "Most likely explanation (pid 1000 edc-import, over 10 s):\n", 58) == 0);
@@ -798,7 +798,7 @@ static void test_summary(void)
 	triage_evaluate(s, NULL);
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	CHECK_EQ_INT(triage_write_summary(s, f, 0), 0);
+	CHECK_EQ_INT(report_triage_summary_write(s, f, 0), 0);
 	fclose(f);
 	CHECK(strstr(buf, "No automatic check found a problem") != NULL);
 	CHECK(strstr(buf, "ALERT") == NULL && strstr(buf, "WARN") == NULL);
@@ -810,7 +810,7 @@ static void test_summary(void)
 	s = snapshot_new();
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	CHECK_EQ_INT(triage_write_summary(s, f, 80), 0);
+	CHECK_EQ_INT(report_triage_summary_write(s, f, 80), 0);
 	fclose(f);
 	CHECK(strstr(buf, "not evaluated") != NULL);
 	CHECK_EQ_INT(triage_worst(s), CHECK_ST_OK);
