@@ -1,13 +1,14 @@
 /*
  * profile.h - pure analysis of sampled stacks: the pprof-style top
  * functions table (flat, flat%, cum, cum%) in cpu or wall mode, for the
- * whole process or one thread, and folded stacks for flame graphs.
+ * whole process or one thread, and which samples a mode counts (the
+ * folded stacks for flame graphs, report_folded.c, count the same).
  * Works on a snapshot's profile, live or loaded from a file.
  */
 #ifndef CDTOP_PROFILE_H
 #define CDTOP_PROFILE_H
 
-#include <stdio.h>
+#include <stdbool.h>
 #include "snapshot.h"
 
 /* Recompute p->top and p->samples (and set p->mode) for mode CPU (only
@@ -21,8 +22,9 @@ void profile_compute_top(struct snap_profile *p, enum profile_mode mode, int tid
  * in it; the window's figure without history), else WALL. */
 enum profile_mode profile_auto_mode(const struct snapshot *s);
 
-/* Write Brendan Gregg's folded format: "thread;outer;...;inner count"
- * per line, for the samples counted in p->mode. Returns 0 or -1. */
-int profile_write_folded(const struct snapshot *s, FILE *f);
+/* Does stack st count in mode: CPU counts only samples of running
+ * threads, any other mode every sample; over thread tid, or all when tid
+ * <= 0. The rule the top table and the folded stacks share. */
+bool profile_stack_counted(const struct snap_stack *st, enum profile_mode mode, int tid);
 
 #endif

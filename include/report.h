@@ -30,4 +30,9 @@ int report_triage_summary_write(const struct snapshot *s, FILE *f, int width);
  * the snapshot has no checklist. Returns 0 or -1 on a write error. */
 int report_triage_checklist_write(const struct snapshot *s, FILE *f, int width);
 
+/* Write Brendan Gregg's folded format: "thread;outer;...;inner count"
+ * per line, for the samples counted in the profile's mode; nothing when
+ * the snapshot has no profile. Returns 0 or -1 (errno set). */
+int report_folded_write(const struct snapshot *s, FILE *f);
+
 #endif

@@ -6,12 +6,12 @@
  * recursion (as pprof does). Percentages are of the samples counted in
  * the mode, so in cpu mode they answer "of the time this process was on
  * a CPU, where was it", and in wall mode "where are its threads, running
- * or waiting".
+ * or waiting". Folded stacks count the same samples; their text is the
+ * view's (report_folded.c).
  */
 #include "profile.h"
 #include "util.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +20,11 @@ static bool counted(const struct snap_stack *st, bool cpu, int tid)
 	if (cpu && !st->running)
 		return false;
 	return tid <= 0 || st->tid == tid;
+}
+
+bool profile_stack_counted(const struct snap_stack *st, enum profile_mode mode, int tid)
+{
+	return counted(st, mode == PROFILE_MODE_CPU, tid);
 }
 
 static int cmp_top(const void *a, const void *b)
@@ -100,44 +105,4 @@ enum profile_mode profile_auto_mode(const struct snapshot *s)
 			cpu = sum / n;
 	}
 	return !isnan(cpu) && cpu >= 20.0 ? PROFILE_MODE_CPU : PROFILE_MODE_WALL;
-}
-
-/* Folded frames may not contain ';' or end in a count: replace ';'. */
-static void put_frame(FILE *f, const char *name)
-{
-	for (const char *c = name; *c; c++)
-		fputc(*c == ';' ? ':' : (*c == '\n' ? ' ' : *c), f);
-}
-
-int profile_write_folded(const struct snapshot *s, FILE *f)
-{
-	const struct snap_profile *p = s->profile;
-	if (!p)
-		return 0;
-	bool cpu = p->mode == PROFILE_MODE_CPU;
-	for (int i = 0; i < p->nstacks; i++) {
-		const struct snap_stack *st = &p->stacks[i];
-		if (!counted(st, cpu, 0) || st->nframes < 1)
-			continue;
-		const char *tname = s->proc.comm;
-		for (int k = 0; k < s->nthreads; k++)
-			if (s->threads[k].tid == st->tid) {
-				tname = s->threads[k].name;
-				break;
-			}
-		char *clean = utf8_sanitize(tname);
-		put_frame(f, clean);
-		free(clean);
-		for (int j = st->nframes - 1; j >= 0; j--) {
-			fputc(';', f);
-			put_frame(f, p->frames[st->frames[j]].function);
-		}
-		fprintf(f, " %lld\n", (long long)st->count);
-	}
-	if (ferror(f)) {
-		if (!errno)
-			errno = EIO;
-		return -1;
-	}
-	return 0;
 }

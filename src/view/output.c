@@ -10,7 +10,6 @@
  * system has no O_TMPFILE, a mkstemp() file is used and removed on error.
  */
 #include "output.h"
-#include "profile.h"
 #include "report.h"
 #include "util.h"
 
@@ -46,7 +45,7 @@ static int write_format(const struct snapshot *s, enum out_format fmt, FILE *f)
 	switch (fmt) {
 	case OUT_JSON: return report_json_write(s, f);
 	case OUT_TEXT: return report_text_write(s, f);
-	case OUT_FOLDED: return profile_write_folded(s, f);
+	case OUT_FOLDED: return report_folded_write(s, f);
 	}
 	return -1;
 }

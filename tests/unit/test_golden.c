@@ -42,7 +42,7 @@ static int render(const char *path, const char *kind, FILE *f)
 	} else if (strcmp(kind, "text") == 0) {
 		rc = report_text_write(s, f);
 	} else if (strcmp(kind, "folded") == 0) {
-		rc = profile_write_folded(s, f);
+		rc = report_folded_write(s, f);
 	} else if (strcmp(kind, "retriage") == 0) {
 		struct triage_answers a = {0};
 		triage_answers_from(&a, s);
