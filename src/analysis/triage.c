@@ -74,88 +74,95 @@ struct rule {
 };
 
 static const struct rule rules[] = {
-	{"cpu-user", "CPU busy in user code", CHECK_PANE_FUNCS, 60, rule_cpu_user,
+	{"cpu-user", "CPU busy in user code", CHECK_PANE_FUNCS, 60, triage_rule_cpu_user,
 	 "Open the top functions (funcs, cpu mode): the #1 function by flat% is the suspect, "
 	 "cum% shows the caller that drives it. Usual causes of user CPU: a hot loop or "
 	 "inefficient algorithm, heavy serialization (JSON of big objects), regex backtracking, "
 	 "reflection-based validation, an unbounded retry loop, allocation/GC churn "
 	 "(malloc, runtime.mallocgc, runtime.gcBgMarkWorker high in the list)."},
-	{"cpu-sys", "CPU busy in the kernel (sys)", CHECK_PANE_THREADS, 55, rule_cpu_sys,
+	{"cpu-sys", "CPU busy in the kernel (sys)", CHECK_PANE_THREADS, 55, triage_rule_cpu_sys,
 	 "Kernel time: look for lock contention (locks pane: many waiters on one lock), too many "
 	 "threads or goroutines (scheduler overhead: count and its slope), a syscall storm of tiny "
 	 "reads/writes (threads pane: the syscall column; funcs: kernel-entry wrappers such as "
 	 "write, read, futex, sched_yield on top), frequent atomics."},
-	{"cpu-starved", "CPU starvation: cgroup throttling, preemption", CHECK_PANE_OVERVIEW, 40, rule_cpu_starved,
+	{"cpu-starved", "CPU starvation: cgroup throttling, preemption", CHECK_PANE_OVERVIEW, 40,
+	 triage_rule_cpu_starved,
 	 "CPU starvation: the cgroup's CPU limit (quota) is too low for the load, or noisy "
 	 "neighbours keep preempting it. Compare cpu.max with the CPU the process wants; raise "
 	 "the limit or move the instance. Throttling shows as latency spikes, not as high CPU."},
-	{"rss-growth", "Memory (RSS) growing", CHECK_PANE_OVERVIEW, 30, rule_rss_growth,
+	{"rss-growth", "Memory (RSS) growing", CHECK_PANE_OVERVIEW, 30, triage_rule_rss_growth,
 	 "RSS that rises steadily and never falls is a leak: a global map or cache without "
 	 "eviction, slices keeping big backing arrays, leaked threads or goroutines holding "
 	 "memory, resources never closed. Anonymous growth is heap; file growth is mapped files. "
 	 "Correlate with the thread, goroutine and fd slopes (overview)."},
-	{"memory-pressure", "Major page faults and swap", CHECK_PANE_OVERVIEW, 45, rule_memory_pressure,
+	{"memory-pressure", "Major page faults and swap", CHECK_PANE_OVERVIEW, 45,
+	 triage_rule_memory_pressure,
 	 "Memory pressure: pages are read back from disk or swap, so every touch of cold memory "
 	 "waits on IO. Check the host's free memory and the cgroup memory limit; look for the "
 	 "RSS growth behind it."},
-	{"threads-growth", "Thread count growing", CHECK_PANE_THREADS, 25, rule_threads_growth,
+	{"threads-growth", "Thread count growing", CHECK_PANE_THREADS, 25, triage_rule_threads_growth,
 	 "A thread count that keeps rising with low CPU is a leak of blocked workers: a mutex "
 	 "never unlocked, a queue with no consumer, a join/notify mismatch, IO without a timeout, "
 	 "timers created in a loop. Group the blocked threads by stack (threads pane, or funcs in "
 	 "wall mode): the largest group with the same stack is the leak site."},
-	{"goroutines-growth", "Goroutine count growing", CHECK_PANE_GOROUTINES, 24, rule_goroutines_growth,
+	{"goroutines-growth", "Goroutine count growing", CHECK_PANE_GOROUTINES, 24,
+	 triage_rule_goroutines_growth,
 	 "Goroutines that keep rising are a leak: a goroutine per request blocked on a channel "
 	 "with no partner or on a call without a timeout, a WaitGroup Add/Done mismatch, a select "
 	 "with no ready case, time.After in a loop, context cancellation not observed. Open the "
 	 "goroutines pane: the largest group (same stack and wait reason) is the leak site; fix "
 	 "with context timeouts."},
-	{"fd-limit", "File descriptors near the limit", CHECK_PANE_FILES, 15, rule_fd_limit,
+	{"fd-limit", "File descriptors near the limit", CHECK_PANE_FILES, 15, triage_rule_fd_limit,
 	 "Near the limit, accept() and open() start failing with EMFILE. Open the files pane: "
 	 "the type that dominates (files, sockets, pipes) points at what is not closed: files, "
 	 "connections, database handles. Raising the limit only buys time."},
-	{"fd-growth", "File descriptors growing", CHECK_PANE_FILES, 22, rule_fd_growth,
+	{"fd-growth", "File descriptors growing", CHECK_PANE_FILES, 22, triage_rule_fd_growth,
 	 "A steadily rising fd count is a descriptor leak: files, connections or DB handles "
 	 "opened per request and never closed. Files pane: which type grows, and what the newest "
 	 "descriptors point at."},
-	{"tcp-close-wait", "Sockets piling up in CLOSE_WAIT", CHECK_PANE_FILES, 12, rule_close_wait,
+	{"tcp-close-wait", "Sockets piling up in CLOSE_WAIT", CHECK_PANE_FILES, 12, triage_rule_close_wait,
 	 "CLOSE_WAIT means the peer closed and this process never closed its end: a connection "
 	 "leak in the application (e.g. HTTP response bodies not closed, a handler returning "
 	 "without close). Files pane: the sockets in CLOSE_WAIT and their local/remote address "
 	 "show which client or server code path forgets to close."},
-	{"tcp-time-wait", "TIME_WAIT pile-up (short connections)", CHECK_PANE_FILES, 35, rule_time_wait,
+	{"tcp-time-wait", "TIME_WAIT pile-up (short connections)", CHECK_PANE_FILES, 35,
+	 triage_rule_time_wait,
 	 "Many TIME_WAIT sockets mean many short connections without keep-alive or pooling; "
 	 "the risk is running out of ephemeral ports (connect() fails with EADDRNOTAVAIL). Reuse "
 	 "connections (HTTP keep-alive, a connection pool). Which peer: ss -tan state time-wait "
 	 "in the process's network namespace (nsenter -t PID -n)."},
-	{"threads-d-state", "Threads stuck in D state (disk/NFS IO)", CHECK_PANE_THREADS, 20, rule_d_state,
+	{"threads-d-state", "Threads stuck in D state (disk/NFS IO)", CHECK_PANE_THREADS, 20,
+	 triage_rule_d_state,
 	 "D state is a wait inside the kernel that signals cannot interrupt: disk or NFS IO "
 	 "stalls, a hung storage device, page faults on a slow filesystem. Threads pane: the "
 	 "wchan column names the kernel function; check the device (iostat) and mounts."},
-	{"hot-function", "One function dominates the CPU samples", CHECK_PANE_FUNCS, 10, rule_hot_function,
+	{"hot-function", "One function dominates the CPU samples", CHECK_PANE_FUNCS, 10,
+	 triage_rule_hot_function,
 	 "Top functions (funcs, cpu mode): the #1 function by flat% is where the CPU goes; its "
 	 "callers (cum%) say which request path drives it. If malloc/free or runtime.mallocgc/"
 	 "gcBgMarkWorker dominate, it is allocation pressure: reuse buffers, allocate less per "
 	 "request."},
 	{"blocked-same-place", "Most threads blocked in the same place", CHECK_PANE_THREADS, 18,
-	 rule_blocked_same_place,
+	 triage_rule_blocked_same_place,
 	 "Where blocked threads wait (threads pane; funcs in wall mode): a lock wait means a "
 	 "lock held too long (see locks); read/recv/poll on a socket means IO without a timeout "
 	 "or a slow dependency (check the TCP sockets and the peer); a queue or condition wait "
 	 "with no consumer means a stuck pipeline. If the thread count also grows, this group is "
 	 "the leak site."},
 	{"goroutines-blocked", "Most goroutines blocked in the same place", CHECK_PANE_GOROUTINES, 14,
-	 rule_goroutines_blocked,
+	 triage_rule_goroutines_blocked,
 	 "Goroutines pane: thousands in chan receive/send or select at one function are a leak "
 	 "(a goroutine per request calling out with no timeout: use context timeouts); goroutines "
 	 "in semacquire/sync.Mutex.Lock are waiting on a lock (an AB-BA deadlock if two wait "
 	 "forever); many in IO wait on outbound connections mean a slow dependency; many runnable "
 	 "mean scheduler overload."},
-	{"lock-contention", "Lock contention", CHECK_PANE_LOCKS, 5, rule_lock_contention,
+	{"lock-contention", "Lock contention", CHECK_PANE_LOCKS, 5, triage_rule_lock_contention,
 	 "Many threads waiting on one lock: a coarse lock or a long critical section (IO or "
 	 "heavy work under the lock). Locks pane: the lock's name, its owner and where the owner "
 	 "is now; shorten the critical section, move IO out of it, shard the lock or use a "
 	 "read-write lock."},
-	{"deadlock", "Deadlock (threads waiting on each other's locks)", CHECK_PANE_LOCKS, 0, rule_deadlock,
+	{"deadlock", "Deadlock (threads waiting on each other's locks)", CHECK_PANE_LOCKS, 0,
+	 triage_rule_deadlock,
 	 "Two or more threads each waiting for a lock another one holds (AB-BA ordering) never "
 	 "recover by themselves. Locks pane: the cycle with both locks and both holders and where "
 	 "each took its first lock. Fix: take locks in one global order, or use timeouts "

@@ -31,7 +31,7 @@ static int64_t hval(const struct snap_hist *h, enum hfield f)
 }
 
 
-struct trend trend_of(const struct snapshot *s, enum hfield f)
+struct trend triage_trend_of(const struct snapshot *s, enum hfield f)
 {
 	struct trend t = {0};
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, t0 = NAN, prev = NAN;
@@ -67,8 +67,8 @@ struct trend trend_of(const struct snapshot *s, enum hfield f)
 	return t;
 }
 
-int growth_status(const struct trend *t, double warn_abs, double warn_pct,
-		  double alert_abs, double alert_pct)
+int triage_growth_status(const struct trend *t, double warn_abs, double warn_pct,
+			 double alert_abs, double alert_pct)
 {
 	double base = t->first > 0 ? t->first : 1;
 	double pct = 100.0 * t->rise / base;
@@ -82,7 +82,7 @@ int growth_status(const struct trend *t, double warn_abs, double warn_pct,
 	return ST_OK;
 }
 
-void trend_evidence(struct verdict *v, const char *what, const struct trend *t, bool kb)
+void triage_trend_evidence(struct verdict *v, const char *what, const struct trend *t, bool kb)
 {
 	char a[32], b[32], r[32];
 	double per = t->span >= 120 ? 60.0 : 1.0;
@@ -102,7 +102,7 @@ void trend_evidence(struct verdict *v, const char *what, const struct trend *t, 
 	   t->n - 1);
 }
 
-bool trend_too_short(struct verdict *v, const char *what, const struct trend *t)
+bool triage_trend_too_short(struct verdict *v, const char *what, const struct trend *t)
 {
 	if (t->ok)
 		return false;
@@ -118,7 +118,7 @@ bool trend_too_short(struct verdict *v, const char *what, const struct trend *t)
 
 /* ---- helpers over threads ----------------------------------------------- */
 
-void cpu_figures(const struct snapshot *s, double *user, double *sys, double *span)
+void triage_cpu_figures(const struct snapshot *s, double *user, double *sys, double *span)
 {
 	*user = s->proc.cpu_user_pct;
 	*sys = s->proc.cpu_sys_pct;
@@ -142,7 +142,7 @@ void cpu_figures(const struct snapshot *s, double *user, double *sys, double *sp
 	}
 }
 
-int64_t nthreads_of(const struct snapshot *s)
+int64_t triage_nthreads_of(const struct snapshot *s)
 {
 	if (s->threads && s->nthreads > 0)
 		return s->nthreads;
@@ -154,7 +154,7 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-const char *most_common(const char **keys, int n, int *count)
+const char *triage_most_common(const char **keys, int n, int *count)
 {
 	qsort(keys, (size_t)n, sizeof(*keys), cmp_strp);
 	const char *best = NULL;

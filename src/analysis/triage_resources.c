@@ -14,11 +14,11 @@
 
 #include <stdlib.h>
 
-void rule_cpu_user(const struct snapshot *s, struct verdict *v)
+void triage_rule_cpu_user(const struct snapshot *s, struct verdict *v)
 {
 	double u, y, span;
 	char w[32];
-	cpu_figures(s, &u, &y, &span);
+	triage_cpu_figures(s, &u, &y, &span);
 	if (isnan(u)) {
 		v->st = ST_UNKNOWN;
 		EV(v, "CPU use unknown: one reading only (it needs a window of two readings)");
@@ -44,11 +44,11 @@ void rule_cpu_user(const struct snapshot *s, struct verdict *v)
 		v->st = ST_WARN;        /* busy, but the kernel side dominates: see cpu-sys */
 }
 
-void rule_cpu_sys(const struct snapshot *s, struct verdict *v)
+void triage_rule_cpu_sys(const struct snapshot *s, struct verdict *v)
 {
 	double u, y, span;
 	char w[32];
-	cpu_figures(s, &u, &y, &span);
+	triage_cpu_figures(s, &u, &y, &span);
 	if (isnan(y)) {
 		v->st = ST_UNKNOWN;
 		EV(v, "CPU use unknown: one reading only (it needs a window of two readings)");
@@ -58,13 +58,13 @@ void rule_cpu_sys(const struct snapshot *s, struct verdict *v)
 	if (!isnan(s->proc.ctx_vol_per_s))
 		EV(v, "; context switches %.0f/s voluntary, %.0f/s involuntary", s->proc.ctx_vol_per_s,
 		   nz(s->proc.ctx_invol_per_s));
-	int64_t nt = nthreads_of(s);
+	int64_t nt = triage_nthreads_of(s);
 	if (nt > 0)
 		EV(v, "; %lld thread%s", (long long)nt, nt == 1 ? "" : "s");
 	v->st = y >= CPU_SYS_ALERT ? ST_ALERT : y >= CPU_SYS_WARN ? ST_WARN : ST_OK;
 }
 
-void rule_cpu_starved(const struct snapshot *s, struct verdict *v)
+void triage_rule_cpu_starved(const struct snapshot *s, struct verdict *v)
 {
 	double th = s->proc.cgroup_throttled_pct, inv = s->proc.ctx_invol_per_s;
 	char w[32];
@@ -91,23 +91,24 @@ void rule_cpu_starved(const struct snapshot *s, struct verdict *v)
 	}
 }
 
-void rule_rss_growth(const struct snapshot *s, struct verdict *v)
+void triage_rule_rss_growth(const struct snapshot *s, struct verdict *v)
 {
-	struct trend t = trend_of(s, H_RSS);
-	if (trend_too_short(v, "RSS", &t))
+	struct trend t = triage_trend_of(s, H_RSS);
+	if (triage_trend_too_short(v, "RSS", &t))
 		return;
-	trend_evidence(v, "RSS", &t, true);
+	triage_trend_evidence(v, "RSS", &t, true);
 	const struct snap_process *p = &s->proc;
 	char a[32];
 	if (p->rss_anon_kb >= 0 && p->rss_kb > 0)
 		EV(v, "; now %s, %.0f%% anonymous", units_kib(a, sizeof(a), (double)p->rss_kb, 0),
 		   100.0 * (double)p->rss_anon_kb / (double)p->rss_kb);
-	v->st = growth_status(&t, RSS_GROW_WARN_KB, RSS_GROW_WARN_PCT, RSS_GROW_ALERT_KB, RSS_GROW_ALERT_PCT);
+	v->st = triage_growth_status(&t, RSS_GROW_WARN_KB, RSS_GROW_WARN_PCT, RSS_GROW_ALERT_KB,
+				     RSS_GROW_ALERT_PCT);
 	if (v->st != ST_OK && t.downs == 0)
 		EV(v, "; never fell");
 }
 
-void rule_memory_pressure(const struct snapshot *s, struct verdict *v)
+void triage_rule_memory_pressure(const struct snapshot *s, struct verdict *v)
 {
 	const struct snap_process *p = &s->proc;
 	double maj = p->flt_maj_per_s;
@@ -135,15 +136,16 @@ void rule_memory_pressure(const struct snapshot *s, struct verdict *v)
 	}
 }
 
-void rule_threads_growth(const struct snapshot *s, struct verdict *v)
+void triage_rule_threads_growth(const struct snapshot *s, struct verdict *v)
 {
-	struct trend t = trend_of(s, H_THREADS);
-	if (trend_too_short(v, "thread count", &t))
+	struct trend t = triage_trend_of(s, H_THREADS);
+	if (triage_trend_too_short(v, "thread count", &t))
 		return;
-	trend_evidence(v, "threads", &t, false);
-	v->st = growth_status(&t, THR_GROW_WARN, THR_GROW_WARN_PCT, THR_GROW_ALERT, THR_GROW_ALERT_PCT);
+	triage_trend_evidence(v, "threads", &t, false);
+	v->st = triage_growth_status(&t, THR_GROW_WARN, THR_GROW_WARN_PCT, THR_GROW_ALERT,
+				     THR_GROW_ALERT_PCT);
 	double u, y, span;
-	cpu_figures(s, &u, &y, &span);
+	triage_cpu_figures(s, &u, &y, &span);
 	if (v->st != ST_OK && !isnan(u))
 		EV(v, "; CPU %.0f%% of one CPU", u + nz(y));
 	if (v->st != ST_OK && !isnan(u) && u + nz(y) >= CPU_USER_WARN)
@@ -151,29 +153,29 @@ void rule_threads_growth(const struct snapshot *s, struct verdict *v)
 			"functions in cpu mode (funcs). ");
 }
 
-void rule_goroutines_growth(const struct snapshot *s, struct verdict *v)
+void triage_rule_goroutines_growth(const struct snapshot *s, struct verdict *v)
 {
 	if (s->proc.runtime != PROC_RUNTIME_GO && !s->goroutines) {
 		v->st = ST_OK;
 		EV(v, "not a Go program: no goroutines");
 		return;
 	}
-	struct trend t = trend_of(s, H_GOROUTINES);
+	struct trend t = triage_trend_of(s, H_GOROUTINES);
 	if (t.n == 0 && !s->goroutines) {
 		v->st = ST_UNKNOWN;
 		EV(v, "goroutines were not read (Go runtime structures unavailable in this snapshot)");
 		return;
 	}
-	if (trend_too_short(v, "goroutine count", &t)) {
+	if (triage_trend_too_short(v, "goroutine count", &t)) {
 		if (s->goroutines && s->goroutines->count >= 0)
 			EV(v, "; %lld goroutines now", (long long)s->goroutines->count);
 		return;
 	}
-	trend_evidence(v, "goroutines", &t, false);
-	v->st = growth_status(&t, GR_GROW_WARN, GR_GROW_WARN_PCT, GR_GROW_ALERT, GR_GROW_ALERT_PCT);
+	triage_trend_evidence(v, "goroutines", &t, false);
+	v->st = triage_growth_status(&t, GR_GROW_WARN, GR_GROW_WARN_PCT, GR_GROW_ALERT, GR_GROW_ALERT_PCT);
 }
 
-void rule_fd_limit(const struct snapshot *s, struct verdict *v)
+void triage_rule_fd_limit(const struct snapshot *s, struct verdict *v)
 {
 	const struct snap_fds *f = &s->proc.fds;
 	if (f->open < 0) {
@@ -199,13 +201,13 @@ void rule_fd_limit(const struct snapshot *s, struct verdict *v)
 	}
 }
 
-void rule_fd_growth(const struct snapshot *s, struct verdict *v)
+void triage_rule_fd_growth(const struct snapshot *s, struct verdict *v)
 {
-	struct trend t = trend_of(s, H_FDS);
-	if (trend_too_short(v, "fd count", &t))
+	struct trend t = triage_trend_of(s, H_FDS);
+	if (triage_trend_too_short(v, "fd count", &t))
 		return;
-	trend_evidence(v, "fds", &t, false);
-	v->st = growth_status(&t, FD_GROW_WARN, FD_GROW_WARN_PCT, FD_GROW_ALERT, FD_GROW_ALERT_PCT);
+	triage_trend_evidence(v, "fds", &t, false);
+	v->st = triage_growth_status(&t, FD_GROW_WARN, FD_GROW_WARN_PCT, FD_GROW_ALERT, FD_GROW_ALERT_PCT);
 	const struct snap_fds *f = &s->proc.fds;
 	if (v->st != ST_OK && f->limit > 0 && f->limit != INT64_MAX && t.slope > 0 &&
 	    (double)f->open < (double)f->limit) {
@@ -215,7 +217,7 @@ void rule_fd_growth(const struct snapshot *s, struct verdict *v)
 	}
 }
 
-void rule_close_wait(const struct snapshot *s, struct verdict *v)
+void triage_rule_close_wait(const struct snapshot *s, struct verdict *v)
 {
 	const struct snap_tcp *t = &s->proc.tcp;
 	if (!t->known) {
@@ -236,7 +238,7 @@ void rule_close_wait(const struct snapshot *s, struct verdict *v)
 		for (int i = 0; i < s->nsockets; i++)
 			if (s->sockets[i].state == TCP_ST_CLOSE_WAIT)
 				keys[n++] = s->sockets[i].local;
-		const char *local = most_common(keys, n, &best);
+		const char *local = triage_most_common(keys, n, &best);
 		if (local)
 			EV(v, "; %d of them on local %s", best, local);
 		free(keys);
@@ -244,7 +246,7 @@ void rule_close_wait(const struct snapshot *s, struct verdict *v)
 	v->st = cw >= CLOSE_WAIT_ALERT ? ST_ALERT : cw >= CLOSE_WAIT_WARN ? ST_WARN : ST_OK;
 }
 
-void rule_time_wait(const struct snapshot *s, struct verdict *v)
+void triage_rule_time_wait(const struct snapshot *s, struct verdict *v)
 {
 	const struct snap_process *p = &s->proc;
 	/* A process's own TIME_WAIT count is 0 (those sockets have no owner
@@ -264,7 +266,7 @@ void rule_time_wait(const struct snapshot *s, struct verdict *v)
 	}
 }
 
-void rule_d_state(const struct snapshot *s, struct verdict *v)
+void triage_rule_d_state(const struct snapshot *s, struct verdict *v)
 {
 	if (!s->threads) {
 		v->st = ST_UNKNOWN;

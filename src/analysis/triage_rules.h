@@ -131,28 +131,28 @@ struct trend {
 
 /* The trend of field f over s->history: least-squares slope, first and
  * last known points, steps up and down; ok when it is long enough. */
-struct trend trend_of(const struct snapshot *s, enum hfield f);
+struct trend triage_trend_of(const struct snapshot *s, enum hfield f);
 
 /* Status of a growth: rise over both the absolute and relative bars. */
-int growth_status(const struct trend *t, double warn_abs, double warn_pct,
-		  double alert_abs, double alert_pct);
+int triage_growth_status(const struct trend *t, double warn_abs, double warn_pct,
+			 double alert_abs, double alert_pct);
 
 /* "threads 4 -> 34 over 6 s (+5.0/s; up in 6 of 6 steps)" */
-void trend_evidence(struct verdict *v, const char *what, const struct trend *t, bool kb);
+void triage_trend_evidence(struct verdict *v, const char *what, const struct trend *t, bool kb);
 
 /* Unknown verdict for a trend that is too short. */
-bool trend_too_short(struct verdict *v, const char *what, const struct trend *t);
+bool triage_trend_too_short(struct verdict *v, const char *what, const struct trend *t);
 
 /* Process CPU user/sys (% of one CPU) and the seconds it covers. On the
  * screen the window is one refresh; the last history points smooth it. */
-void cpu_figures(const struct snapshot *s, double *user, double *sys, double *span);
+void triage_cpu_figures(const struct snapshot *s, double *user, double *sys, double *span);
 
 /* The thread count: the threads listed, else the process's figure. */
-int64_t nthreads_of(const struct snapshot *s);
+int64_t triage_nthreads_of(const struct snapshot *s);
 
 /* The most frequent of n strings (sorted in place); *count gets how
  * often it occurs. NULL when n is 0. O(n log n). */
-const char *most_common(const char **keys, int n, int *count);
+const char *triage_most_common(const char **keys, int n, int *count);
 
 /* ---- the rules ---------------------------------------------------------- */
 
@@ -160,24 +160,24 @@ const char *most_common(const char **keys, int n, int *count);
  * the case calls for it, a hint put before the table's next step. */
 
 /* The resource picture (triage_resources.c). */
-void rule_cpu_user(const struct snapshot *s, struct verdict *v);
-void rule_cpu_sys(const struct snapshot *s, struct verdict *v);
-void rule_cpu_starved(const struct snapshot *s, struct verdict *v);
-void rule_rss_growth(const struct snapshot *s, struct verdict *v);
-void rule_memory_pressure(const struct snapshot *s, struct verdict *v);
-void rule_threads_growth(const struct snapshot *s, struct verdict *v);
-void rule_goroutines_growth(const struct snapshot *s, struct verdict *v);
-void rule_fd_limit(const struct snapshot *s, struct verdict *v);
-void rule_fd_growth(const struct snapshot *s, struct verdict *v);
-void rule_close_wait(const struct snapshot *s, struct verdict *v);
-void rule_time_wait(const struct snapshot *s, struct verdict *v);
-void rule_d_state(const struct snapshot *s, struct verdict *v);
+void triage_rule_cpu_user(const struct snapshot *s, struct verdict *v);
+void triage_rule_cpu_sys(const struct snapshot *s, struct verdict *v);
+void triage_rule_cpu_starved(const struct snapshot *s, struct verdict *v);
+void triage_rule_rss_growth(const struct snapshot *s, struct verdict *v);
+void triage_rule_memory_pressure(const struct snapshot *s, struct verdict *v);
+void triage_rule_threads_growth(const struct snapshot *s, struct verdict *v);
+void triage_rule_goroutines_growth(const struct snapshot *s, struct verdict *v);
+void triage_rule_fd_limit(const struct snapshot *s, struct verdict *v);
+void triage_rule_fd_growth(const struct snapshot *s, struct verdict *v);
+void triage_rule_close_wait(const struct snapshot *s, struct verdict *v);
+void triage_rule_time_wait(const struct snapshot *s, struct verdict *v);
+void triage_rule_d_state(const struct snapshot *s, struct verdict *v);
 
 /* Where the time goes (triage_waits.c). */
-void rule_hot_function(const struct snapshot *s, struct verdict *v);
-void rule_blocked_same_place(const struct snapshot *s, struct verdict *v);
-void rule_goroutines_blocked(const struct snapshot *s, struct verdict *v);
-void rule_lock_contention(const struct snapshot *s, struct verdict *v);
-void rule_deadlock(const struct snapshot *s, struct verdict *v);
+void triage_rule_hot_function(const struct snapshot *s, struct verdict *v);
+void triage_rule_blocked_same_place(const struct snapshot *s, struct verdict *v);
+void triage_rule_goroutines_blocked(const struct snapshot *s, struct verdict *v);
+void triage_rule_lock_contention(const struct snapshot *s, struct verdict *v);
+void triage_rule_deadlock(const struct snapshot *s, struct verdict *v);
 
 #endif

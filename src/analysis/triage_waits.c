@@ -51,7 +51,7 @@ static bool stack_has(const struct snapshot *s, const int *fr, int n, bool (*is)
 
 /* ---- the rules ---------------------------------------------------------- */
 
-void rule_hot_function(const struct snapshot *s, struct verdict *v)
+void triage_rule_hot_function(const struct snapshot *s, struct verdict *v)
 {
 	const struct snap_profile *p = s->profile;
 	if (!p) {
@@ -83,7 +83,7 @@ void rule_hot_function(const struct snapshot *s, struct verdict *v)
 		if (flat[i] > 0 && (best < 0 || flat[i] > flat[best]))
 			best = i;
 	double u, y, span;
-	cpu_figures(s, &u, &y, &span);
+	triage_cpu_figures(s, &u, &y, &span);
 	double cpu = nz(u) + nz(y);
 	if (total < HOT_MIN_SAMPLES || best < 0) {
 		v->st = isnan(u) || cpu >= CPU_BUSY ? ST_UNKNOWN : ST_OK;
@@ -207,7 +207,7 @@ static int syscall_place(const struct snapshot *s, int *best_idx, double *max_wa
 		kp[n] = keys[n];
 		n++;
 	}
-	const char *best = most_common(kp, n, &bestn);
+	const char *best = triage_most_common(kp, n, &bestn);
 	*best_idx = -1;
 	*max_wait = 0;
 	for (int i = 0, k = 0; best && i < s->nthreads; i++) {
@@ -242,7 +242,7 @@ static bool is_event_wait(enum lock_kind kind)
 	return kind == LOCK_KIND_CONDVAR || kind == LOCK_KIND_SEMAPHORE || kind == LOCK_KIND_JOIN;
 }
 
-void rule_blocked_same_place(const struct snapshot *s, struct verdict *v)
+void triage_rule_blocked_same_place(const struct snapshot *s, struct verdict *v)
 {
 	if (!s->threads || s->nthreads == 0) {
 		v->st = ST_UNKNOWN;
@@ -309,7 +309,7 @@ void rule_blocked_same_place(const struct snapshot *s, struct verdict *v)
 	}
 }
 
-void rule_goroutines_blocked(const struct snapshot *s, struct verdict *v)
+void triage_rule_goroutines_blocked(const struct snapshot *s, struct verdict *v)
 {
 	const struct snap_goroutines *g = s->goroutines;
 	if (!g) {
@@ -360,7 +360,7 @@ void rule_goroutines_blocked(const struct snapshot *s, struct verdict *v)
 	}
 }
 
-void rule_lock_contention(const struct snapshot *s, struct verdict *v)
+void triage_rule_lock_contention(const struct snapshot *s, struct verdict *v)
 {
 	if (!s->locks) {
 		v->st = ST_UNKNOWN;
@@ -421,7 +421,7 @@ void rule_lock_contention(const struct snapshot *s, struct verdict *v)
 			EV(v, "; contended across polls");
 		if (with_waiters > 1)
 			EV(v, "; %d locks with waiters", with_waiters);
-		int64_t nt = nthreads_of(s);
+		int64_t nt = triage_nthreads_of(s);
 		double pct = nt > 0 ? 100.0 * worst->nwaiters / (double)nt : 0;
 		if ((worst->contended && worst->nwaiters >= LOCK_ALERT_WAITERS) ||
 		    (worst->nwaiters >= LOCK_ALERT_WAITERS && pct >= LOCK_ALERT_PCT))
@@ -432,7 +432,7 @@ void rule_lock_contention(const struct snapshot *s, struct verdict *v)
 	}
 }
 
-void rule_deadlock(const struct snapshot *s, struct verdict *v)
+void triage_rule_deadlock(const struct snapshot *s, struct verdict *v)
 {
 	if (!s->deadlocks) {
 		v->st = ST_UNKNOWN;
