@@ -1,5 +1,6 @@
 # tests/go.mk - tests of the goroutine reader (src/collect/golang.c) and its
-# analysis (src/analysis/goroutines.c), included from the top Makefile.am.
+# analysis (src/analysis/goroutines.c) on live Go targets, included from the
+# top Makefile.am. The unit test (test_goroutines) is in tests/unit.mk.
 #
 # tests/targets/go_gr.go (one program, a mode per run: leak, deadlock,
 # hot, iowait, sleep) is built once per flavour by `make check`: with
@@ -17,12 +18,7 @@ GO_TESTS = \
 	tests/go/test_go_sleep.sh \
 	tests/go/test_go_version.sh
 
-GOROUTINE_UNIT_TESTS = tests/unit/test_goroutines
-check_PROGRAMS += $(GOROUTINE_UNIT_TESTS)
-tests_unit_test_goroutines_SOURCES = tests/unit/test_goroutines.c tests/unit/check.h
-tests_unit_test_goroutines_LDADD = libcdtop.a $(CORE_LIBS)
-
-TESTS += $(GOROUTINE_UNIT_TESTS) $(GO_TESTS)
+TESTS += $(GO_TESTS)
 EXTRA_DIST += $(GO_TESTS) tests/go/lib.sh tests/targets/go_gr.go
 
 GO_TARGETS = tests/targets/go_gr tests/targets/go_gr_stripped

@@ -1,22 +1,19 @@
 # tests/locks.mk - tests of thread wait details, lock waits and deadlocks
 # (src/collect/proc_waits.c, src/analysis/locks.c), included from the top Makefile.am.
 #
-# test_locks is a unit test of the pure analysis from fixture snapshots
-# built in C. The integration tests start the lock_* targets (each sets
-# up known waits on named globals, prints "tids ..." and "addrs ..." and
-# then "ready") and assert on the JSON (and text) snapshot of the real
-# cdtop, which samples stacks with ptrace by default.
+# The integration tests start the lock_* targets (each sets up known
+# waits on named globals, prints "tids ..." and "addrs ..." and then
+# "ready") and assert on the JSON (and text) snapshot of the real cdtop,
+# which samples stacks with ptrace by default. The unit test of the pure
+# analysis from fixture snapshots built in C (test_locks) is in
+# tests/unit.mk.
 
-LOCKS_UNIT_TESTS = tests/unit/test_locks
-check_PROGRAMS += $(LOCKS_UNIT_TESTS) \
+check_PROGRAMS += \
 	tests/targets/lock_deadlock \
 	tests/targets/lock_contend \
 	tests/targets/lock_pipe \
 	tests/targets/lock_kinds \
 	tests/targets/lock_dstate
-
-tests_unit_test_locks_SOURCES = tests/unit/test_locks.c tests/unit/check.h
-tests_unit_test_locks_LDADD = libcdtop.a $(CORE_LIBS)
 
 # Targets: optimised like a production build, with symbols for the names.
 LOCK_TARGET_CF = -std=gnu11 -O2 -g -Wall -Wextra -pthread
@@ -46,5 +43,5 @@ LOCKS_INTEGRATION_TESTS = \
 	tests/locks/test_dstate.sh \
 	tests/locks/test_sockets.sh
 
-TESTS += $(LOCKS_UNIT_TESTS) $(LOCKS_INTEGRATION_TESTS)
+TESTS += $(LOCKS_INTEGRATION_TESTS)
 EXTRA_DIST += $(LOCKS_INTEGRATION_TESTS) tests/locks/lib.sh

@@ -1,37 +1,88 @@
-# Unit tests: plain C programs linked against libcdtop.a, one per module
-# group. Each prints "ok N checks" and exits 1 on any failed check.
-# Fixtures are read from $FIXTURES (AM_TESTS_ENVIRONMENT); temp files go
-# under a mkdtemp() directory in /tmp, so `make distcheck` works.
+# tests/unit.mk - every unit test, included from the top Makefile.am.
+#
+# A unit test is a plain C program, tests/unit/test_NAME.c, linked
+# against libcdtop.a; it prints "ok N checks" and exits 1 on any failed
+# check (tests/unit/check.h), 77 when it cannot run here. Fixtures are
+# read from $FIXTURES (AM_TESTS_ENVIRONMENT); temp files go under a
+# mkdtemp() directory in /tmp, so `make distcheck` works. Integration
+# suites (bash scripts against live targets) stay in tests/tests.mk,
+# sampler.mk, locks.mk, triage.mk and go.mk.
+#
+# A new unit test: add it to UNIT_TESTS and give it the two lines every
+# test has (_SOURCES, _LDADD) below.
 
-UNIT_TESTS = tests/unit/test_proc_parse tests/unit/test_report tests/unit/test_snapshot_load \
-	tests/unit/test_triage tests/unit/test_frame \
-	tests/unit/test_ui tests/unit/test_golden tests/unit/test_model
+UNIT_TESTS = \
+	tests/unit/test_proc_parse \
+	tests/unit/test_report \
+	tests/unit/test_snapshot_load \
+	tests/unit/test_triage \
+	tests/unit/test_frame \
+	tests/unit/test_ui \
+	tests/unit/test_golden \
+	tests/unit/test_model \
+	tests/unit/test_goroutines \
+	tests/unit/test_locks \
+	tests/unit/test_symbols \
+	tests/unit/test_symbols_go
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
-tests_unit_test_proc_parse_SOURCES = tests/unit/test_proc_parse.c tests/unit/check.h
-tests_unit_test_proc_parse_LDADD = libcdtop.a $(CORE_LIBS)
+UNIT_LDADD = libcdtop.a $(CORE_LIBS)
+UNIT_SHARED = tests/unit/check.h
 
-tests_unit_test_report_SOURCES = tests/unit/test_report.c tests/unit/check.h
-tests_unit_test_report_LDADD = libcdtop.a $(CORE_LIBS)
+tests_unit_test_proc_parse_SOURCES = tests/unit/test_proc_parse.c $(UNIT_SHARED)
+tests_unit_test_proc_parse_LDADD = $(UNIT_LDADD)
+tests_unit_test_report_SOURCES = tests/unit/test_report.c $(UNIT_SHARED)
+tests_unit_test_report_LDADD = $(UNIT_LDADD)
+tests_unit_test_snapshot_load_SOURCES = tests/unit/test_snapshot_load.c $(UNIT_SHARED) tests/unit/rich_snapshot.h
+tests_unit_test_snapshot_load_LDADD = $(UNIT_LDADD)
+tests_unit_test_triage_SOURCES = tests/unit/test_triage.c $(UNIT_SHARED)
+tests_unit_test_triage_LDADD = $(UNIT_LDADD)
+tests_unit_test_frame_SOURCES = tests/unit/test_frame.c $(UNIT_SHARED)
+tests_unit_test_frame_LDADD = $(UNIT_LDADD)
+tests_unit_test_ui_SOURCES = tests/unit/test_ui.c $(UNIT_SHARED)
+tests_unit_test_ui_LDADD = $(UNIT_LDADD)
+tests_unit_test_golden_SOURCES = tests/unit/test_golden.c $(UNIT_SHARED)
+tests_unit_test_golden_LDADD = $(UNIT_LDADD)
+tests_unit_test_model_SOURCES = tests/unit/test_model.c $(UNIT_SHARED)
+tests_unit_test_model_LDADD = $(UNIT_LDADD)
+tests_unit_test_goroutines_SOURCES = tests/unit/test_goroutines.c $(UNIT_SHARED)
+tests_unit_test_goroutines_LDADD = $(UNIT_LDADD)
+tests_unit_test_locks_SOURCES = tests/unit/test_locks.c $(UNIT_SHARED)
+tests_unit_test_locks_LDADD = $(UNIT_LDADD)
+tests_unit_test_symbols_SOURCES = tests/unit/test_symbols.c $(UNIT_SHARED)
+tests_unit_test_symbols_LDADD = $(UNIT_LDADD)
+tests_unit_test_symbols_go_SOURCES = tests/unit/test_symbols.c $(UNIT_SHARED)
+tests_unit_test_symbols_go_LDADD = $(UNIT_LDADD)
 
-tests_unit_test_snapshot_load_SOURCES = tests/unit/test_snapshot_load.c tests/unit/check.h tests/unit/rich_snapshot.h
-tests_unit_test_snapshot_load_LDADD = libcdtop.a $(CORE_LIBS)
+# The only per-test flags. test_symbols (src/collect/symbols.c) reads
+# this machine's libc/libstdc++, the sym_c target built PIE, non-PIE and
+# static (with debug info and a build-id: the test makes stripped copies,
+# separate debug files and a MiniDebugInfo section from it under a
+# temporary directory) and a C++ target it compiles itself (configure
+# does not look for a C++ compiler). test_symbols_go is the same source
+# built with -DSYMTEST_GO: it runs `go build` on sym_go.go and exits 77
+# (skip) when go is not installed. Sources built at test time are read
+# from $(abs_top_srcdir)/tests/targets, which may be read-only.
+SYMTEST_CPPFLAGS = $(AM_CPPFLAGS) -DSYMTEST_SRCDIR='"$(abs_top_srcdir)/tests/targets"'
+tests_unit_test_symbols_CPPFLAGS = $(SYMTEST_CPPFLAGS)
+tests_unit_test_symbols_go_CPPFLAGS = $(SYMTEST_CPPFLAGS) -DSYMTEST_GO
 
-tests_unit_test_triage_SOURCES = tests/unit/test_triage.c tests/unit/check.h
-tests_unit_test_triage_LDADD = libcdtop.a $(CORE_LIBS)
-
-tests_unit_test_frame_SOURCES = tests/unit/test_frame.c tests/unit/check.h
-tests_unit_test_frame_LDADD = libcdtop.a $(CORE_LIBS)
-
-tests_unit_test_ui_SOURCES = tests/unit/test_ui.c tests/unit/check.h
-tests_unit_test_ui_LDADD = libcdtop.a $(CORE_LIBS)
-
-tests_unit_test_golden_SOURCES = tests/unit/test_golden.c tests/unit/check.h
-tests_unit_test_golden_LDADD = libcdtop.a $(CORE_LIBS)
-
-tests_unit_test_model_SOURCES = tests/unit/test_model.c tests/unit/check.h
-tests_unit_test_model_LDADD = libcdtop.a $(CORE_LIBS)
+# test_symbols' targets get their own flags (no sanitizers: -static could
+# not link).
+check_PROGRAMS += tests/targets/sym_c_pie tests/targets/sym_c_nopie tests/targets/sym_c_static
+SYMTARGET_CF = -O2 -g -fno-omit-frame-pointer -pthread
+SYMTARGET_LD = -pthread -Wl,--build-id
+tests_targets_sym_c_pie_SOURCES = tests/targets/sym_c.c
+tests_targets_sym_c_pie_CFLAGS = $(SYMTARGET_CF) -fPIE
+tests_targets_sym_c_pie_LDFLAGS = $(SYMTARGET_LD) -pie
+tests_targets_sym_c_nopie_SOURCES = tests/targets/sym_c.c
+tests_targets_sym_c_nopie_CFLAGS = $(SYMTARGET_CF) -fno-pie
+tests_targets_sym_c_nopie_LDFLAGS = $(SYMTARGET_LD) -no-pie
+tests_targets_sym_c_static_SOURCES = tests/targets/sym_c.c
+tests_targets_sym_c_static_CFLAGS = $(SYMTARGET_CF)
+tests_targets_sym_c_static_LDFLAGS = $(SYMTARGET_LD) -static
+EXTRA_DIST += tests/targets/sym_cxx.cc tests/targets/sym_go.go
 
 # Every output written from every fixture snapshot (test_golden.c): the
 # whole folder, so a new golden file cannot be left out of the tarball.
