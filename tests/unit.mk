@@ -9,7 +9,8 @@
 # sampler.mk, locks.mk, triage.mk and go.mk.
 #
 # A new unit test: add it to UNIT_TESTS and give it the two lines every
-# test has (_SOURCES, _LDADD) below.
+# test has (_SOURCES, _LDADD) below. Fixtures built in C come from the
+# shared builder, tests/unit/snapbuild.h.
 
 UNIT_TESTS = \
 	tests/unit/test_proc_parse \
@@ -27,32 +28,35 @@ UNIT_TESTS = \
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
-UNIT_LDADD = libcdtop.a $(CORE_LIBS)
-UNIT_SHARED = tests/unit/check.h
+# Shared by every unit test: check.h (the CHECK macros) and the snapshot
+# builder (snapbuild.h), from one library so a test links what it uses.
+check_LIBRARIES = tests/unit/libunittest.a
+tests_unit_libunittest_a_SOURCES = tests/unit/snapbuild.c tests/unit/snapbuild.h tests/unit/check.h
+UNIT_LDADD = tests/unit/libunittest.a libcdtop.a $(CORE_LIBS)
 
-tests_unit_test_proc_parse_SOURCES = tests/unit/test_proc_parse.c $(UNIT_SHARED)
+tests_unit_test_proc_parse_SOURCES = tests/unit/test_proc_parse.c
 tests_unit_test_proc_parse_LDADD = $(UNIT_LDADD)
-tests_unit_test_report_SOURCES = tests/unit/test_report.c $(UNIT_SHARED)
+tests_unit_test_report_SOURCES = tests/unit/test_report.c
 tests_unit_test_report_LDADD = $(UNIT_LDADD)
-tests_unit_test_snapshot_load_SOURCES = tests/unit/test_snapshot_load.c $(UNIT_SHARED) tests/unit/rich_snapshot.h
+tests_unit_test_snapshot_load_SOURCES = tests/unit/test_snapshot_load.c
 tests_unit_test_snapshot_load_LDADD = $(UNIT_LDADD)
-tests_unit_test_triage_SOURCES = tests/unit/test_triage.c $(UNIT_SHARED)
+tests_unit_test_triage_SOURCES = tests/unit/test_triage.c
 tests_unit_test_triage_LDADD = $(UNIT_LDADD)
-tests_unit_test_frame_SOURCES = tests/unit/test_frame.c $(UNIT_SHARED)
+tests_unit_test_frame_SOURCES = tests/unit/test_frame.c
 tests_unit_test_frame_LDADD = $(UNIT_LDADD)
-tests_unit_test_ui_SOURCES = tests/unit/test_ui.c $(UNIT_SHARED)
+tests_unit_test_ui_SOURCES = tests/unit/test_ui.c
 tests_unit_test_ui_LDADD = $(UNIT_LDADD)
-tests_unit_test_golden_SOURCES = tests/unit/test_golden.c $(UNIT_SHARED)
+tests_unit_test_golden_SOURCES = tests/unit/test_golden.c
 tests_unit_test_golden_LDADD = $(UNIT_LDADD)
-tests_unit_test_model_SOURCES = tests/unit/test_model.c $(UNIT_SHARED)
+tests_unit_test_model_SOURCES = tests/unit/test_model.c
 tests_unit_test_model_LDADD = $(UNIT_LDADD)
-tests_unit_test_goroutines_SOURCES = tests/unit/test_goroutines.c $(UNIT_SHARED)
+tests_unit_test_goroutines_SOURCES = tests/unit/test_goroutines.c
 tests_unit_test_goroutines_LDADD = $(UNIT_LDADD)
-tests_unit_test_locks_SOURCES = tests/unit/test_locks.c $(UNIT_SHARED)
+tests_unit_test_locks_SOURCES = tests/unit/test_locks.c
 tests_unit_test_locks_LDADD = $(UNIT_LDADD)
-tests_unit_test_symbols_SOURCES = tests/unit/test_symbols.c $(UNIT_SHARED)
+tests_unit_test_symbols_SOURCES = tests/unit/test_symbols.c
 tests_unit_test_symbols_LDADD = $(UNIT_LDADD)
-tests_unit_test_symbols_go_SOURCES = tests/unit/test_symbols.c $(UNIT_SHARED)
+tests_unit_test_symbols_go_SOURCES = tests/unit/test_symbols.c
 tests_unit_test_symbols_go_LDADD = $(UNIT_LDADD)
 
 # The only per-test flags. test_symbols (src/collect/symbols.c) reads

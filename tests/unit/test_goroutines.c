@@ -14,6 +14,7 @@
 #include "snapshot.h"
 #include "util.h"
 #include "check.h"
+#include "snapbuild.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -115,22 +116,12 @@ static void test_grouping(void)
 	/* The thread running goid 40 was sampled in main.hot <- main.caller. */
 	struct snapshot *s = snapshot_new();
 	s->profile = xcalloc(1, sizeof(*s->profile));
-	s->profile->nframes = 3;
-	s->profile->frames = xcalloc(3, sizeof(struct snap_frame));
-	const char *pf[3] = { "main.hot", "main.caller", "runtime.goexit.abi0" };
-	for (int i = 0; i < 3; i++) {
-		s->profile->frames[i].function = xstrdup(pf[i]);
-		s->profile->frames[i].module = xstrdup("/bin/x");
-	}
-	s->nthreads = 2;
-	s->threads = xcalloc(2, sizeof(struct snap_thread));
-	s->threads[0].tid = 4241;
-	s->threads[1].tid = 4242;
-	s->threads[1].stack = xcalloc(3, sizeof(int));
-	s->threads[1].stack[0] = 0;
-	s->threads[1].stack[1] = 1;
-	s->threads[1].stack[2] = 2;
-	s->threads[1].nstack = 3;
+	const char *const pf[3] = { "main.hot", "main.caller", "runtime.goexit.abi0" };
+	int sampled[3];
+	for (int i = 0; i < 3; i++)
+		sampled[i] = snapbuild_frame(s->profile, pf[i], "/bin/x");
+	snapbuild_thread(s, 4241, "x", 'S', 0, 0, "", 0);
+	snapbuild_thread_stack(snapbuild_thread(s, 4242, "x", 'R', 0, 0, "", 0), 3, sampled);
 
 	struct snap_goroutines *g = goroutines_build(&x.r, NULL, s, 3.0, "go1.19.8", "dwarf");
 	CHECK_EQ_INT(g->count, 8);

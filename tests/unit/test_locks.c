@@ -10,6 +10,7 @@
  * and the JSON and text renderings of locks and deadlocks.
  */
 #include "check.h"
+#include "snapbuild.h"
 #include "frame.h"
 #include "locks.h"
 #include "report.h"
@@ -31,36 +32,18 @@
 static struct snapshot *fx_new(int n)
 {
 	struct snapshot *s = snapshot_new();
-	s->threads = xcalloc((size_t)n, sizeof(*s->threads));
-	s->nthreads = n;
 	for (int i = 0; i < n; i++) {
-		struct snap_thread *t = &s->threads[i];
-		t->tid = TID0 + i;
-		snprintf(t->name, sizeof(t->name), "t%d", i);
-		t->state = 'S';
-		t->syscall_known = true;
-		t->blocked_s = 5.0 + i;
+		char name[16];
+		snprintf(name, sizeof(name), "t%d", i);
+		struct snap_thread *t = snapbuild_thread(s, TID0 + i, name, 'S', 0, 0, "", 5.0 + i);
 		t->stalled_polls = 2;
-		t->top_frame = -1;
 		t->ctx_vol = t->ctx_invol = 10;
 	}
 	s->profile = xcalloc(1, sizeof(*s->profile));
 	return s;
 }
 
-static int fx_frame(struct snapshot *s, const char *fn, const char *mod)
-{
-	struct snap_profile *p = s->profile;
-	for (int i = 0; i < p->nframes; i++)
-		if (strcmp(p->frames[i].function, fn) == 0 && strcmp(p->frames[i].module, mod) == 0)
-			return i;
-	p->frames = xrealloc(p->frames, sizeof(*p->frames) * (size_t)(p->nframes + 1));
-	p->frames[p->nframes].function = xstrdup(fn);
-	p->frames[p->nframes].module = xstrdup(mod);
-	return p->nframes++;
-}
-
-#define LIBC "/usr/lib/x86_64-linux-gnu/libc.so.6"
+#define LIBC SNAPBUILD_LIBC
 #define PROG "/usr/bin/app"
 
 /* Give thread t a stack: pairs of (function, module), innermost first,
@@ -75,13 +58,10 @@ static void fx_stack(struct snapshot *s, struct snap_thread *t, ...)
 		if (!fn)
 			break;
 		const char *mod = va_arg(ap, const char *);
-		fr[n++] = fx_frame(s, fn, mod);
+		fr[n++] = snapbuild_frame(s->profile, fn, mod);
 	}
 	va_end(ap);
-	free(t->stack);
-	t->stack = xmalloc(sizeof(int) * (size_t)(n + 1));
-	memcpy(t->stack, fr, sizeof(int) * (size_t)n);
-	t->nstack = n;
+	snapbuild_thread_stack(t, n, fr);
 }
 
 /* Target memory: words at address base (as in the target). */

@@ -13,6 +13,7 @@
 #include "output.h"
 #include "util.h"
 #include "check.h"
+#include "snapbuild.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,7 +28,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TAKEN_AT 1795514400.0   /* 2026-11-24T10:00:00Z */
 #define FFFD "\xEF\xBF\xBD"
 
 static char tmpdir[64];
@@ -131,17 +131,12 @@ static int has_control(const char *str)
  * and unknowns (NAN / SNAP_UNKNOWN), hostile strings. */
 static struct snapshot *make_snapshot(void)
 {
-	struct snapshot *s = snapshot_new();
-	s->taken_at = TAKEN_AT;
-	s->window_s = 3.0;
+	struct snapshot *s = snapbuild_new(4242, "edc-import", 3.0);
 	str_copy(s->host.hostname, "testhost", sizeof(s->host.hostname));
 	str_copy(s->host.kernel, "6.1.0-test", sizeof(s->host.kernel));
 	s->host.ncpu = 2;
 
 	struct snap_process *p = &s->proc;
-	p->pid = 4242;
-	p->ppid = 1;
-	str_copy(p->comm, "edc-import", sizeof(p->comm));
 	p->exe = xstrdup("/usr/bin/edc-import");
 	p->argc = 4;
 	p->argv = xcalloc(4, sizeof(char *));
@@ -149,7 +144,6 @@ static struct snapshot *make_snapshot(void)
 	p->argv[1] = xstrdup("-f");
 	p->argv[2] = xstrdup("say \"hi\"");
 	p->argv[3] = xstrdup("C:\\dir\\x");
-	p->state = 'S';
 	p->uptime_s = 3600.54;
 	p->threads = 3;
 	p->cpu_user_pct = 95.14;

@@ -12,7 +12,7 @@
 #include "report.h"
 #include "util.h"
 #include "check.h"
-#include "rich_snapshot.h"
+#include "snapbuild.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -62,7 +62,7 @@ static void check_round_trip(const char *text, size_t len, const char *what)
 
 static void test_rich_round_trip(void)
 {
-	struct snapshot *orig = rich_snapshot();
+	struct snapshot *orig = snapbuild_rich();
 	size_t len;
 	char *text = to_json(orig, &len);
 	check_round_trip(text, len, "rich snapshot");
@@ -282,7 +282,7 @@ static void check_refused_edit(const char *text, const char *from, const char *t
 
 static void test_refused(void)
 {
-	struct snapshot *orig = rich_snapshot();
+	struct snapshot *orig = snapbuild_rich();
 	char *text = to_json(orig, NULL);
 	snapshot_free(orig);
 
@@ -444,7 +444,7 @@ int main(void)
 	size_t fxlen = 0;
 	test_fixtures(&fx, &fxlen);
 
-	struct snapshot *orig = rich_snapshot();
+	struct snapshot *orig = snapbuild_rich();
 	size_t len;
 	char *text = to_json(orig, &len);
 	snapshot_free(orig);

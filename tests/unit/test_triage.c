@@ -14,6 +14,7 @@
 #include "triage.h"
 #include "util.h"
 #include "check.h"
+#include "snapbuild.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,89 +64,39 @@ static void expect_(int line, struct snapshot *s, const char *id, const char *wa
 }
 #define EXPECT(s, id, want, ...) expect_(__LINE__, s, id, want, ##__VA_ARGS__, (const char *)NULL)
 
-static int add_frame(struct snap_profile *p, const char *fn, const char *mod)
-{
-	for (int i = 0; i < p->nframes; i++)
-		if (strcmp(p->frames[i].function, fn) == 0 && strcmp(p->frames[i].module, mod) == 0)
-			return i;
-	p->frames = xrealloc(p->frames, sizeof(*p->frames) * (size_t)(p->nframes + 1));
-	p->frames[p->nframes].function = xstrdup(fn);
-	p->frames[p->nframes].module = xstrdup(mod);
-	return p->nframes++;
-}
-
 #define EXE "/srv/app/bin/edc-import"
-#define LIBC "/usr/lib/x86_64-linux-gnu/libc.so.6"
 
-/* Add a stack "a;b;c" (innermost first; names starting with '_' or
- * "pthread_", "clock_", "epoll_", "read", "start_thread" are libc) for
- * tid, and return a copy of its frame indices in *fr. */
-static void add_stack(struct snapshot *s, int tid, bool running, int64_t count, const char *folded,
-		      int **fr, int *nfr)
-{
-	struct snap_profile *p = s->profile;
-	char buf[512];
-	str_copy(buf, folded, sizeof(buf));
-	int idx[32], n = 0;
-	for (char *tok = strtok(buf, ";"); tok && n < 32; tok = strtok(NULL, ";")) {
-		bool lib = tok[0] == '_' || !strncmp(tok, "pthread_", 8) || !strncmp(tok, "clock_", 6) ||
-			   !strncmp(tok, "epoll_", 6) || !strcmp(tok, "read") || !strcmp(tok, "start_thread") ||
-			   !strcmp(tok, "malloc");
-		idx[n++] = add_frame(p, tok, lib ? LIBC : EXE);
-	}
-	p->stacks = xrealloc(p->stacks, sizeof(*p->stacks) * (size_t)(p->nstacks + 1));
-	struct snap_stack *st = &p->stacks[p->nstacks++];
-	st->count = count;
-	st->tid = tid;
-	st->running = running;
-	st->nframes = n;
-	st->frames = xmalloc(sizeof(int) * (size_t)n);
-	memcpy(st->frames, idx, sizeof(int) * (size_t)n);
-	p->samples_total += count;
-	if (fr) {
-		*fr = xmalloc(sizeof(int) * (size_t)n);
-		memcpy(*fr, idx, sizeof(int) * (size_t)n);
-		*nfr = n;
-	}
-}
-
-/* Resize the thread table to n threads, new ones sleeping in main's pool. */
+/* Grow the thread table to n threads, new ones sleeping in main's pool. */
 static struct snap_thread *set_threads(struct snapshot *s, int n)
 {
-	s->threads = xrealloc(s->threads, sizeof(*s->threads) * (size_t)n);
 	for (int i = s->nthreads; i < n; i++) {
-		struct snap_thread *t = &s->threads[i];
-		memset(t, 0, sizeof(*t));
-		t->tid = 1000 + i;
-		snprintf(t->name, sizeof(t->name), "worker-%d", i);
-		t->state = 'S';
-		t->cpu_user_pct = t->cpu_sys_pct = 0;
-		str_copy(t->syscall, "clock_nanosleep", sizeof(t->syscall));
-		t->syscall_known = true;
-		t->blocked_s = 9.0;
-		t->top_frame = -1;
+		char name[32];
+		snprintf(name, sizeof(name), "worker-%d", i);
+		struct snap_thread *t = snapbuild_thread(s, 1000 + i, name, 'S', 0, 0, "clock_nanosleep", 9.0);
 		t->ctx_vol = t->ctx_invol = 1;
 	}
-	s->nthreads = n;
-	s->proc.threads = n;
+	s->proc.threads = s->nthreads;
 	return s->threads;
+}
+
+/* Add the folded stack "a;b;c" (snapbuild_stack_folded: libc names in
+ * libc, the others in EXE) for thread t, and give t the same stack. */
+static void thread_stack(struct snapshot *s, struct snap_thread *t, bool running, int64_t count,
+			 const char *folded)
+{
+	struct snap_stack *st = snapbuild_stack_folded(s->profile, t->tid, running, count, folded, EXE);
+	snapbuild_thread_stack(t, st->nframes, st->frames);
 }
 
 /* A healthy idle native process observed for 10 s: one thread asleep,
  * nothing growing, everything analysed and clean. */
 static struct snapshot *healthy(void)
 {
-	struct snapshot *s = snapshot_new();
-	s->taken_at = 1795514400.0;
-	s->window_s = 10.0;
+	struct snapshot *s = snapbuild_new(1000, "edc-import", 10.0);
 	str_copy(s->host.hostname, "h", sizeof(s->host.hostname));
 	s->host.ncpu = 2;
 	struct snap_process *p = &s->proc;
-	p->pid = 1000;
-	p->ppid = 1;
-	str_copy(p->comm, "edc-import", sizeof(p->comm));
 	p->exe = xstrdup(EXE);
-	p->state = 'S';
 	p->uptime_s = 3600;
 	p->cpu_user_pct = 0.2;
 	p->cpu_sys_pct = 0.1;
@@ -180,8 +131,7 @@ static struct snapshot *healthy(void)
 	s->profile = xcalloc(1, sizeof(*s->profile));
 	s->profile->mode = PROFILE_MODE_WALL;
 	s->profile->frequency_hz = 49;
-	add_stack(s, 1000, false, 490, "clock_nanosleep;__nanosleep;idle_loop;main", &s->threads[0].stack,
-		  &s->threads[0].nstack);
+	thread_stack(s, &s->threads[0], false, 490, "clock_nanosleep;__nanosleep;idle_loop;main");
 	s->locks = xcalloc(1, sizeof(*s->locks));
 	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
 	s->sockets = xcalloc(1, sizeof(*s->sockets));
@@ -517,9 +467,9 @@ static void test_hot_function(void)
 {
 	struct snapshot *s = healthy();
 	s->proc.cpu_user_pct = 95;
-	add_stack(s, 1000, true, 400, "validate_record;process_line;main", NULL, NULL);
-	add_stack(s, 1000, true, 80, "strlen_avx2;validate_record;process_line;main", NULL, NULL);
-	add_stack(s, 1000, true, 20, "parse;main", NULL, NULL);
+	snapbuild_stack_folded(s->profile, 1000, true, 400, "validate_record;process_line;main", EXE);
+	snapbuild_stack_folded(s->profile, 1000, true, 80, "strlen_avx2;validate_record;process_line;main", EXE);
+	snapbuild_stack_folded(s->profile, 1000, true, 20, "parse;main", EXE);
 	EXPECT(s, "hot-function", "alert", "validate_record (edc-import) in 80% of 500 on-CPU samples (flat)",
 	       "process CPU 95%");
 	/* The same profile from an idle process is no incident. */
@@ -531,17 +481,17 @@ static void test_hot_function(void)
 
 	s = healthy();
 	s->proc.cpu_user_pct = 80;
-	add_stack(s, 1000, true, 30, "a;main", NULL, NULL);
-	add_stack(s, 1000, true, 30, "b;main", NULL, NULL);
-	add_stack(s, 1000, true, 40, "c;main", NULL, NULL);
+	snapbuild_stack_folded(s->profile, 1000, true, 30, "a;main", EXE);
+	snapbuild_stack_folded(s->profile, 1000, true, 30, "b;main", EXE);
+	snapbuild_stack_folded(s->profile, 1000, true, 40, "c;main", EXE);
 	EXPECT(s, "hot-function", "warn", "c (edc-import) in 40%");
-	add_stack(s, 1000, true, 60, "_int_malloc;malloc;build_index;main", NULL, NULL);
+	snapbuild_stack_folded(s->profile, 1000, true, 60, "_int_malloc;malloc;build_index;main", EXE);
 	EXPECT(s, "hot-function", "warn", "malloc/GC functions in 38% of them: allocation pressure");
 	snapshot_free(s);
 
 	s = healthy();
 	s->proc.cpu_user_pct = 80;
-	add_stack(s, 1000, true, 5, "a;main", NULL, NULL);
+	snapbuild_stack_folded(s->profile, 1000, true, 5, "a;main", EXE);
 	EXPECT(s, "hot-function", "unknown", "too few");
 	snap_profile_free(s->profile);
 	s->profile = NULL;
@@ -559,7 +509,7 @@ static void same_place(struct snapshot *s, int n, const char *folded, const char
 	for (int i = 1; i <= n; i++) {
 		str_copy(t[i].syscall, syscall, sizeof(t[i].syscall));
 		free(t[i].stack);
-		add_stack(s, t[i].tid, false, 490, folded, &t[i].stack, &t[i].nstack);
+		thread_stack(s, &t[i], false, 490, folded);
 	}
 }
 

@@ -1,20 +1,29 @@
 /*
- * rich_snapshot.h - a snapshot with every section of the model filled
- * (profile, threads with stacks and futex details, sockets, locks,
- * deadlocks, goroutines, checklist, errors), with known values, known
- * zeros, unknowns and hostile strings, for the loader and writer tests.
- * Header-only (static functions) so each unit test can include it.
+ * snapbuild.c - the unit tests' snapshot builder (see snapbuild.h): the
+ * small steps every fixture is made of, and the rich snapshot the
+ * loader and writer tests share.
  */
-#ifndef CDTOP_TEST_RICH_SNAPSHOT_H
-#define CDTOP_TEST_RICH_SNAPSHOT_H
-
-#include "snapshot.h"
+#include "snapbuild.h"
 #include "util.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int rich_frame(struct snap_profile *p, const char *fn, const char *mod)
+struct snapshot *snapbuild_new(int pid, const char *comm, double window_s)
+{
+	struct snapshot *s = snapshot_new();
+	s->taken_at = SNAPBUILD_TAKEN_AT;
+	s->window_s = window_s;
+	s->proc.pid = pid;
+	s->proc.ppid = 1;
+	str_copy(s->proc.comm, comm, sizeof(s->proc.comm));
+	s->proc.state = 'S';
+	return s;
+}
+
+int snapbuild_frame(struct snap_profile *p, const char *fn, const char *mod)
 {
 	for (int i = 0; i < p->nframes; i++)
 		if (strcmp(p->frames[i].function, fn) == 0 && strcmp(p->frames[i].module, mod) == 0)
@@ -25,46 +34,82 @@ static int rich_frame(struct snap_profile *p, const char *fn, const char *mod)
 	return p->nframes++;
 }
 
-static void rich_stack(struct snap_profile *p, int tid, bool running, int64_t count,
-		       const char *const *fns, const char *mod)
+struct snap_stack *snapbuild_stack(struct snap_profile *p, int tid, bool running, int64_t count, int n,
+				   const int *fr)
 {
-	int n = 0;
-	while (fns[n])
-		n++;
 	p->stacks = xrealloc(p->stacks, sizeof(*p->stacks) * (size_t)(p->nstacks + 1));
 	struct snap_stack *st = &p->stacks[p->nstacks++];
+	memset(st, 0, sizeof(*st));
 	st->count = count;
 	st->tid = tid;
 	st->running = running;
 	st->nframes = n;
 	st->frames = xcalloc((size_t)n + 1, sizeof(int));
-	for (int i = 0; i < n; i++)
-		st->frames[i] = rich_frame(p, fns[i], strncmp(fns[i], "__", 2) == 0 ||
-					   strncmp(fns[i], "pthread", 7) == 0 ||
-					   strcmp(fns[i], "start_thread") == 0
-					   ? "/usr/lib/x86_64-linux-gnu/libc.so.6" : mod);
+	memcpy(st->frames, fr, sizeof(int) * (size_t)n);
+	p->samples_total += count;
+	return st;
 }
 
-static struct snapshot *rich_snapshot(void)
+bool snapbuild_is_libc(const char *fn)
 {
-	struct snapshot *s = snapshot_new();
-	s->taken_at = 1795514400.0;     /* 2026-11-24T10:00:00Z */
-	s->window_s = 10.004;
+	return fn[0] == '_' || strncmp(fn, "pthread", 7) == 0 || strncmp(fn, "clock_", 6) == 0 ||
+	       strncmp(fn, "epoll_", 6) == 0 || strcmp(fn, "read") == 0 || strcmp(fn, "malloc") == 0 ||
+	       strcmp(fn, "start_thread") == 0;
+}
+
+struct snap_stack *snapbuild_stack_folded(struct snap_profile *p, int tid, bool running, int64_t count,
+					  const char *folded, const char *exe)
+{
+	char buf[1024];
+	str_copy(buf, folded, sizeof(buf));
+	int fr[32], n = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ";", &save); tok && n < 32; tok = strtok_r(NULL, ";", &save))
+		fr[n++] = snapbuild_frame(p, tok, snapbuild_is_libc(tok) ? SNAPBUILD_LIBC : exe);
+	return snapbuild_stack(p, tid, running, count, n, fr);
+}
+
+struct snap_thread *snapbuild_thread(struct snapshot *s, int tid, const char *name, char state,
+				     double user_pct, double sys_pct, const char *syscall, double blocked_s)
+{
+	s->threads = xrealloc(s->threads, sizeof(*s->threads) * (size_t)(s->nthreads + 1));
+	struct snap_thread *t = &s->threads[s->nthreads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	str_copy(t->name, name, sizeof(t->name));
+	t->state = state;
+	t->cpu_user_pct = user_pct;
+	t->cpu_sys_pct = sys_pct;
+	str_copy(t->syscall, syscall, sizeof(t->syscall));
+	t->syscall_known = true;
+	t->blocked_s = blocked_s;
+	t->top_frame = -1;
+	t->ctx_vol = t->ctx_invol = SNAP_UNKNOWN;
+	return t;
+}
+
+void snapbuild_thread_stack(struct snap_thread *t, int n, const int *fr)
+{
+	free(t->stack);
+	t->stack = xcalloc((size_t)n + 1, sizeof(int));
+	memcpy(t->stack, fr, sizeof(int) * (size_t)n);
+	t->nstack = n;
+}
+
+struct snapshot *snapbuild_rich(void)
+{
+	struct snapshot *s = snapbuild_new(4242, "edc-import", 10.004);
 	str_copy(s->host.hostname, "testhost", sizeof(s->host.hostname));
 	str_copy(s->host.kernel, "6.1.0-test", sizeof(s->host.kernel));
 	s->host.ncpu = 2;
 
 	struct snap_process *p = &s->proc;
-	p->pid = 4242;
-	p->ppid = 1;
-	str_copy(p->comm, "edc-import", sizeof(p->comm));
 	p->exe = xstrdup("/usr/bin/edc-import");
 	p->argc = 3;
 	p->argv = xcalloc(3, sizeof(char *));
 	p->argv[0] = xstrdup("edc-import");
 	p->argv[1] = xstrdup("say \"hi\"\tC:\\x");
 	p->argv[2] = xstrdup("\xe4\xb8\xad\xe6\x96\x87");     /* 中文 */
-	p->state = 'S';
 	p->uptime_s = 3600.54;
 	p->threads = 4;
 	p->cpu_user_pct = 182.04;
@@ -108,22 +153,18 @@ static struct snapshot *rich_snapshot(void)
 	pr->frequency_hz = 48.7;
 	pr->requested_hz = 49.0;
 	pr->samples = 900;
-	pr->samples_total = 1800;
 	pr->stops = 1000;
 	pr->pause_us_p50 = 21.0;
 	pr->pause_us_p99 = 60.3;
 	pr->pause_us_max = NAN;
 	pr->duration_s = 10.0;
 	str_copy(pr->status, "rate lowered to 48.7 Hz", sizeof(pr->status));
-	static const char *const hot[] = {"validate_record", "process_line", "main", NULL};
-	static const char *const hot2[] = {"strlen", "validate_record", "process_line", "main", NULL};
-	static const char *const wait[] = {"__lll_lock_wait", "pthread_mutex_lock", "post_ledger",
-					   "worker", "start_thread", NULL};
-	static const char *const odd[] = {"edc-import+0x1234", "0x7f00dead", "w\"q\\", NULL};
-	rich_stack(pr, 4242, true, 800, hot, "/usr/bin/edc-import");
-	rich_stack(pr, 4242, true, 100, hot2, "/usr/bin/edc-import");
-	rich_stack(pr, 4243, false, 450, wait, "/usr/bin/edc-import");
-	rich_stack(pr, 4244, false, 450, odd, "[unknown]");
+	/* samples_total: 1800, the sum of these stacks */
+	snapbuild_stack_folded(pr, 4242, true, 800, "validate_record;process_line;main", "/usr/bin/edc-import");
+	snapbuild_stack_folded(pr, 4242, true, 100, "strlen;validate_record;process_line;main", "/usr/bin/edc-import");
+	snapbuild_stack_folded(pr, 4243, false, 450, "__lll_lock_wait;pthread_mutex_lock;post_ledger;worker;start_thread",
+			       "/usr/bin/edc-import");
+	snapbuild_stack_folded(pr, 4244, false, 450, "edc-import+0x1234;0x7f00dead;w\"q\\", "[unknown]");
 	pr->ntop = 2;
 	pr->top = xcalloc(2, sizeof(*pr->top));
 	pr->top[0] = (struct snap_top){ .frame = pr->stacks[0].frames[0], .flat = 800, .cum = 900,
@@ -318,5 +359,3 @@ static struct snapshot *rich_snapshot(void)
 	snapshot_add_error(s, "stacks", "%s", "x\xe2\x80\x94y");
 	return s;
 }
-
-#endif
