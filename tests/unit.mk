@@ -28,10 +28,12 @@ UNIT_TESTS = \
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
-# Shared by every unit test: check.h (the CHECK macros) and the snapshot
-# builder (snapbuild.h), from one library so a test links what it uses.
+# Shared by every unit test: check.h (the CHECK macros), the snapshot
+# builder (snapbuild.h) and the fixture folders (fixtures.h), from one
+# library so a test links what it uses.
 check_LIBRARIES = tests/unit/libunittest.a
-tests_unit_libunittest_a_SOURCES = tests/unit/snapbuild.c tests/unit/snapbuild.h tests/unit/check.h
+tests_unit_libunittest_a_SOURCES = tests/unit/snapbuild.c tests/unit/snapbuild.h \
+	tests/unit/fixtures.c tests/unit/fixtures.h tests/unit/check.h
 UNIT_LDADD = tests/unit/libunittest.a libcdtop.a $(CORE_LIBS)
 
 tests_unit_test_proc_parse_SOURCES = tests/unit/test_proc_parse.c
@@ -88,52 +90,12 @@ tests_targets_sym_c_static_CFLAGS = $(SYMTARGET_CF)
 tests_targets_sym_c_static_LDFLAGS = $(SYMTARGET_LD) -static
 EXTRA_DIST += tests/targets/sym_cxx.cc tests/targets/sym_go.go
 
-# Every output written from every fixture snapshot (test_golden.c): the
-# whole folder, so a new golden file cannot be left out of the tarball.
-EXTRA_DIST += tests/fixtures/golden
-
-EXTRA_DIST += \
-	tests/fixtures/snapshots/README \
-	tests/fixtures/snapshots/conn_leak.json \
-	tests/fixtures/snapshots/cpu_burn.json \
-	tests/fixtures/snapshots/deadlock_abba.json \
-	tests/fixtures/snapshots/fd_leak.json \
-	tests/fixtures/snapshots/fd_tcp.json \
-	tests/fixtures/snapshots/lock_contention.json \
-	tests/fixtures/snapshots/rss_grow.json \
-	tests/fixtures/snapshots/sleep_idle.json \
-	tests/fixtures/snapshots/thread_leak.json \
-	tests/fixtures/snapshots/threads_mix.json \
-	tests/fixtures/proc/README \
-	tests/fixtures/proc/comm_paren_stat \
-	tests/fixtures/proc/cpu_stat_v1 \
-	tests/fixtures/proc/cpu_stat_v2_root \
-	tests/fixtures/proc/hand_cgroup_v1_only \
-	tests/fixtures/proc/hand_cgroup_v2_only \
-	tests/fixtures/proc/hand_cpu_stat_v2 \
-	tests/fixtures/proc/hand_limits_unlimited \
-	tests/fixtures/proc/hand_mountinfo_v1_cpu_cpuacct \
-	tests/fixtures/proc/hand_mountinfo_v2_only \
-	tests/fixtures/proc/hand_stat_distinct \
-	tests/fixtures/proc/hand_stat_truncated \
-	tests/fixtures/proc/kthread_stat \
-	tests/fixtures/proc/kthread_status \
-	tests/fixtures/proc/net_sockstat \
-	tests/fixtures/proc/net_tcp \
-	tests/fixtures/proc/net_tcp6 \
-	tests/fixtures/proc/self_cgroup \
-	tests/fixtures/proc/self_io \
-	tests/fixtures/proc/self_limits \
-	tests/fixtures/proc/self_mountinfo \
-	tests/fixtures/proc/self_schedstat \
-	tests/fixtures/proc/self_stat \
-	tests/fixtures/proc/self_status \
-	tests/fixtures/proc/stat_stopped \
-	tests/fixtures/proc/status_traced \
-	tests/fixtures/proc/syscall_nanosleep \
-	tests/fixtures/proc/syscall_running \
-	tests/fixtures/proc/syscall_stopped \
-	tests/fixtures/proc/task_stat_sleeper \
-	tests/fixtures/proc/task_syscall_futex \
-	tests/fixtures/proc/zombie_stat \
-	tests/fixtures/proc/zombie_status
+# The fixture folders, whole: a new file in tests/fixtures/ is in the
+# tarball without a list to update (tests/distfiles.sh checks it). Tests
+# that treat every file alike read the folder (fixtures_list), the others
+# fail on a file no test names (fixtures_unnamed): tests/unit/fixtures.h.
+#   proc/       /proc and cgroup files (test_proc_parse)
+#   snapshots/  real snapshots of the test targets (test_snapshot_load,
+#               test_triage, test_ui, test_golden)
+#   golden/     every output written from each snapshot (test_golden)
+EXTRA_DIST += tests/fixtures

@@ -6,17 +6,18 @@
  *
  * Why: refactors of the model, the analysis or the views must not change
  * a verdict or a byte of output unless a change says so. Every
- * every fixture snapshot (tests/fixtures/snapshots) must have its five golden files in
- * tests/fixtures/golden/ (a missing one fails the test). After a change
+ * fixture snapshot (tests/fixtures/snapshots) must have its five golden
+ * files in tests/fixtures/golden/, and every golden file its snapshot (a
+ * missing or a stale one fails the test). After a change
  * that is meant to alter the output, rewrite them with
  * CDTOP_GOLDEN_WRITE=1 and review the diff in the commit.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "fixtures.h"
 #include "canvas.h"
 #include "profile.h"
 #include "report.h"
@@ -24,7 +25,6 @@
 #include "triage.h"
 #include "ui.h"
 
-static const char *fixtures;
 static bool rewrite;
 
 /* Render one kind of output of the snapshot at path into f. */
@@ -95,9 +95,11 @@ static char *slurp(const char *path, size_t *len)
 
 static void check_one(const char *name, const char *kind)
 {
-	char in[4096], gold[4096];
-	snprintf(in, sizeof(in), "%s/snapshots/%s.json", fixtures, name);
-	snprintf(gold, sizeof(gold), "%s/golden/%s.%s", fixtures, name, kind);
+	char in[4096], gold[4096], file[512];
+	snprintf(file, sizeof(file), "%s.json", name);
+	fixtures_path(in, sizeof(in), "snapshots", file);
+	snprintf(file, sizeof(file), "%s.%s", name, kind);
+	fixtures_path(gold, sizeof(gold), "golden", file);
 	char *got = NULL;
 	size_t glen = 0;
 	FILE *m = open_memstream(&got, &glen);
@@ -137,31 +139,22 @@ int main(void)
 {
 	if (!setlocale(LC_ALL, "C.UTF-8"))
 		setlocale(LC_ALL, "en_US.UTF-8");
-	fixtures = getenv("FIXTURES");
-	if (!fixtures)
-		fixtures = "tests/fixtures";
 	rewrite = getenv("CDTOP_GOLDEN_WRITE") != NULL;
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/snapshots", fixtures);
-	DIR *d = opendir(dir);
-	if (!d) {
-		fprintf(stderr, "FAIL: cannot open %s: %s\n", dir, strerror(errno));
-		return 1;
-	}
 	static const char *const kinds[] = {"json", "text", "folded", "retriage", "screen"};
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
-			continue;
+	int n;
+	char **names = fixtures_list("snapshots", ".json", &n);
+	if (!names)
+		return 1;
+	for (int i = 0; i < n; i++) {
 		char name[256];
-		snprintf(name, sizeof(name), "%.*s", (int)(len - 5), e->d_name);
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(names[i]) - 5), names[i]);
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 			check_one(name, kinds[k]);
-		n++;
 	}
-	closedir(d);
+	fixtures_list_free(names, n);
 	CHECK(n >= 10);
+	/* No golden file is left from a snapshot that is gone. */
+	if (!rewrite)
+		CHECK_EQ_INT(fixtures_unnamed("golden"), 0);
 	return CHECK_DONE();
 }

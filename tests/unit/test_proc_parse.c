@@ -6,6 +6,7 @@
 #include "proc_parse.h"
 #include "util.h"
 #include "check.h"
+#include "fixtures.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -23,7 +24,7 @@ static char *fixture(const char *name)
 		exit(1);
 	}
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/proc/%s", dir, name);
+	fixtures_path(path, sizeof(path), "proc", name);
 	char *buf = read_file_alloc_at(AT_FDCWD, path, NULL);
 	if (!buf) {
 		perror(path);
@@ -604,5 +605,7 @@ int main(void)
 	test_fd_classify();
 	test_net_tcp();
 	test_net_tcp_entry();
+	/* Every file of tests/fixtures/proc is read by some check above. */
+	CHECK_EQ_INT(fixtures_unnamed("proc"), 0);
 	return CHECK_DONE();
 }

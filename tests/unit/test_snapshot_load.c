@@ -12,9 +12,9 @@
 #include "report.h"
 #include "util.h"
 #include "check.h"
+#include "fixtures.h"
 #include "snapbuild.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,29 +199,18 @@ out:
 /* Every real snapshot in $FIXTURES/snapshots loads and round-trips. */
 static int test_fixtures(char **first_text, size_t *first_len)
 {
-	const char *fx = getenv("FIXTURES");
-	char dir[512];
-	snprintf(dir, sizeof(dir), "%s/snapshots", fx ? fx : "tests/fixtures");
-	DIR *d = opendir(dir);
-	CHECK(d != NULL);
-	if (!d) {
-		fprintf(stderr, "cannot open %s\n", dir);
-		return 0;
-	}
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0)
-			continue;
-		char path[1024], err[512];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+	int n;
+	char **names = fixtures_list("snapshots", ".json", &n);
+	CHECK(names != NULL);
+	for (int i = 0; i < n; i++) {
+		char path[4096], err[512];
+		fixtures_path(path, sizeof(path), "snapshots", names[i]);
 		size_t len;
 		char *text = read_file_alloc_at(AT_FDCWD, path, &len);
 		CHECK(text != NULL);
 		if (!text)
 			continue;
-		check_round_trip(text, len, e->d_name);
+		check_round_trip(text, len, names[i]);
 		struct snapshot *s = snapshot_load(path, err, sizeof(err));
 		CHECK(s != NULL);
 		if (s) {
@@ -237,9 +226,9 @@ static int test_fixtures(char **first_text, size_t *first_len)
 		} else {
 			free(text);
 		}
-		n++;
 	}
-	closedir(d);
+	if (names)
+		fixtures_list_free(names, n);
 	CHECK(n >= 3);
 	printf("%d fixture snapshots round-trip\n", n);
 	return n;

@@ -14,6 +14,7 @@
 #include "triage.h"
 #include "util.h"
 #include "check.h"
+#include "fixtures.h"
 #include "snapbuild.h"
 
 #include <stdarg.h>
@@ -771,9 +772,8 @@ static void test_summary(void)
 /* The real snapshots of the test targets (tests/fixtures/snapshots). */
 static struct snapshot *fixture(const char *name)
 {
-	const char *fx = getenv("FIXTURES");
-	char path[512], err[512];
-	snprintf(path, sizeof(path), "%s/snapshots/%s", fx ? fx : "tests/fixtures", name);
+	char path[4096], err[512];
+	fixtures_path(path, sizeof(path), "snapshots", name);
 	struct snapshot *s = snapshot_load(path, err, sizeof(err));
 	if (!s)
 		fprintf(stderr, "%s\n", err);
@@ -855,6 +855,8 @@ static void test_fixtures(void)
 		EXPECT(s, "deadlock", "ok");
 		snapshot_free(s);
 	}
+	/* Each snapshot of the folder has its verdicts written down above. */
+	CHECK_EQ_INT(fixtures_unnamed("snapshots"), 0);
 }
 
 int main(void)
