@@ -19,8 +19,9 @@
 #include "ui.h"
 #include "util.h"
 #include "check.h"
+#include "fixtures.h"
+#include "snapbuild.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <locale.h>
@@ -30,71 +31,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TAKEN_AT 1795514400.0   /* 2026-11-24T10:00:00Z */
-
 static bool show;
 
 /* ---- fixtures ---------------------------------------------------------- */
 
-static int add_frame(struct snap_profile *p, const char *fn, const char *mod)
-{
-	p->frames = xrealloc(p->frames, sizeof(*p->frames) * (size_t)(p->nframes + 1));
-	p->frames[p->nframes].function = xstrdup(fn);
-	p->frames[p->nframes].module = xstrdup(mod);
-	return p->nframes++;
-}
-
-static void add_stack(struct snap_profile *p, int tid, bool running, int64_t count, int n, const int *fr)
-{
-	p->stacks = xrealloc(p->stacks, sizeof(*p->stacks) * (size_t)(p->nstacks + 1));
-	struct snap_stack *st = &p->stacks[p->nstacks++];
-	st->tid = tid;
-	st->running = running;
-	st->count = count;
-	st->nframes = n;
-	st->frames = xmalloc(sizeof(int) * (size_t)n);
-	memcpy(st->frames, fr, sizeof(int) * (size_t)n);
-	p->samples_total += count;
-}
-
-static struct snap_thread *add_thread(struct snapshot *s, int tid, const char *name, char state,
-				      double user, double sys, const char *syscall, double blocked)
-{
-	s->threads = xrealloc(s->threads, sizeof(*s->threads) * (size_t)(s->nthreads + 1));
-	struct snap_thread *t = &s->threads[s->nthreads++];
-	memset(t, 0, sizeof(*t));
-	t->tid = tid;
-	str_copy(t->name, name, sizeof(t->name));
-	t->state = state;
-	t->cpu_user_pct = user;
-	t->cpu_sys_pct = sys;
-	str_copy(t->syscall, syscall, sizeof(t->syscall));
-	t->syscall_known = true;
-	t->blocked_s = blocked;
-	t->top_frame = -1;
-	t->ctx_vol = t->ctx_invol = -1;
-	return t;
-}
-
-static void set_stack(struct snap_thread *t, int n, const int *fr)
-{
-	t->stack = xmalloc(sizeof(int) * (size_t)n);
-	memcpy(t->stack, fr, sizeof(int) * (size_t)n);
-	t->nstack = n;
-}
-
 static struct snapshot *fixture_base(void)
 {
-	struct snapshot *s = snapshot_new();
-	s->taken_at = TAKEN_AT;
-	s->window_s = 1.0;
-	struct snap_process *p = &s->proc;
-	p->pid = 4242;
-	p->ppid = 1;
-	str_copy(p->comm, "edc-import", sizeof(p->comm));
-	p->state = 'S';
-	p->uptime_s = 3725;
-	p->threads = 0;
+	struct snapshot *s = snapbuild_new(4242, "edc-import", 1.0);
+	s->proc.uptime_s = 3725;
 	return s;
 }
 
@@ -135,47 +79,47 @@ static struct snapshot *fixture_full(void)
 	pr->pause_us_p99 = 60;
 	pr->pause_us_max = 80;
 	pr->duration_s = 12;
-	int f_validate = add_frame(pr, "validate_record", "/usr/bin/edc-import");
-	int f_process = add_frame(pr, "process_line", "/usr/bin/edc-import");
-	int f_main = add_frame(pr, "main", "/usr/bin/edc-import");
-	int f_lll = add_frame(pr, "__lll_lock_wait", "/usr/lib/x86_64-linux-gnu/libc.so.6");
-	int f_lock = add_frame(pr, "pthread_mutex_lock", "/usr/lib/x86_64-linux-gnu/libc.so.6");
-	int f_post = add_frame(pr, "post_ledger", "/usr/bin/edc-import");
-	int f_start = add_frame(pr, "start_thread", "/usr/lib/x86_64-linux-gnu/libc.so.6");
-	int f_recv = add_frame(pr, "recv", "/usr/lib/x86_64-linux-gnu/libc.so.6");
-	int f_fetch = add_frame(pr, "fetch_his", "/usr/bin/edc-import");
+	int f_validate = snapbuild_frame(pr, "validate_record", "/usr/bin/edc-import");
+	int f_process = snapbuild_frame(pr, "process_line", "/usr/bin/edc-import");
+	int f_main = snapbuild_frame(pr, "main", "/usr/bin/edc-import");
+	int f_lll = snapbuild_frame(pr, "__lll_lock_wait", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	int f_lock = snapbuild_frame(pr, "pthread_mutex_lock", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	int f_post = snapbuild_frame(pr, "post_ledger", "/usr/bin/edc-import");
+	int f_start = snapbuild_frame(pr, "start_thread", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	int f_recv = snapbuild_frame(pr, "recv", "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	int f_fetch = snapbuild_frame(pr, "fetch_his", "/usr/bin/edc-import");
 	int hot[] = {f_validate, f_process, f_main};
 	int waitl[] = {f_lll, f_lock, f_post, f_start};
 	int net[] = {f_recv, f_fetch, f_start};
-	add_stack(pr, 4242, true, 600, 3, hot);
-	add_stack(pr, 4243, false, 300, 4, waitl);
-	add_stack(pr, 4244, false, 300, 4, waitl);
-	add_stack(pr, 4245, false, 200, 3, net);
+	snapbuild_stack(pr, 4242, true, 600, 3, hot);
+	snapbuild_stack(pr, 4243, false, 300, 4, waitl);
+	snapbuild_stack(pr, 4244, false, 300, 4, waitl);
+	snapbuild_stack(pr, 4245, false, 200, 3, net);
 	profile_compute_top(pr, PROFILE_MODE_CPU, 0);
 
 	struct snap_thread *t;
-	t = add_thread(s, 4242, "edc-import", 'R', 94.0, 1.5, "", 0);
-	set_stack(t, 3, hot);
+	t = snapbuild_thread(s, 4242, "edc-import", 'R', 94.0, 1.5, "", 0);
+	snapbuild_thread_stack(t, 3, hot);
 	t->top_frame = f_validate;
-	t = add_thread(s, 4243, "worker-1", 'S', 0.0, 0.1, "futex", 12.5);
+	t = snapbuild_thread(s, 4243, "worker-1", 'S', 0.0, 0.1, "futex", 12.5);
 	str_copy(t->syscall_arg, "futex 0x5600aa10 (ledger_lock)", sizeof(t->syscall_arg));
-	set_stack(t, 4, waitl);
+	snapbuild_thread_stack(t, 4, waitl);
 	t->top_frame = f_post;
 	t->futex.valid = true;
 	t->futex.addr = 0x5600aa10;
 	t->futex.symbol = xstrdup("ledger_lock");
-	t = add_thread(s, 4244, "worker-2", 'S', 0.0, 0.2, "futex", 3.0);
+	t = snapbuild_thread(s, 4244, "worker-2", 'S', 0.0, 0.2, "futex", 3.0);
 	str_copy(t->syscall_arg, "futex 0x5600aa38 (audit_lock)", sizeof(t->syscall_arg));
-	set_stack(t, 4, waitl);
+	snapbuild_thread_stack(t, 4, waitl);
 	t->top_frame = f_post;
-	t = add_thread(s, 4245, "his-client", 'S', 0.5, 0.4, "recvfrom", 40.0);
+	t = snapbuild_thread(s, 4245, "his-client", 'S', 0.5, 0.4, "recvfrom", 40.0);
 	str_copy(t->syscall_arg, "fd 7: TCP 10.0.0.1:40312 -> 10.0.0.2:5432 ESTABLISHED", sizeof(t->syscall_arg));
-	set_stack(t, 3, net);
+	snapbuild_thread_stack(t, 3, net);
 	/* Names a target may choose: an escape sequence, invalid UTF-8,
 	 * non-ASCII and double-width characters. */
-	add_thread(s, 4246, "\x1b[31mevil\x07", 'S', 0, 0, "nanosleep", 1.0);
-	add_thread(s, 4247, "bad\xff\xfe", 'D', 0, 0, "read", 2.0);
-	add_thread(s, 4248, "wörker-€-漢字", 'S', 0, 0, "poll", 0.5);
+	snapbuild_thread(s, 4246, "\x1b[31mevil\x07", 'S', 0, 0, "nanosleep", 1.0);
+	snapbuild_thread(s, 4247, "bad\xff\xfe", 'D', 0, 0, "read", 2.0);
+	snapbuild_thread(s, 4248, "wörker-€-漢字", 'S', 0, 0, "poll", 0.5);
 	p->threads = s->nthreads;
 
 	s->nsockets = 3;
@@ -277,7 +221,7 @@ static struct snapshot *fixture_go(void)
 	struct snapshot *s = fixture_base();
 	str_copy(s->proc.comm, "his-gateway", sizeof(s->proc.comm));
 	s->proc.runtime = PROC_RUNTIME_GO;
-	add_thread(s, 4242, "his-gateway", 'S', 1, 1, "futex", 5);
+	snapbuild_thread(s, 4242, "his-gateway", 'S', 1, 1, "futex", 5);
 	s->proc.threads = 1;
 	s->locks = xcalloc(1, sizeof(*s->locks));   /* analysed, none */
 	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
@@ -344,7 +288,7 @@ static struct snapshot *fixture_go(void)
 static struct snapshot *fixture_bare(void)
 {
 	struct snapshot *s = fixture_base();
-	add_thread(s, 4242, "edc-import", 'S', NAN, NAN, "", NAN);
+	snapbuild_thread(s, 4242, "edc-import", 'S', NAN, NAN, "", NAN);
 	s->proc.threads = 1;
 	return s;
 }
@@ -1098,14 +1042,12 @@ static void test_snapshot_untouched(void)
  * as cdtop -r does, in every pane at both sizes. */
 static void test_replay_files(void)
 {
-	const char *fx = getenv("FIXTURES");
-	static const char *const files[] = {"cpu_burn", "threads_mix", "fd_tcp", "rss_grow", "sleep_idle"};
-	CHECK(fx != NULL);
-	if (!fx)
-		return;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[1024], err[512], what[128];
-		snprintf(path, sizeof(path), "%s/snapshots/%s.json", fx, files[i]);
+	int nfiles;
+	char **files = fixtures_list("snapshots", ".json", &nfiles);
+	CHECK(files != NULL && nfiles >= 10);
+	for (int i = 0; i < nfiles; i++) {
+		char path[4096], err[512], what[128];
+		fixtures_path(path, sizeof(path), "snapshots", files[i]);
 		struct snapshot *s = snapshot_load(path, err, sizeof(err));
 		CHECK(s != NULL);
 		if (!s) {
@@ -1145,6 +1087,8 @@ static void test_replay_files(void)
 		json_decref(root);
 		ui_fini(&u);
 	}
+	if (files)
+		fixtures_list_free(files, nfiles);
 }
 
 int main(void)
