@@ -17,8 +17,10 @@ need_cmd jq
 tui_server
 
 # --- 1: the fixture files -------------------------------------------------------------
-for name in cpu_burn threads_mix fd_tcp; do
-	f=$FIXTURES/snapshots/$name.json
+nfix=0
+for f in "$FIXTURES"/snapshots/*.json; do
+	name=$(basename "$f" .json)
+	nfix=$((nfix + 1))
 	pid=$(jq_get "$f" .process.pid)
 	comm=$(jq_get "$f" .process.comm)
 	top=$(jq_get "$f" '.profile.top_functions[0].function')
@@ -27,6 +29,7 @@ for name in cpu_burn threads_mix fd_tcp; do
 	tui_expect "$name" "top function $top" -E "^ *[0-9.]+% +[0-9.]+% +[0-9]+ +[0-9]+ +$top"
 	tui_quit "$name"
 done
+[ "$nfix" -ge 10 ] || fail "only $nfix snapshots in $FIXTURES/snapshots"
 say "replay of threads_mix.json:"
 tui_show threads_mix
 
