@@ -12,7 +12,7 @@ count() { sed -n "s/^# $1: *\([0-9]*\).*/\1/p" "$log" | head -1; }
 pass=$(count PASS); fail=$(count FAIL); err=$(count ERROR); xpass=$(count XPASS); skip=$(count SKIP)
 pass=${pass:-0}; fail=$((${fail:-0} + ${err:-0} + ${xpass:-0})); skip=${skip:-0}
 if [ "$fail" -gt 0 ]; then
-	for f in $(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' tests/*/*.trs 2>/dev/null); do
+	for f in $(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' tests/*.trs tests/*/*.trs 2>/dev/null); do
 		echo "---- ${f%.trs}.log"; tail -30 "${f%.trs}.log"
 	done
 fi

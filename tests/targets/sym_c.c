@@ -1,7 +1,7 @@
 /*
  * sym_c - test target for the symbolizer (tests/unit/test_symbols.c).
  *
- * Built PIE, non-PIE and static (tests/unit/symbols.mk). It holds the
+ * Built PIE, non-PIE and static (tests/unit.mk). It holds the
  * kinds of symbols the symbolizer must name: global and static noinline
  * functions, a function without an ELF size (hand-written assembly), an
  * IFUNC, functions carrying Rust-mangled names (so demangling is tested

@@ -8,7 +8,7 @@
  * readelf/nm or from the targets' own printed addresses, never from
  * symbols.c.
  *
- * Built twice (tests/unit/symbols.mk): test_symbols does all of the above,
+ * Built twice (tests/unit.mk): test_symbols does all of the above,
  * test_symbols_go (-DSYMTEST_GO) builds tests/targets/sym_go.go with
  * `go build` (exe and PIE, with and without -ldflags=-s -w) and checks the
  * .symtab and .gopclntab paths; it exits 77 when `go` is not installed.
