@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/listed.sh - every file is on the list it must be on: each source
 # file of src/, include/ and tests/ (fixtures too) is in the release
-# tarball, and each test program or script under tests/ is run by
-# `make check`.
+# tarball, and each test program or script under tests/ is registered
+# for `make check`.
 #
 # Why: a file left out of Makefile.am's lists (a new header, a Go or C++
 # target compiled at test time, a fixture) builds and passes in a git
@@ -10,23 +10,21 @@
 # tested from the tarball; a test left out of TESTS is silently never
 # run. This test fails in `make check` instead.
 #
-# Usage: tests/listed.sh [DIST TESTS]. DIST and TESTS (default
-# tests/listed.dist and tests/listed.tests in the build folder, where
-# `make check` runs tests; tests/tree.mk writes them) hold $(DISTFILES)
-# and $(TESTS) one per line, with the $(srcdir)/ prefix removed. A listed
-# folder counts for every file under it (automake copies it whole).
-# Checked: *.c *.cc *.h *.go *.sh *.mk and everything under
+# Usage: tests/listed.sh [DIST]. DIST (default tests/listed.dist in the
+# build folder, where `make check` runs tests; tests/tree.mk writes it)
+# holds $(DISTFILES) one per line, with the $(srcdir)/ prefix removed. A
+# listed folder counts for every file under it (automake copies it
+# whole). Checked: *.c *.cc *.h *.go *.sh *.mk and everything under
 # tests/fixtures/ must be in DIST (hidden folders, Go's caches, aside);
 # tests/*/test_*.sh and tests/unit/test_NAME.c (as tests/unit/test_NAME)
-# must be in TESTS. Exit 0 when all are, 1 otherwise (one line each).
+# must be named in Makefile.am or a tests/*.mk, which is where TESTS is
+# built (read there, not from $(TESTS), which `make check TESTS=...`
+# overrides). Exit 0 when all are, 1 otherwise (one line each).
 
 set -u
 dist=${1:-tests/listed.dist}
-tests=${2:-tests/listed.tests}
 srcroot=$(cd "$(dirname "$0")/.." && pwd)
-for f in "$dist" "$tests"; do
-	[ -r "$f" ] || { echo "listed: cannot read $f" >&2; exit 99; }
-done
+[ -r "$dist" ] || { echo "listed: cannot read $dist" >&2; exit 99; }
 
 missing=0
 ndist=0
@@ -51,7 +49,7 @@ ntests=0
 while IFS= read -r f; do
 	ntests=$((ntests + 1))
 	t=${f%.c}
-	if ! grep -qxF -- "$t" "$tests"; then
+	if ! grep -qwF -- "$t" "$srcroot/Makefile.am" "$srcroot"/tests/*.mk; then
 		echo "$f: never run: add $t to a TESTS list (tests/unit.mk for unit tests, tests/*.mk)"
 		missing=$((missing + 1))
 	fi

@@ -8,23 +8,19 @@
 # layering_selftest.sh  layering.sh catches a deliberately wrong include,
 #                       curses or ptrace use in a copy of the tree;
 # listed.sh             every source file and fixture of src/, include/
-#                       and tests/ is in $(DISTFILES), every test file in
-#                       $(TESTS): a file left off a list fails here, not
-#                       in `make distcheck` or never.
+#                       and tests/ is in $(DISTFILES), every test file is
+#                       registered in a .mk: a file left off a list fails
+#                       here, not in `make distcheck` or never.
 
 TREE_TESTS = tests/layering.sh tests/layering_selftest.sh tests/listed.sh
 TESTS += $(TREE_TESTS)
 EXTRA_DIST += $(TREE_TESTS)
 
-# $(DISTFILES) and $(TESTS) as listed.sh reads them: one per line,
-# $(srcdir)/ removed.
-check_DATA = tests/listed.dist tests/listed.tests
-CLEANFILES += tests/listed.dist tests/listed.tests
+# $(DISTFILES) as listed.sh reads it: one per line, $(srcdir)/ removed.
+check_DATA = tests/listed.dist
+CLEANFILES += tests/listed.dist
 LISTED_SED = sed -e "s|^$$srcdirstrip/||" -e 's|^\./||'
 LISTED_SRCDIR = srcdirstrip=`echo "$(srcdir)" | sed 's/[].[^$$\\*]/\\\\&/g'`
 tests/listed.dist: Makefile
 	$(AM_V_GEN)$(MKDIR_P) tests && $(LISTED_SRCDIR) && \
 	for f in $(DISTFILES); do echo "$$f"; done | $(LISTED_SED) >$@-t && mv $@-t $@
-tests/listed.tests: Makefile
-	$(AM_V_GEN)$(MKDIR_P) tests && $(LISTED_SRCDIR) && \
-	for f in $(TESTS); do echo "$$f"; done | $(LISTED_SED) >$@-t && mv $@-t $@
