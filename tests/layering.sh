@@ -40,7 +40,6 @@ set -u
 HEADER_LAYERS='
 cdtop.h model      exit codes and limits every layer reports with
 collect.h collect  the /proc readers (proc_*.c)
-report.h view      the JSON and text writers (report_json.c, report_text.c)
 '
 
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}

@@ -113,15 +113,15 @@ mkdir -p "$mini/include" "$mini/src/model" "$mini/src/collect" "$mini/src/analys
 	"$mini/src/view" "$mini/src/program"
 printf '#include "snapshot.h"\n' >"$mini/src/model/snapshot.c"
 printf '/* model */\n' >"$mini/include/snapshot.h"
-printf '#include "snapshot.h"\n' >"$mini/include/report.h"
+printf '#include "snapshot.h"\n' >"$mini/include/cdtop.h"
 printf '#include "snapshot.h"\n#include "maps.h"\n#include <sys/ptrace.h>\nint f(void) { return ptrace(0, 0, 0, 0); }\n' \
 	>"$mini/src/collect/sampler.c"
 printf '#include "snapshot.h"\n' >"$mini/src/collect/maps.h"
 printf '#include "locks.h"\n#include "snapshot.h"\n' >"$mini/src/analysis/locks.c"
 printf '#include "snapshot.h"\n' >"$mini/include/locks.h"
-printf '#include "locks.h"\n#include "report.h"\n#include <curses.h>\n' >"$mini/src/view/tui.c"
+printf '#include "locks.h"\n#include "cdtop.h"\n#include <curses.h>\n' >"$mini/src/view/tui.c"
 printf '#include "tui.h"\n#include "maps.h"\n#include "locks.h"\n' >"$mini/src/program/main.c"
-printf '#include "report.h"\n' >"$mini/include/tui.h"
+printf '#include "cdtop.h"\n' >"$mini/include/tui.h"
 out=$("$check" "$mini")
 rc=$?
 if [ "$rc" = 0 ] && [ "$out" = "layering: 0 violations in 10 files" ]; then

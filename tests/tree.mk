@@ -10,9 +10,11 @@
 # listed.sh             every source file and fixture of src/, include/
 #                       and tests/ is in $(DISTFILES), every test file is
 #                       registered in a .mk: a file left off a list fails
-#                       here, not in `make distcheck` or never.
+#                       here, not in `make distcheck` or never;
+# design_tree.sh        doc/design.md's diagram names exactly the files of
+#                       each src/ folder, under that folder.
 
-TREE_TESTS = tests/layering.sh tests/layering_selftest.sh tests/listed.sh
+TREE_TESTS = tests/layering.sh tests/layering_selftest.sh tests/listed.sh tests/design_tree.sh
 TESTS += $(TREE_TESTS)
 EXTRA_DIST += $(TREE_TESTS)
 
