@@ -867,44 +867,44 @@ static struct sym *sym_find(struct sym *tab, const uint64_t *addrs, size_t n, ui
 	return NULL;
 }
 
-const char *symbols_func(struct module *mod, uint64_t vaddr, uint64_t *off)
+/* The symbol of table `data` (else the function table) of mod that
+ * contains vaddr, loading the module's symbols first; NULL when none. */
+static struct sym *sym_lookup(struct module *mod, bool data, uint64_t vaddr)
 {
 	if (!mod)
 		return NULL;
 	if (!mod->syms_loaded)
 		symbols_load(mod, NULL);
 	struct symtab *st = mod->syms;
-	struct sym *s = st ? sym_find(st->funcs, st->func_addrs, st->nfuncs, vaddr) : NULL;
+	if (!st)
+		return NULL;
+	return data ? sym_find(st->data, st->data_addrs, st->ndata, vaddr)
+		    : sym_find(st->funcs, st->func_addrs, st->nfuncs, vaddr);
+}
+
+/* Name of symbol s (NULL: none) with vaddr's offset into it in *off. */
+static const char *sym_name_off(struct sym *s, uint64_t vaddr, uint64_t *off)
+{
 	if (!s)
 		return NULL;
 	if (off)
 		*off = vaddr - s->addr;
 	return sym_name(s);
+}
+
+const char *symbols_func(struct module *mod, uint64_t vaddr, uint64_t *off)
+{
+	return sym_name_off(sym_lookup(mod, false, vaddr), vaddr, off);
 }
 
 const char *symbols_data(struct module *mod, uint64_t vaddr, uint64_t *off)
 {
-	if (!mod)
-		return NULL;
-	if (!mod->syms_loaded)
-		symbols_load(mod, NULL);
-	struct symtab *st = mod->syms;
-	struct sym *s = st ? sym_find(st->data, st->data_addrs, st->ndata, vaddr) : NULL;
-	if (!s)
-		return NULL;
-	if (off)
-		*off = vaddr - s->addr;
-	return sym_name(s);
+	return sym_name_off(sym_lookup(mod, true, vaddr), vaddr, off);
 }
 
 const char *symbols_data_range(struct module *mod, uint64_t vaddr, uint64_t *start, uint64_t *size)
 {
-	if (!mod)
-		return NULL;
-	if (!mod->syms_loaded)
-		symbols_load(mod, NULL);
-	struct symtab *st = mod->syms;
-	struct sym *s = st ? sym_find(st->data, st->data_addrs, st->ndata, vaddr) : NULL;
+	struct sym *s = sym_lookup(mod, true, vaddr);
 	if (!s)
 		return NULL;
 	*start = s->addr;
