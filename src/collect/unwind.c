@@ -208,6 +208,23 @@ static bool executable(const struct unwinder *u, uint64_t ip)
 	return m && m->x;
 }
 
+/* Look ip up in a binary-search table of `count` (initial location, FDE)
+ * pairs at table (an address libunwind reads through our accessors), for
+ * mapping m whose .eh_frame_hdr (or synthesized header) is at segbase. */
+static int search_table(unw_addr_space_t as, unw_word_t ip, const struct mapping *m, uint64_t segbase,
+			uint64_t table, uint64_t count, unw_proc_info_t *pi, int need_unwind_info, void *arg)
+{
+	unw_dyn_info_t di;
+	memset(&di, 0, sizeof(di));
+	di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+	di.start_ip = m->start;
+	di.end_ip = m->end;
+	di.u.rti.segbase = segbase;
+	di.u.rti.table_data = table;
+	di.u.rti.table_len = count * 8 / sizeof(unw_word_t);
+	return dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
+}
+
 static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
 			  int need_unwind_info, void *arg)
 {
@@ -220,15 +237,8 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 		struct synth *sy = synth_table(mod);
 		if (!sy)
 			return -UNW_ENOINFO;
-		unw_dyn_info_t di;
-		memset(&di, 0, sizeof(di));
-		di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
-		di.start_ip = m->start;
-		di.end_ip = m->end;
-		di.u.rti.segbase = m->bias + mod->eh_frame_vaddr;
-		di.u.rti.table_data = sy->fake;
-		di.u.rti.table_len = sy->count * 8 / sizeof(unw_word_t);
-		return dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
+		return search_table(as, ip, m, m->bias + mod->eh_frame_vaddr, sy->fake, sy->count, pi,
+				    need_unwind_info, arg);
 	}
 	uint8_t hdr[12];
 	if (module_read_vaddr(mod, mod->eh_frame_hdr_vaddr, hdr, sizeof(hdr)) < 0)
@@ -239,15 +249,8 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 		return -UNW_ENOINFO;
 	uint32_t fde_count;
 	memcpy(&fde_count, hdr + 8, 4);
-	unw_dyn_info_t di;
-	memset(&di, 0, sizeof(di));
-	di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
-	di.start_ip = m->start;
-	di.end_ip = m->end;
-	di.u.rti.segbase = m->bias + mod->eh_frame_hdr_vaddr;
-	di.u.rti.table_data = m->bias + mod->eh_frame_hdr_vaddr + 12;
-	di.u.rti.table_len = fde_count * 8 / sizeof(unw_word_t);
-	return dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
+	return search_table(as, ip, m, m->bias + mod->eh_frame_hdr_vaddr,
+			    m->bias + mod->eh_frame_hdr_vaddr + 12, fde_count, pi, need_unwind_info, arg);
 }
 
 static void put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
