@@ -1,9 +1,10 @@
 /*
  * test_model.c - the model layer's shared helpers on their own: the
- * growable array (ARRAY_GROW / array_grow), the string interner and the
- * size formatter.
+ * growable array (ARRAY_GROW / array_grow), the string interner, the
+ * integer-keyed map and the size formatter.
  */
 #include "intern.h"
+#include "u64map.h"
 #include "units.h"
 #include "util.h"
 #include "check.h"
@@ -125,6 +126,103 @@ static void test_intern(void)
 	intern_fini(&in);
 }
 
+/* n keys (not 0) whose home slot in a table of cap slots is `home`. */
+static void keys_at(uint64_t *out, int n, size_t cap, size_t home)
+{
+	for (uint64_t k = 1; n > 0; k++)
+		if ((hash64(k) & (cap - 1)) == home)
+			out[--n] = k;
+}
+
+static void test_u64map(void)
+{
+	struct u64map m;
+	u64map_init(&m);
+	uint32_t v = 7;
+	CHECK(!u64map_find(&m, 0, &v));                 /* empty: no table yet */
+	CHECK_EQ_INT(v, 7);                             /* untouched when absent */
+	u64map_clear(&m);                               /* clearing nothing is fine */
+
+	/* 0 and the largest key are keys like any other. */
+	u64map_put(&m, 0, 10);
+	CHECK(u64map_find(&m, 0, &v) && v == 10);
+	CHECK(!u64map_find(&m, 1, &v));
+	u64map_put(&m, UINT64_MAX, 11);
+	CHECK(u64map_find(&m, UINT64_MAX, &v) && v == 11);
+	CHECK(u64map_find(&m, 0, &v) && v == 10);
+	u64map_put(&m, 0, 0);                           /* replace: the count stays */
+	CHECK(u64map_find(&m, 0, &v) && v == 0);
+	CHECK_EQ_INT(m.n, 2);
+	u64map_put(&m, 5, UINT32_MAX);
+	CHECK(u64map_find(&m, 5, &v) && v == UINT32_MAX);
+
+	/* Keys sharing one home slot, the last one so probes wrap around
+	 * to slot 0; key 0 sits in the run too when its home is there. */
+	size_t cap = m.cap, last = cap - 1;
+	CHECK(cap >= 8 && (cap & (cap - 1)) == 0);
+	uint64_t same[5];
+	keys_at(same, 5, cap, last);
+	for (int i = 0; i < 5; i++)
+		u64map_put(&m, same[i], 100 + (uint32_t)i);
+	CHECK_EQ_INT(m.cap, cap);                       /* 8 keys: no growth yet */
+	bool ok = true;
+	for (int i = 0; i < 5; i++)
+		ok &= u64map_find(&m, same[i], &v) && v == 100 + (uint32_t)i;
+	CHECK(ok);
+	uint64_t six[6];
+	keys_at(six, 6, cap, last);                     /* six[1..5] are same[0..4] */
+	CHECK(six[1] == same[0] && six[5] == same[4]);
+	CHECK(!u64map_find(&m, six[0], &v));            /* same home, never added */
+	CHECK(u64map_find(&m, 0, &v) && v == 0);
+	CHECK(u64map_find(&m, UINT64_MAX, &v) && v == 11);
+
+	/* Growth: many keys, each found with its value afterwards; never
+	 * more than half full. Keys are spaced so some share low bits. */
+	enum { MANY = 100000 };
+	for (uint32_t i = 0; i < MANY; i++)
+		u64map_put(&m, (uint64_t)i << 12 | 7, i);
+	CHECK_EQ_INT(m.n, MANY + 8);
+	CHECK(m.cap >= 2 * m.n && (m.cap & (m.cap - 1)) == 0);
+	ok = true;
+	for (uint32_t i = 0; i < MANY; i++)
+		ok &= u64map_find(&m, (uint64_t)i << 12 | 7, &v) && v == i;
+	for (int i = 0; i < 5; i++)
+		ok &= u64map_find(&m, same[i], &v) && v == 100 + (uint32_t)i;
+	CHECK(ok);
+	CHECK(u64map_find(&m, 0, &v) && v == 0);
+	CHECK(u64map_find(&m, UINT64_MAX, &v) && v == 11);
+	CHECK(!u64map_find(&m, (uint64_t)MANY << 12 | 7, &v));
+
+	/* Clear keeps the room; nothing is found, and adding starts over. */
+	cap = m.cap;
+	u64map_clear(&m);
+	CHECK_EQ_INT(m.n, 0);
+	CHECK_EQ_INT(m.cap, cap);
+	ok = true;
+	for (uint32_t i = 0; i < MANY; i++)
+		ok &= !u64map_find(&m, (uint64_t)i << 12 | 7, &v);
+	CHECK(ok);
+	CHECK(!u64map_find(&m, 0, &v) && !u64map_find(&m, UINT64_MAX, &v));
+	u64map_put(&m, 0, 3);
+	CHECK(u64map_find(&m, 0, &v) && v == 3);
+	CHECK_EQ_INT(m.n, 1);
+
+	/* Fini frees and leaves an empty map that can be used again. */
+	u64map_fini(&m);
+	CHECK(m.slot == NULL && m.n == 0 && m.cap == 0);
+	CHECK(!u64map_find(&m, 0, &v));
+	u64map_put(&m, 42, 1);
+	CHECK(u64map_find(&m, 42, &v) && v == 1);
+	u64map_fini(&m);
+
+	/* A zeroed struct is an empty map too. */
+	struct u64map z = { 0 };
+	CHECK(!u64map_find(&z, 9, &v));
+	u64map_put(&z, 9, 9);
+	CHECK(u64map_find(&z, 9, &v) && v == 9);
+	u64map_fini(&z);
+}
+
 #define KIB(v, flags, want) do { \
 		char b_[32]; \
 		CHECK_STR(units_kib(b_, sizeof(b_), (v), (flags)), (want)); \
@@ -197,6 +295,7 @@ int main(void)
 {
 	test_array();
 	test_intern();
+	test_u64map();
 	test_units();
 	return CHECK_DONE();
 }
