@@ -39,6 +39,7 @@
 #include "maps.h"
 #include "remote_mem.h"
 #include "symbols.h"
+#include "u64map.h"
 #include "util.h"
 
 #include <errno.h>
@@ -65,21 +66,9 @@ struct sect {
 
 /* What we know about one PC (a return address, or an entry PC). */
 struct pc_ent {
-	uint64_t key;                   /* pc << 1 | is_entry; 0 = empty slot */
 	int func;                       /* index into funcs, -1 none */
 	int64_t delta;                  /* pcsp: return address at [sp + delta] */
 	bool has_delta, text, goexit;
-};
-
-/* startpc -> is a runtime (system) goroutine. */
-struct start_ent {
-	uint64_t pc;                    /* 0 = empty */
-	bool system;
-};
-
-struct m_ent {
-	uint64_t m;                     /* 0 = empty */
-	int tid;
 };
 
 struct golang {
@@ -93,8 +82,9 @@ struct golang {
 	uint64_t allgs, allglen, allgptr;   /* target addresses; allglen/allgptr 0 unknown */
 	char **reasons; int nreasons;
 	char note[256];                 /* "" or a warning about the layout (table vs DWARF) */
-	struct pc_ent *pcs; size_t pcs_cap, pcs_used;
-	struct start_ent *starts; size_t starts_cap, starts_used;
+	struct pc_ent *pcs; size_t npcs, pcs_cap;   /* what we know of each PC seen */
+	struct u64map pc_index;         /* pc << 1 | is_entry -> index into pcs */
+	struct u64map starts;           /* startpc -> 1 when a runtime (system) goroutine */
 	struct intern funcs;            /* function names; pc_ent.func indexes it */
 	uint8_t *gbuf;                  /* G_CHUNK * lay.read_len */
 	struct rmem rm;                 /* batched reads of the target, with their buffers */
@@ -469,30 +459,16 @@ static const char *pc_name(struct golang *g, uint64_t pc, bool entry, const stru
 
 static const struct pc_ent *pc_info(struct golang *g, uint64_t pc, bool entry)
 {
-	if (g->pcs_used * 2 >= g->pcs_cap) {
-		size_t ocap = g->pcs_cap, ncap = ocap ? ocap * 2 : 4096;
-		struct pc_ent *old = g->pcs;
-		g->pcs = xcalloc(ncap, sizeof(*g->pcs));
-		g->pcs_cap = ncap;
-		for (size_t i = 0; i < ocap; i++) {
-			if (!old[i].key)
-				continue;
-			size_t h = hash64(old[i].key) & (ncap - 1);
-			while (g->pcs[h].key)
-				h = (h + 1) & (ncap - 1);
-			g->pcs[h] = old[i];
-		}
-		free(old);
-	}
 	uint64_t key = pc << 1 | entry;
-	size_t h = hash64(key) & (g->pcs_cap - 1);
-	while (g->pcs[h].key) {
-		if (g->pcs[h].key == key)
-			return &g->pcs[h];
-		h = (h + 1) & (g->pcs_cap - 1);
-	}
-	struct pc_ent *e = &g->pcs[h];
-	e->key = key;
+	uint32_t i;
+	if (u64map_find(&g->pc_index, key, &i))
+		return &g->pcs[i];
+	if (g->npcs == UINT32_MAX)
+		fatal("more than %zu PCs", g->npcs);
+	ARRAY_GROW(g->pcs, g->npcs, g->pcs_cap, 4096);
+	struct pc_ent *e = &g->pcs[g->npcs];
+	u64map_put(&g->pc_index, key, (uint32_t)g->npcs++);
+	memset(e, 0, sizeof(*e));
 	e->func = -1;
 	char buf[128];
 	const struct mapping *m;
@@ -509,7 +485,6 @@ static const struct pc_ent *pc_info(struct golang *g, uint64_t pc, bool entry)
 			e->has_delta = true;
 		}
 	}
-	g->pcs_used++;
 	return e;
 }
 
@@ -517,36 +492,16 @@ static bool start_is_system(struct golang *g, uint64_t pc)
 {
 	if (!pc)
 		return false;
-	if (g->starts_used * 2 >= g->starts_cap) {
-		size_t ocap = g->starts_cap, ncap = ocap ? ocap * 2 : 256;
-		struct start_ent *old = g->starts;
-		g->starts = xcalloc(ncap, sizeof(*g->starts));
-		g->starts_cap = ncap;
-		for (size_t i = 0; i < ocap; i++) {
-			if (!old[i].pc)
-				continue;
-			size_t h = hash64(old[i].pc) & (ncap - 1);
-			while (g->starts[h].pc)
-				h = (h + 1) & (ncap - 1);
-			g->starts[h] = old[i];
-		}
-		free(old);
-	}
-	size_t h = hash64(pc) & (g->starts_cap - 1);
-	while (g->starts[h].pc) {
-		if (g->starts[h].pc == pc)
-			return g->starts[h].system;
-		h = (h + 1) & (g->starts_cap - 1);
-	}
+	uint32_t sys;
+	if (u64map_find(&g->starts, pc, &sys))
+		return sys;
 	char buf[128];
 	const struct mapping *m;
 	const char *n = pc_name(g, pc, true, &m, buf, sizeof(buf));
 	/* The finalizer goroutine is counted as system by NumGoroutine
 	 * (sched.ngsys) too. */
-	bool sys = frame_is_go_system_start(n);
-	g->starts[h].pc = pc;
-	g->starts[h].system = sys;
-	g->starts_used++;
+	sys = frame_is_go_system_start(n);
+	u64map_put(&g->starts, pc, sys);
 	return sys;
 }
 
@@ -913,27 +868,20 @@ static void read_stacks(struct golang *g, struct go_read *r, const int *idx, int
 /* Thread ids of the Ms running goroutines, one read per distinct m. */
 static void read_tids(struct golang *g, struct go_read *r, const uint64_t *ms)
 {
-	size_t cap = 64;
-	while (cap < (size_t)r->ng * 2 && cap < (1u << 20))
-		cap *= 2;
-	struct m_ent *tab = NULL;
+	struct u64map tids = { 0 };     /* m -> its thread id, 0 unknown */
 	for (int i = 0; i < r->ng; i++) {
 		if (!ms[i])
 			continue;
-		if (!tab)
-			tab = xcalloc(cap, sizeof(*tab));
-		size_t h = hash64(ms[i]) & (cap - 1);
-		while (tab[h].m && tab[h].m != ms[i])
-			h = (h + 1) & (cap - 1);
-		if (!tab[h].m) {
+		uint32_t tid;
+		if (!u64map_find(&tids, ms[i], &tid)) {
 			uint64_t procid;
-			tab[h].m = ms[i];
-			tab[h].tid = rmem_read(g->pid, ms[i] + g->lay.m_procid, &procid, 8) == 0 &&
-				     procid > 0 && procid < (1u << 30) ? (int)procid : -1;
+			tid = rmem_read(g->pid, ms[i] + g->lay.m_procid, &procid, 8) == 0 && procid > 0 &&
+			      procid < (1u << 30) ? (uint32_t)procid : 0;
+			u64map_put(&tids, ms[i], tid);
 		}
-		r->g[i].tid = tab[h].tid;
+		r->g[i].tid = tid ? (int)tid : -1;
 	}
-	free(tab);
+	u64map_fini(&tids);
 }
 
 int golang_read(struct golang *g, bool stacks, struct go_read *r, char *err, size_t errlen)
@@ -1052,7 +1000,8 @@ void golang_free(struct golang *g)
 	free(g->reasons);
 	intern_fini(&g->funcs);
 	free(g->pcs);
-	free(g->starts);
+	u64map_fini(&g->pc_index);
+	u64map_fini(&g->starts);
 	free(g->gbuf);
 	rmem_fini(&g->rm);
 	free(g->sws);
