@@ -22,6 +22,7 @@
 #include "proc_parse.h"
 #include "sampler.h"
 #include "symbols.h"
+#include "u64map.h"
 #include "unwind.h"
 #include "util.h"
 
@@ -58,16 +59,6 @@ struct thr {
 	bool gone;
 };
 
-struct ipent {
-	uint64_t ip;                    /* 0 = empty */
-	int frame;
-};
-
-struct stkent {
-	uint64_t hash;
-	int idx;                        /* into stacks, -1 empty */
-};
-
 struct profiler {
 	int pid, piddir;
 	char root[64];
@@ -90,13 +81,11 @@ struct profiler {
 	double listed;                  /* when the thread list was last read */
 	/* frames: (function, module) pairs, the index is the frame */
 	struct intern frames;
-	struct ipent *ipc;
-	size_t ipc_cap, ipc_used;
+	struct u64map ipc;              /* frame_of's key -> frame; cleared when the maps change */
 	/* merged stacks */
 	struct snap_stack *stacks;
 	int nstacks, capstacks;
-	struct stkent *sh;
-	size_t sh_cap;
+	struct u64map sh;               /* record's key -> index into stacks */
 	int64_t samples_total;
 	int64_t rounds;                 /* since start/reset */
 	/* pauses */
@@ -114,42 +103,14 @@ struct profiler {
 	bool leader_refused;
 };
 
-static void ipc_clear(struct profiler *p)
-{
-	if (p->ipc)
-		memset(p->ipc, 0, sizeof(*p->ipc) * p->ipc_cap);
-	p->ipc_used = 0;
-}
-
 /* Frame index for instruction pointer ip; `ret` is true for return
  * addresses (every frame but the innermost), which point after the call. */
 static int frame_of(struct profiler *p, uint64_t ip, bool ret)
 {
 	uint64_t key = ip ^ (ret ? 0 : (1ULL << 63));
-	if (p->ipc_used * 2 >= p->ipc_cap) {
-		size_t ncap = p->ipc_cap ? p->ipc_cap * 2 : 4096;
-		struct ipent *old = p->ipc;
-		size_t ocap = p->ipc_cap;
-		p->ipc = xcalloc(ncap, sizeof(*p->ipc));
-		p->ipc_cap = ncap;
-		p->ipc_used = 0;
-		for (size_t i = 0; i < ocap; i++) {
-			if (!old[i].ip)
-				continue;
-			size_t h = hash64(old[i].ip) & (ncap - 1);
-			while (p->ipc[h].ip)
-				h = (h + 1) & (ncap - 1);
-			p->ipc[h] = old[i];
-			p->ipc_used++;
-		}
-		free(old);
-	}
-	size_t h = hash64(key) & (p->ipc_cap - 1);
-	while (p->ipc[h].ip) {
-		if (p->ipc[h].ip == key)
-			return p->ipc[h].frame;
-		h = (h + 1) & (p->ipc_cap - 1);
-	}
+	uint32_t f;
+	if (u64map_find(&p->ipc, key, &f))
+		return (int)f;
 	char name[1024];
 	const char *modpath = "[unknown]";
 	const struct mapping *m = p->pm ? procmap_find(p->pm, ip) : NULL;
@@ -169,11 +130,9 @@ static int frame_of(struct profiler *p, uint64_t ip, bool ret)
 	} else {
 		snprintf(name, sizeof(name), "0x%llx", (unsigned long long)ip);
 	}
-	int f = intern_add_pair(&p->frames, name, modpath);
-	p->ipc[h].ip = key;
-	p->ipc[h].frame = f;
-	p->ipc_used++;
-	return f;
+	int fr = intern_add_pair(&p->frames, name, modpath);
+	u64map_put(&p->ipc, key, (uint32_t)fr);
+	return fr;
 }
 
 static uint64_t stack_hash(int tid, bool running, const int *fr, int n)
@@ -181,39 +140,26 @@ static uint64_t stack_hash(int tid, bool running, const int *fr, int n)
 	uint64_t h = hash64((uint64_t)tid * 2 + running);
 	for (int i = 0; i < n; i++)
 		h = hash64(h ^ (uint64_t)fr[i]);
-	return h | 1;
+	return h;
 }
 
+/* Count one sample of the stack fr[0..n) of thread tid. Stacks are
+ * found by their hash; a stack whose hash is taken by another stack
+ * tries hash64(hash + 1), and so on, until it finds itself or a free key
+ * (keys are only ever removed all at once, so the chain never breaks). */
 static void record(struct profiler *p, int tid, bool running, const int *fr, int n)
 {
-	uint64_t h = stack_hash(tid, running, fr, n);
-	if ((size_t)p->nstacks * 2 >= p->sh_cap) {
-		size_t ncap = p->sh_cap ? p->sh_cap * 2 : 1024;
-		free(p->sh);
-		p->sh = xcalloc(ncap, sizeof(*p->sh));
-		p->sh_cap = ncap;
-		for (int i = 0; i < p->nstacks; i++) {
-			uint64_t hh = stack_hash(p->stacks[i].tid, p->stacks[i].running,
-						 p->stacks[i].frames, p->stacks[i].nframes);
-			size_t k = hh & (ncap - 1);
-			while (p->sh[k].hash)
-				k = (k + 1) & (ncap - 1);
-			p->sh[k].hash = hh;
-			p->sh[k].idx = i;
+	p->samples_total++;
+	uint64_t key = stack_hash(tid, running, fr, n);
+	uint32_t i;
+	while (u64map_find(&p->sh, key, &i)) {
+		struct snap_stack *st = &p->stacks[i];
+		if (st->tid == tid && st->running == running && st->nframes == n &&
+		    memcmp(st->frames, fr, sizeof(int) * (size_t)n) == 0) {
+			st->count++;
+			return;
 		}
-	}
-	size_t k = h & (p->sh_cap - 1);
-	while (p->sh[k].hash) {
-		if (p->sh[k].hash == h) {
-			struct snap_stack *st = &p->stacks[p->sh[k].idx];
-			if (st->tid == tid && st->running == running && st->nframes == n &&
-			    memcmp(st->frames, fr, sizeof(int) * (size_t)n) == 0) {
-				st->count++;
-				p->samples_total++;
-				return;
-			}
-		}
-		k = (k + 1) & (p->sh_cap - 1);
+		key = hash64(key + 1);
 	}
 	ARRAY_GROW(p->stacks, p->nstacks, p->capstacks, 256);
 	struct snap_stack *st = &p->stacks[p->nstacks];
@@ -223,9 +169,7 @@ static void record(struct profiler *p, int tid, bool running, const int *fr, int
 	st->nframes = n;
 	st->frames = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
 	memcpy(st->frames, fr, sizeof(int) * (size_t)n);
-	p->sh[k].hash = h;
-	p->sh[k].idx = p->nstacks++;
-	p->samples_total++;
+	u64map_put(&p->sh, key, (uint32_t)p->nstacks++);
 }
 
 static void refresh_maps(struct profiler *p, bool force)
@@ -240,7 +184,7 @@ static void refresh_maps(struct profiler *p, bool force)
 	if (n != p->pm) {
 		p->pm = n;
 		unwinder_set_map(p->uw, n);
-		ipc_clear(p);
+		u64map_clear(&p->ipc);
 	}
 }
 
@@ -723,8 +667,7 @@ void profiler_reset(struct profiler *p)
 	for (int i = 0; i < p->nstacks; i++)
 		free(p->stacks[i].frames);
 	p->nstacks = 0;
-	if (p->sh)
-		memset(p->sh, 0, sizeof(*p->sh) * p->sh_cap);
+	u64map_clear(&p->sh);
 	p->samples_total = 0;
 	p->rounds = 0;
 	p->npauses = 0;
@@ -752,11 +695,11 @@ void profiler_free(struct profiler *p)
 		thr_fini(p, &p->thr[i]);
 	free(p->thr);
 	intern_fini(&p->frames);
-	free(p->ipc);
+	u64map_fini(&p->ipc);
 	for (int i = 0; i < p->nstacks; i++)
 		free(p->stacks[i].frames);
 	free(p->stacks);
-	free(p->sh);
+	u64map_fini(&p->sh);
 	free(p->pauses);
 	free(p);
 }
