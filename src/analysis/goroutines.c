@@ -20,6 +20,7 @@
 #include "goroutines.h"
 #include "frame.h"
 #include "intern.h"
+#include "u64map.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -47,7 +48,6 @@ int64_t goroutines_count(const struct go_read *r)
 /* ---- tracker ---------------------------------------------------------- */
 
 struct tr_ent {
-	uint64_t goid;                  /* 0 = empty */
 	uint32_t status;
 	uint8_t reason;
 	uint64_t pc, sp;
@@ -57,9 +57,16 @@ struct tr_ent {
 	int reads;
 };
 
+/* The goroutines of one read, as the tracker keeps them. */
+struct tr_set {
+	struct tr_ent *v;               /* in the read's order */
+	size_t n, cap;
+	struct u64map at;               /* goid -> index into v (the last one of a goid) */
+};
+
 struct gr_tracker {
-	struct tr_ent *tab;
-	size_t cap, used;
+	struct tr_set cur;              /* the last read */
+	struct tr_set next;             /* built by an update, then swapped; its room is kept */
 	double last_t;
 };
 
@@ -68,34 +75,32 @@ struct gr_tracker *gr_tracker_new(void)
 	return xcalloc(1, sizeof(struct gr_tracker));
 }
 
-static const struct tr_ent *tr_find(const struct gr_tracker *t, uint64_t goid)
+static const struct tr_ent *tr_find(const struct tr_set *s, uint64_t goid)
 {
-	if (!t->cap || !goid)
-		return NULL;
-	size_t h = hash64(goid) & (t->cap - 1);
-	while (t->tab[h].goid) {
-		if (t->tab[h].goid == goid)
-			return &t->tab[h];
-		h = (h + 1) & (t->cap - 1);
-	}
-	return NULL;
+	uint32_t i;
+	return goid && u64map_find(&s->at, goid, &i) ? &s->v[i] : NULL;
+}
+
+static void tr_set_fini(struct tr_set *s)
+{
+	free(s->v);
+	u64map_fini(&s->at);
+	memset(s, 0, sizeof(*s));
 }
 
 void gr_tracker_update(struct gr_tracker *t, const struct go_read *r)
 {
-	size_t cap = 64;
-	while (cap < (size_t)r->ng * 2 + 2)
-		cap *= 2;
-	struct tr_ent *nt = xcalloc(cap, sizeof(*nt));
+	struct tr_set *ns = &t->next;
+	ns->n = 0;
+	u64map_clear(&ns->at);
 	for (int i = 0; i < r->ng; i++) {
 		const struct go_g *g = &r->g[i];
 		if (!g->goid)
 			continue;
-		const struct tr_ent *old = tr_find(t, g->goid);
-		size_t h = hash64(g->goid) & (cap - 1);
-		while (nt[h].goid && nt[h].goid != g->goid)
-			h = (h + 1) & (cap - 1);
-		struct tr_ent *e = &nt[h];
+		const struct tr_ent *old = tr_find(&t->cur, g->goid);
+		ARRAY_GROW(ns->v, ns->n, ns->cap, 64);
+		struct tr_ent *e = &ns->v[ns->n];
+		u64map_put(&ns->at, g->goid, (uint32_t)ns->n++);
 		bool parked = g->status == GO_WAITING || g->status == GO_SYSCALL;
 		bool same = old && parked && old->status == g->status && old->reason == g->waitreason;
 		if (same && g->waitsince && old->waitsince == g->waitsince) {
@@ -107,7 +112,6 @@ void gr_tracker_update(struct gr_tracker *t, const struct go_read *r)
 			same = same && old->pc == g->sched_pc && old->sp == g->sched_sp &&
 			       !(old->stack_hash && g->stack_hash && old->stack_hash != g->stack_hash);
 		}
-		e->goid = g->goid;
 		e->status = g->status;
 		e->reason = g->waitreason;
 		e->pc = g->sched_pc;
@@ -117,16 +121,15 @@ void gr_tracker_update(struct gr_tracker *t, const struct go_read *r)
 		e->since = same ? old->since : r->t;
 		e->reads = same ? old->reads + 1 : 1;
 	}
-	free(t->tab);
-	t->tab = nt;
-	t->cap = cap;
-	t->used = (size_t)r->ng;
+	struct tr_set done = t->cur;
+	t->cur = *ns;
+	*ns = done;
 	t->last_t = r->t;
 }
 
 double gr_tracker_stalled(const struct gr_tracker *t, uint64_t goid, int *reads)
 {
-	const struct tr_ent *e = t ? tr_find(t, goid) : NULL;
+	const struct tr_ent *e = t ? tr_find(&t->cur, goid) : NULL;
 	if (reads)
 		*reads = e ? e->reads : 0;
 	return e ? t->last_t - e->since : NAN;
@@ -134,7 +137,8 @@ double gr_tracker_stalled(const struct gr_tracker *t, uint64_t goid, int *reads)
 
 void gr_tracker_reset(struct gr_tracker *t)
 {
-	free(t->tab);
+	tr_set_fini(&t->cur);
+	tr_set_fini(&t->next);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -142,7 +146,7 @@ void gr_tracker_free(struct gr_tracker *t)
 {
 	if (!t)
 		return;
-	free(t->tab);
+	gr_tracker_reset(t);
 	free(t);
 }
 
