@@ -25,6 +25,7 @@
 #include "frame.h"
 #include "maps.h"
 #include "symbols.h"
+#include "u64map.h"
 #include "util.h"
 
 #include <errno.h>
@@ -63,9 +64,9 @@ struct waits {
 	struct { int fd; char text[160]; } fdc[MAX_FD_CACHE];
 	int nfdc;
 	/* futex words already read in this fill (an idle pool of 1,000
-	 * threads on one condvar costs one read): open addressing */
-	struct { uint64_t addr; const struct snap_futex *f; } *fxc;
-	size_t fxc_cap;
+	 * threads on one condvar costs one read): address -> index of the
+	 * first thread of the snapshot that waited on it */
+	struct u64map fxc;
 };
 
 static const char *const fd_syscalls[] = {
@@ -117,7 +118,7 @@ void waits_free(struct waits *w)
 	free(w->mods);
 	free(w->fd_nrs);
 	free(w->sock_by_ino);
-	free(w->fxc);
+	u64map_fini(&w->fxc);
 	free(w);
 }
 
@@ -195,18 +196,9 @@ static const char *data_symbol(struct waits *w, uint64_t addr, uint64_t *start, 
 	return NULL;
 }
 
-/* The slot of addr in the fill's futex cache. */
-static size_t fxc_slot(const struct waits *w, uint64_t addr)
-{
-	size_t h = (size_t)((addr >> 2) * 0x9e3779b97f4a7c15ULL) & (w->fxc_cap - 1);
-	while (w->fxc[h].f && w->fxc[h].addr != addr)
-		h = (h + 1) & (w->fxc_cap - 1);
-	return h;
-}
-
-/* Fill t->futex for a wait on the futex word addr. */
-static void futex_details(struct waits *w, struct snap_thread *t, uint64_t addr, int op,
-			  bool priv, uint32_t val)
+/* Fill t->futex (t a thread of s) for a wait on the futex word addr. */
+static void futex_details(struct waits *w, const struct snapshot *s, struct snap_thread *t, uint64_t addr,
+			  int op, bool priv, uint32_t val)
 {
 	struct snap_futex *f = &t->futex;
 	free(f->symbol);
@@ -216,9 +208,9 @@ static void futex_details(struct waits *w, struct snap_thread *t, uint64_t addr,
 	f->op = op;
 	f->private_op = priv;
 	f->val = val;
-	size_t slot = fxc_slot(w, addr);
-	const struct snap_futex *seen = w->fxc[slot].f;
-	if (seen) {
+	uint32_t first;
+	if (u64map_find(&w->fxc, addr, &first)) {
+		const struct snap_futex *seen = &s->threads[first].futex;
 		f->mem_base = seen->mem_base;
 		f->mem_ok = seen->mem_ok;
 		memcpy(f->mem, seen->mem, sizeof(f->mem));
@@ -229,8 +221,7 @@ static void futex_details(struct waits *w, struct snap_thread *t, uint64_t addr,
 		}
 		return;
 	}
-	w->fxc[slot].addr = addr;
-	w->fxc[slot].f = f;
+	u64map_put(&w->fxc, addr, (uint32_t)(t - s->threads));
 	f->mem_base = (addr - 32) & ~3ULL;
 	if (addr >= 32)
 		f->mem_ok = read_mem(w->pid, f->mem_base, f->mem, sizeof(f->mem)) == sizeof(f->mem);
@@ -440,13 +431,13 @@ static void describe(struct waits *w, struct snapshot *s, struct snap_thread *t,
 	out[0] = '\0';
 	if (tw->nr == w->nr_futex) {
 		int op = (int)(a[1] & FUTEX_CMD_MASK_);
-		futex_details(w, t, a[0], op, (a[1] & FUTEX_PRIVATE_) != 0, (uint32_t)a[2]);
+		futex_details(w, s, t, a[0], op, (a[1] & FUTEX_PRIVATE_) != 0, (uint32_t)a[2]);
 		symbol_text(&t->futex, sym, sizeof(sym));
 		snprintf(out, n, "futex 0x%" PRIx64 "%s", a[0], sym);
 	} else if (tw->nr == w->nr_futex_waitv) {
 		struct { uint64_t val, uaddr; uint32_t flags, reserved; } fw;
 		if (read_mem(w->pid, a[0], &fw, sizeof(fw)) == sizeof(fw)) {
-			futex_details(w, t, fw.uaddr, -1, (fw.flags & FUTEX2_PRIVATE_) != 0, (uint32_t)fw.val);
+			futex_details(w, s, t, fw.uaddr, -1, (fw.flags & FUTEX2_PRIVATE_) != 0, (uint32_t)fw.val);
 			symbol_text(&t->futex, sym, sizeof(sym));
 			snprintf(out, n, "futex_waitv %" PRIu64 " futex%s, first 0x%" PRIx64 "%s", a[1],
 				 a[1] == 1 ? "" : "es", fw.uaddr, sym);
@@ -507,12 +498,7 @@ void waits_fill(struct waits *w, struct snapshot *s, const struct thread_wait *t
 	w->nfdc = 0;
 	if (!s->threads)
 		return;
-	size_t cap = 16;
-	while (cap < 2 * (size_t)nw + 2)
-		cap *= 2;
-	free(w->fxc);
-	w->fxc = xcalloc(cap, sizeof(*w->fxc));
-	w->fxc_cap = cap;
+	u64map_clear(&w->fxc);
 	int j = 0;
 	for (int i = 0; i < s->nthreads; i++) {
 		struct snap_thread *t = &s->threads[i];
@@ -522,10 +508,8 @@ void waits_fill(struct waits *w, struct snapshot *s, const struct thread_wait *t
 			continue;
 		describe(w, s, t, &tw[j]);
 	}
-	/* The cache points into s: drop it with the fill. */
-	free(w->fxc);
-	w->fxc = NULL;
-	w->fxc_cap = 0;
+	/* The cache points into s: drop it with the fill (keeping its room). */
+	u64map_clear(&w->fxc);
 }
 
 /* True for the futex commands that sleep (WAIT, WAIT_BITSET, LOCK_PI,
