@@ -170,7 +170,6 @@ bool goroutines_mutex_wait(const char *reason, char *const *frames, int nframes)
 
 /* A group while being built. */
 struct grp {
-	uint64_t hash;
 	uint32_t status;
 	const char *reason;
 	int *frames; int nframes;       /* name ids */
@@ -284,43 +283,48 @@ static int cmp_group(const void *a, const void *b)
 	return (x->nframes > y->nframes) - (x->nframes < y->nframes);
 }
 
+/* The groups being built, found by their hash. */
+struct grp_set {
+	struct grp *v;                  /* in the order they were first seen */
+	int n, cap;
+	struct u64map by_hash;          /* group_hash -> index into v */
+};
+
 static uint64_t group_hash(uint32_t status, const char *reason, const int *fr, int n)
 {
 	uint64_t h = hash64(status + 1) ^ hash_str(reason);
 	for (int i = 0; i < n; i++)
 		h = hash64(h ^ (uint64_t)(fr[i] + 1));
-	return h | 1;
+	return h;
 }
 
-/* The group of (status, reason, frames[0..nf)) in the open-addressing
- * table tab of cap slots (a power of two, never full), added empty when
- * new (*ngroups counts it). frames is copied; reason must outlive tab. */
-static struct grp *group_find_or_add(struct grp *tab, size_t cap, uint32_t status, const char *reason,
-				     const int *frames, int nf, int *ngroups)
+/* The group of (status, reason, frames[0..nf)) in gs, added empty when
+ * new. A group whose hash is taken by another group tries
+ * hash64(hash + 1), and so on (as the profiler's merged stacks do).
+ * frames is copied; reason must outlive gs. */
+static struct grp *group_find_or_add(struct grp_set *gs, uint32_t status, const char *reason,
+				     const int *frames, int nf)
 {
-	uint64_t h = group_hash(status, reason, frames, nf);
-	size_t slot = h & (cap - 1);
-	struct grp *gr;
-	for (;;) {
-		gr = &tab[slot];
-		if (!gr->hash)
-			break;
-		if (gr->hash == h && gr->status == status && strcmp(gr->reason, reason) == 0 &&
-		    gr->nframes == nf && memcmp(gr->frames, frames, sizeof(int) * (size_t)nf) == 0)
-			break;
-		slot = (slot + 1) & (cap - 1);
+	uint64_t key = group_hash(status, reason, frames, nf);
+	uint32_t i;
+	while (u64map_find(&gs->by_hash, key, &i)) {
+		struct grp *gr = &gs->v[i];
+		if (gr->status == status && strcmp(gr->reason, reason) == 0 && gr->nframes == nf &&
+		    memcmp(gr->frames, frames, sizeof(int) * (size_t)nf) == 0)
+			return gr;
+		key = hash64(key + 1);
 	}
-	if (!gr->hash) {
-		gr->hash = h;
-		gr->status = status;
-		gr->reason = reason;
-		gr->frames = xmalloc(sizeof(int) * (size_t)(nf + 1));
-		memcpy(gr->frames, frames, sizeof(int) * (size_t)nf);
-		gr->nframes = nf;
-		gr->max_wait = NAN;
-		gr->first = true;
-		(*ngroups)++;
-	}
+	ARRAY_GROW(gs->v, gs->n, gs->cap, 64);
+	struct grp *gr = &gs->v[gs->n];
+	u64map_put(&gs->by_hash, key, (uint32_t)gs->n++);
+	memset(gr, 0, sizeof(*gr));
+	gr->status = status;
+	gr->reason = reason;
+	gr->frames = xmalloc(sizeof(int) * (size_t)(nf + 1));
+	memcpy(gr->frames, frames, sizeof(int) * (size_t)nf);
+	gr->nframes = nf;
+	gr->max_wait = NAN;
+	gr->first = true;
 	return gr;
 }
 
@@ -368,11 +372,7 @@ struct snap_goroutines *goroutines_build(const struct go_read *r, const struct g
 	for (int i = 0; i < r->nfuncs; i++)
 		fid[i] = intern_add(&nm, r->funcs[i]);
 
-	size_t cap = 64;
-	while (cap < (size_t)r->ng * 2 + 2)
-		cap *= 2;
-	struct grp *tab = xcalloc(cap, sizeof(*tab));
-	int ngroups = 0;
+	struct grp_set gs = { 0 };
 	int tmp[256];
 	char rbuf[32];
 	for (int i = 0; i < r->ng; i++) {
@@ -400,7 +400,7 @@ struct snap_goroutines *goroutines_build(const struct go_read *r, const struct g
 		 * unknown reason is interned so it outlives rbuf. */
 		if (reason == rbuf)
 			reason = intern_at(&nm, intern_add(&nm, rbuf));
-		struct grp *gr = group_find_or_add(tab, cap, g->status, reason, tmp, nf, &ngroups);
+		struct grp *gr = group_find_or_add(&gs, g->status, reason, tmp, nf);
 		gr->count++;
 		if ((g->status == GO_WAITING || g->status == GO_SYSCALL) && g->waitsince > 0 &&
 		    r->now_ns > g->waitsince) {
@@ -431,18 +431,15 @@ struct snap_goroutines *goroutines_build(const struct go_read *r, const struct g
 		}
 	}
 
-	out->groups = xcalloc((size_t)ngroups + 1, sizeof(*out->groups));
-	for (size_t i = 0; i < cap; i++) {
-		struct grp *gr = &tab[i];
-		if (!gr->hash)
-			continue;
-		group_to_snap(gr, &nm, window_s, &out->groups[out->ngroups++]);
-	}
+	out->groups = xcalloc((size_t)gs.n + 1, sizeof(*out->groups));
+	for (int i = 0; i < gs.n; i++)
+		group_to_snap(&gs.v[i], &nm, window_s, &out->groups[out->ngroups++]);
 	qsort(out->groups, (size_t)out->ngroups, sizeof(*out->groups), cmp_group);
 	qsort(out->by_status, (size_t)out->nby_status, sizeof(*out->by_status), cmp_count);
 	qsort(out->by_wait_reason, (size_t)out->nby_wait_reason, sizeof(*out->by_wait_reason), cmp_count);
 	intern_fini(&nm);
 	free(fid);
-	free(tab);
+	free(gs.v);
+	u64map_fini(&gs.by_hash);
 	return out;
 }
