@@ -88,14 +88,28 @@ static bool tmpfile_unsupported(int e)
 	return e == EOPNOTSUPP || e == EISDIR || e == EINVAL;
 }
 
+/* True, with a message in err, when path exists and is not a regular file
+ * (or a link to one): a directory, a device, a FIFO or a socket. Renaming
+ * a finished file over it would replace it: as root, `--snapshot
+ * /dev/null` used to turn the device into a regular file. */
+static bool not_a_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+		return false;
+	const char *what = S_ISDIR(st.st_mode) ? "it is a directory"
+			   : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "it is a device, not a file"
+			   : S_ISFIFO(st.st_mode) ? "it is a FIFO, not a file"
+			   : "it is not a regular file";
+	snprintf(err, errlen, "cannot write %s: %s (give a file name, or - for standard output)", path, what);
+	return true;
+}
+
 int output_check_writable(const char *path, char *err, size_t errlen)
 {
 	char tmp[4096];
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "cannot write %s: it is a directory", path);
+	if (not_a_file(path, err, errlen))
 		return -1;
-	}
 	int fd = open_unnamed(path);
 	if (fd >= 0) {
 		close(fd);
@@ -119,6 +133,8 @@ int output_write_snapshot(const struct snapshot *s, const char *path, enum out_f
 			  char *err, size_t errlen)
 {
 	char tmp[4096];
+	if (not_a_file(path, err, errlen))
+		return -1;
 	/* Preferred: write an unnamed file, give it a temporary name only
 	 * once complete, and rename that over the destination. A kill at any
 	 * moment leaves either nothing or a complete file. */

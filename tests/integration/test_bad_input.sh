@@ -11,7 +11,8 @@
 #   10 bad input file       11 --fail-on level reached (tests/triage/)
 # Cases: unknown pid, reaped pid and non-leader thread id -> 3; bad flags
 # (also --fail-on with a bad level or without --snapshot) -> 2; kernel
-# thread (pid 2, kthreadd) -> 6; zombie -> 7; unwritable output (/nonexistent/dir, /proc, /sys) -> 8 before the window starts
+# thread (pid 2, kthreadd) -> 6; zombie -> 7; unwritable output (/nonexistent/dir, /proc, /sys)
+# or one that is not a regular file (/dev/null, a FIFO: left as they were) -> 8 before the window starts
 # (< 2 s with --duration 5); target exiting mid-window -> 5 and no file;
 # no --snapshot with stdout not a terminal -> 9 naming --snapshot.
 set -eu
@@ -106,6 +107,17 @@ for out in /nonexistent/dir/x.json /proc/cdtop-test-$$.json /sys/cdtop-test-$$.j
 	assert_cmp "unwritable $out: seconds taken with --duration 5" "$ELAPSED" '<' 2
 	[ ! -e "$out" ] || fail "$out exists after the run"
 done
+
+# A destination that is not a regular file is refused, never replaced: as
+# root, renaming the finished file over /dev/null made it a regular file.
+mkfifo "$TMPD/fifo"
+for out in /dev/null "$TMPD/fifo"; do
+	bad 8 "not a file: $out" -p "$SLEEPER" --snapshot "$out" --duration 5
+	assert_cmp "not a file $out: seconds taken with --duration 5" "$ELAPSED" '<' 2
+done
+[ -c /dev/null ] || fail "/dev/null is no longer a character device"
+[ -p "$TMPD/fifo" ] || fail "$TMPD/fifo is no longer a FIFO"
+ok "/dev/null and a FIFO are left as they were"
 
 # --- 5: the process exits during the window -------------------------------
 start_bg short sleep 1
