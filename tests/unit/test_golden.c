@@ -19,7 +19,6 @@
 #include "check.h"
 #include "fixtures.h"
 #include "canvas.h"
-#include "profile.h"
 #include "report.h"
 #include "snapshot_load.h"
 #include "triage.h"
