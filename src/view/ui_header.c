@@ -97,14 +97,20 @@ static void cpu_mem_row(const struct ui *u, const struct view *v, int row)
 	x = view_put(v, row, (x + 2 > 47 ? x + 2 : 47), CV_LABEL, "RSS");
 	x = view_printf(v, row, x, CV_NORMAL, " %-7s", units_kib(a, sizeof(a), p->rss_kb, UNITS_COMPACT));
 	x = view_put(v, row, x + 1, CV_OK, history_spark(u, sp, sizeof(sp), spark_w, true));
-	if (wide) {
-		char d[32], e[32];
-		view_printf(v, row, x + 2, CV_NORMAL, "anon %s file %s shmem %s  VSZ %s  swap %s",
-			    units_kib(a, sizeof(a), p->rss_anon_kb, UNITS_COMPACT),
-			    units_kib(b, sizeof(b), p->rss_file_kb, UNITS_COMPACT),
-			    units_kib(c, sizeof(c), p->rss_shmem_kb, UNITS_COMPACT),
-			    units_kib(d, sizeof(d), p->vsz_kb, UNITS_COMPACT),
-			    units_kib(e, sizeof(e), p->swap_kb, UNITS_COMPACT));
+	if (!wide)
+		return;
+	/* The breakdown, each figure whole or not at all: a figure cut at the
+	 * edge ("swap 0K" of "swap 0KiB", "VSZ 1" of "VSZ 136MiB") would read
+	 * as a different value. */
+	static const char *const label[] = {"anon", " file", " shmem", "  VSZ", "  swap"};
+	const int64_t kib[] = {p->rss_anon_kb, p->rss_file_kb, p->rss_shmem_kb, p->vsz_kb, p->swap_kb};
+	x += 2;
+	for (size_t i = 0; i < sizeof(label) / sizeof(label[0]); i++) {
+		char item[64];
+		snprintf(item, sizeof(item), "%s %s", label[i], units_kib(a, sizeof(a), (double)kib[i], UNITS_COMPACT));
+		if (x + canvas_text_cols(item, false) > v->w)
+			break;
+		x = view_put(v, row, x, CV_NORMAL, item);
 	}
 }
 
