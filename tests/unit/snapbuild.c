@@ -11,6 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Grow array arr of n elements by one zeroed element; the new element. */
+#define APPEND(arr, n) \
+	((arr) = xrealloc((arr), sizeof(*(arr)) * (size_t)((n) + 1)), \
+	 memset(&(arr)[(n)], 0, sizeof(*(arr))), &(arr)[(n)++])
+
 struct snapshot *snapbuild_new(int pid, const char *comm, double window_s)
 {
 	struct snapshot *s = snapshot_new();
@@ -37,15 +42,12 @@ int snapbuild_frame(struct snap_profile *p, const char *fn, const char *mod)
 struct snap_stack *snapbuild_stack(struct snap_profile *p, int tid, bool running, int64_t count, int n,
 				   const int *fr)
 {
-	p->stacks = xrealloc(p->stacks, sizeof(*p->stacks) * (size_t)(p->nstacks + 1));
-	struct snap_stack *st = &p->stacks[p->nstacks++];
-	memset(st, 0, sizeof(*st));
+	struct snap_stack *st = APPEND(p->stacks, p->nstacks);
 	st->count = count;
 	st->tid = tid;
 	st->running = running;
 	st->nframes = n;
-	st->frames = xcalloc((size_t)n + 1, sizeof(int));
-	memcpy(st->frames, fr, sizeof(int) * (size_t)n);
+	st->frames = snapbuild_ints(n, fr);
 	p->samples_total += count;
 	return st;
 }
@@ -72,9 +74,7 @@ struct snap_stack *snapbuild_stack_folded(struct snap_profile *p, int tid, bool 
 struct snap_thread *snapbuild_thread(struct snapshot *s, int tid, const char *name, char state,
 				     double user_pct, double sys_pct, const char *syscall, double blocked_s)
 {
-	s->threads = xrealloc(s->threads, sizeof(*s->threads) * (size_t)(s->nthreads + 1));
-	struct snap_thread *t = &s->threads[s->nthreads++];
-	memset(t, 0, sizeof(*t));
+	struct snap_thread *t = APPEND(s->threads, s->nthreads);
 	t->tid = tid;
 	str_copy(t->name, name, sizeof(t->name));
 	t->state = state;
@@ -91,42 +91,181 @@ struct snap_thread *snapbuild_thread(struct snapshot *s, int tid, const char *na
 void snapbuild_thread_stack(struct snap_thread *t, int n, const int *fr)
 {
 	free(t->stack);
-	t->stack = xcalloc((size_t)n + 1, sizeof(int));
-	memcpy(t->stack, fr, sizeof(int) * (size_t)n);
+	t->stack = snapbuild_ints(n, fr);
 	t->nstack = n;
+}
+
+int *snapbuild_ints(int n, const int *v)
+{
+	int *c = xcalloc((size_t)n + 1, sizeof(int));
+	if (n > 0)
+		memcpy(c, v, sizeof(int) * (size_t)n);
+	return c;
+}
+
+void snapbuild_host(struct snapshot *s, const char *hostname, const char *kernel, int ncpu)
+{
+	str_copy(s->host.hostname, hostname, sizeof(s->host.hostname));
+	str_copy(s->host.kernel, kernel, sizeof(s->host.kernel));
+	s->host.ncpu = ncpu;
+}
+
+void snapbuild_cpu(struct snapshot *s, double user_pct, double sys_pct, double total_pct)
+{
+	s->proc.cpu_user_pct = user_pct;
+	s->proc.cpu_sys_pct = sys_pct;
+	s->proc.cpu_total_pct = total_pct;
+}
+
+void snapbuild_memory(struct snapshot *s, int64_t anon_kb, int64_t file_kb, int64_t shmem_kb, int64_t swap_kb)
+{
+	s->proc.rss_anon_kb = anon_kb;
+	s->proc.rss_file_kb = file_kb;
+	s->proc.rss_shmem_kb = shmem_kb;
+	s->proc.rss_kb = anon_kb + file_kb + shmem_kb;
+	s->proc.swap_kb = swap_kb;
+}
+
+void snapbuild_cmdline(struct snapshot *s, const char *exe, const char *const *argv)
+{
+	struct snap_process *p = &s->proc;
+	free(p->exe);
+	p->exe = xstrdup(exe);
+	for (int i = 0; i < p->argc; i++)
+		free(p->argv[i]);
+	free(p->argv);
+	for (p->argc = 0; argv[p->argc]; p->argc++)
+		;
+	p->argv = xcalloc((size_t)p->argc + 1, sizeof(char *));
+	for (int i = 0; i < p->argc; i++)
+		p->argv[i] = xstrdup(argv[i]);
+}
+
+static char *dup_or_null(const char *str)
+{
+	return str ? xstrdup(str) : NULL;
+}
+
+struct snap_lock *snapbuild_lock(struct snapshot *s, uint64_t address, const char *symbol, enum lock_kind kind,
+				 int owner_tid, const char *owner_function, char owner_state,
+				 const char *owner_syscall)
+{
+	struct snap_lock *l = APPEND(s->locks, s->nlocks);
+	l->address = address;
+	l->symbol = dup_or_null(symbol);
+	l->kind = kind;
+	l->owner_tid = owner_tid;
+	l->owner_function = dup_or_null(owner_function);
+	l->owner_state = owner_state;
+	str_copy(l->owner_syscall, owner_syscall ? owner_syscall : "", sizeof(l->owner_syscall));
+	return l;
+}
+
+struct snap_lock_waiter *snapbuild_waiter(struct snap_lock *l, int tid, double wait_s, const char *function)
+{
+	struct snap_lock_waiter *w = APPEND(l->waiters, l->nwaiters);
+	w->tid = tid;
+	w->wait_s = wait_s;
+	w->function = dup_or_null(function);
+	return w;
+}
+
+/* A copy of the n strings v (entries NULL stay NULL), or NULL when v is. */
+static char **strs_or_null(int n, const char *const *v)
+{
+	if (!v)
+		return NULL;
+	char **c = xcalloc((size_t)n, sizeof(char *));
+	for (int i = 0; i < n; i++)
+		c[i] = dup_or_null(v[i]);
+	return c;
+}
+
+struct snap_deadlock *snapbuild_deadlock(struct snapshot *s, int n, const int *tids, const uint64_t *locks,
+					 const char *const *symbols, const char *const *functions,
+					 const enum lock_kind *kinds, double stalled_s)
+{
+	struct snap_deadlock *d = APPEND(s->deadlocks, s->ndeadlocks);
+	d->ntids = d->nlocks = n;
+	d->tids = snapbuild_ints(n, tids);
+	d->locks = xcalloc((size_t)n, sizeof(uint64_t));
+	memcpy(d->locks, locks, sizeof(uint64_t) * (size_t)n);
+	d->symbols = strs_or_null(n, symbols);
+	d->functions = strs_or_null(n, functions);
+	if (kinds) {
+		d->kinds = xcalloc((size_t)n, sizeof(*d->kinds));
+		memcpy(d->kinds, kinds, sizeof(*d->kinds) * (size_t)n);
+	}
+	d->stalled_s = stalled_s;
+	return d;
+}
+
+struct snap_goroutines *snapbuild_goroutines(struct snapshot *s, int64_t count, const char *go_version)
+{
+	struct snap_goroutines *g = xcalloc(1, sizeof(*g));
+	g->count = count;
+	str_copy(g->go_version, go_version, sizeof(g->go_version));
+	s->goroutines = g;
+	return g;
+}
+
+void snapbuild_count(struct snap_count **list, int *n, const char *name, int64_t count)
+{
+	struct snap_count *c = APPEND(*list, *n);
+	str_copy(c->name, name, sizeof(c->name));
+	c->count = count;
+}
+
+struct snap_gr_group *snapbuild_gr_group(struct snap_goroutines *g, int64_t count, enum gr_status status,
+					 const char *wait_reason, double max_wait_s, const char *const *frames)
+{
+	struct snap_gr_group *gr = APPEND(g->groups, g->ngroups);
+	gr->count = count;
+	gr->status = status;
+	str_copy(gr->wait_reason, wait_reason, sizeof(gr->wait_reason));
+	gr->max_wait_s = max_wait_s;
+	while (frames && frames[gr->nframes])
+		gr->nframes++;
+	gr->frames = strs_or_null(gr->nframes, gr->nframes ? frames : NULL);
+	return gr;
+}
+
+void snapbuild_gr_goids(struct snap_gr_group *gr, int n, const int64_t *goids)
+{
+	free(gr->goids);
+	gr->goids = xcalloc((size_t)n + 1, sizeof(int64_t));
+	memcpy(gr->goids, goids, sizeof(int64_t) * (size_t)n);
+	gr->ngoids = n;
+}
+
+struct snap_check *snapbuild_check(struct snapshot *s, const char *id, const char *title, enum check_status status,
+				   enum check_pane pane, const char *evidence, const char *next_step)
+{
+	struct snap_check *c = APPEND(s->checklist, s->nchecks);
+	str_copy(c->id, id, sizeof(c->id));
+	str_copy(c->title, title, sizeof(c->title));
+	c->status = status;
+	c->pane = pane;
+	c->evidence = dup_or_null(evidence);
+	c->next_step = dup_or_null(next_step);
+	return c;
 }
 
 struct snapshot *snapbuild_rich(void)
 {
 	struct snapshot *s = snapbuild_new(4242, "edc-import", 10.004);
-	str_copy(s->host.hostname, "testhost", sizeof(s->host.hostname));
-	str_copy(s->host.kernel, "6.1.0-test", sizeof(s->host.kernel));
-	s->host.ncpu = 2;
+	snapbuild_host(s, "testhost", "6.1.0-test", 2);
+	snapbuild_cmdline(s, "/usr/bin/edc-import",
+			  (const char *const[]){ "edc-import", "say \"hi\"\tC:\\x",
+						 "\xe4\xb8\xad\xe6\x96\x87" /* 中文 */, NULL });
 
 	struct snap_process *p = &s->proc;
-	p->exe = xstrdup("/usr/bin/edc-import");
-	p->argc = 3;
-	p->argv = xcalloc(3, sizeof(char *));
-	p->argv[0] = xstrdup("edc-import");
-	p->argv[1] = xstrdup("say \"hi\"\tC:\\x");
-	p->argv[2] = xstrdup("\xe4\xb8\xad\xe6\x96\x87");     /* 中文 */
 	p->uptime_s = 3600.54;
 	p->threads = 4;
-	p->cpu_user_pct = 182.04;
-	p->cpu_sys_pct = 6.0;
-	p->cpu_total_pct = 188.0;
-	p->rss_kb = 812000;
-	p->rss_anon_kb = 800000;
-	p->rss_file_kb = 12000;
-	p->rss_shmem_kb = 0;
-	p->swap_kb = 0;
-	p->fds.open = 10;
-	p->fds.limit = 1024;
-	p->fds.file = 5;
-	p->fds.socket = 3;
-	p->fds.pipe = 1;
-	p->fds.anon_inode = 1;
-	p->fds.other = 0;
+	snapbuild_cpu(s, 182.04, 6.0, 188.0);
+	snapbuild_memory(s, 800000, 12000, 0, 0);     /* rss 812000 */
+	p->fds = (struct snap_fds){ .open = 10, .limit = 1024, .file = 5, .socket = 3, .pipe = 1,
+				    .anon_inode = 1, .other = 0 };
 	p->tcp.known = true;
 	for (int st = 1; st < TCP_ST_MAX; st++)
 		p->tcp.count[st] = st;
@@ -172,70 +311,38 @@ struct snapshot *snapbuild_rich(void)
 	pr->top[1] = (struct snap_top){ .frame = pr->stacks[1].frames[0], .flat = 100, .cum = 100,
 					.flat_pct = 11.1, .cum_pct = 11.1 };
 
-	s->nthreads = 4;
-	s->threads = xcalloc(4, sizeof(*s->threads));
-	struct snap_thread *t = s->threads;
-	for (int i = 0; i < 4; i++) {
-		t[i].tid = 4242 + i;
-		t[i].top_frame = -1;
-		t[i].ctx_vol = t[i].ctx_invol = SNAP_UNKNOWN;
-	}
-	str_copy(t[0].name, "edc-import", sizeof(t[0].name));
-	t[0].state = 'R';
-	t[0].cpu_user_pct = 95.1;
-	t[0].cpu_sys_pct = 0.0;
-	t[0].syscall_known = true;
-	t[0].blocked_s = 0.0;
-	t[0].nstack = 3;
-	t[0].stack = xcalloc(3, sizeof(int));
-	memcpy(t[0].stack, pr->stacks[0].frames, 3 * sizeof(int));
-	t[0].top_frame = pr->stacks[0].frames[0];
-	t[0].ctx_vol = 12;
-	t[0].ctx_invol = 3400;
-	str_copy(t[1].name, "worker-1", sizeof(t[1].name));
-	t[1].state = 'S';
-	t[1].cpu_user_pct = 0.0;
-	t[1].cpu_sys_pct = 0.0;
-	str_copy(t[1].syscall, "futex", sizeof(t[1].syscall));
-	t[1].syscall_known = true;
-	str_copy(t[1].wchan, "futex_wait_queue", sizeof(t[1].wchan));
-	t[1].blocked_s = 12.5;
-	str_copy(t[1].syscall_arg, "futex 0x5600aa10", sizeof(t[1].syscall_arg));
-	t[1].nstack = 5;
-	t[1].stack = xcalloc(5, sizeof(int));
-	memcpy(t[1].stack, pr->stacks[2].frames, 5 * sizeof(int));
-	t[1].top_frame = pr->stacks[2].frames[2];
-	t[1].ctx_vol = 5;
-	t[1].ctx_invol = 0;
-	t[1].stalled_polls = 9;
-	t[1].futex.valid = true;
-	t[1].futex.addr = 0x5600aa10;
-	t[1].futex.op = 0;
-	t[1].futex.private_op = true;
-	t[1].futex.val = 2;
-	t[1].futex.mem_ok = true;
-	t[1].futex.mem_base = 0x5600a9f0;
+	struct snap_thread *t = snapbuild_thread(s, 4242, "edc-import", 'R', 95.1, 0.0, "", 0.0);
+	snapbuild_thread_stack(t, 3, pr->stacks[0].frames);
+	t->top_frame = pr->stacks[0].frames[0];
+	t->ctx_vol = 12;
+	t->ctx_invol = 3400;
+	t = snapbuild_thread(s, 4243, "worker-1", 'S', 0.0, 0.0, "futex", 12.5);
+	str_copy(t->wchan, "futex_wait_queue", sizeof(t->wchan));
+	str_copy(t->syscall_arg, "futex 0x5600aa10", sizeof(t->syscall_arg));
+	snapbuild_thread_stack(t, 5, pr->stacks[2].frames);
+	t->top_frame = pr->stacks[2].frames[2];
+	t->ctx_vol = 5;
+	t->ctx_invol = 0;
+	t->stalled_polls = 9;
+	t->futex.valid = true;
+	t->futex.addr = 0x5600aa10;
+	t->futex.op = 0;
+	t->futex.private_op = true;
+	t->futex.val = 2;
+	t->futex.mem_ok = true;
+	t->futex.mem_base = 0x5600a9f0;
 	for (int k = 0; k < SNAP_FUTEX_WORDS; k++)
-		t[1].futex.mem[k] = k == 8 ? 2 : k == 10 ? 4245 : 0xffffffffu - (uint32_t)k;
-	t[1].futex.symbol = xstrdup("ledger_lock");
-	t[1].futex.symbol_addr = 0x5600aa10;
-	t[1].futex.symbol_size = 40;
-	t[1].lock_addr = 0x5600aa10;
-	str_copy(t[2].name, "bad\xff\xfe\x01x", sizeof(t[2].name));  /* sanitized by the writer */
-	t[2].state = 'D';
-	t[2].cpu_user_pct = NAN;
-	t[2].cpu_sys_pct = NAN;
-	t[2].blocked_s = NAN;
-	str_copy(t[3].name, "w\"q\\", sizeof(t[3].name));
-	t[3].state = 'S';
-	t[3].cpu_user_pct = 0.0;
-	t[3].cpu_sys_pct = 0.0;
-	str_copy(t[3].syscall, "futex", sizeof(t[3].syscall));
-	t[3].syscall_known = true;
-	t[3].blocked_s = 3.0;
-	t[3].futex.valid = true;
-	t[3].futex.addr = 0xffffffffffff0000ULL;
-	t[3].futex.op = -1;
+		t->futex.mem[k] = k == 8 ? 2 : k == 10 ? 4245 : 0xffffffffu - (uint32_t)k;
+	t->futex.symbol = xstrdup("ledger_lock");
+	t->futex.symbol_addr = 0x5600aa10;
+	t->futex.symbol_size = 40;
+	t->lock_addr = 0x5600aa10;
+	t = snapbuild_thread(s, 4244, "bad\xff\xfe\x01x", 'D', NAN, NAN, "", NAN);  /* sanitized by the writer */
+	t->syscall_known = false;
+	t = snapbuild_thread(s, 4245, "w\"q\\", 'S', 0.0, 0.0, "futex", 3.0);
+	t->futex.valid = true;
+	t->futex.addr = 0xffffffffffff0000ULL;
+	t->futex.op = -1;
 
 	s->nsockets = 2;
 	s->sockets = xcalloc(2, sizeof(*s->sockets));
@@ -246,114 +353,50 @@ struct snapshot *snapbuild_rich(void)
 					      .local = "[::1]:443", .remote = "",
 					      .rx_queue = SNAP_UNKNOWN, .tx_queue = 128 };
 
-	s->nlocks = 2;
-	s->locks = xcalloc(2, sizeof(*s->locks));
-	struct snap_lock *l = &s->locks[0];
-	l->address = 0x5600aa10;
-	l->symbol = xstrdup("ledger_lock");
-	l->kind = LOCK_KIND_MUTEX;
-	l->owner_tid = 4245;
-	l->owner_function = xstrdup("post_ledger");
-	l->owner_state = 'S';
-	str_copy(l->owner_syscall, "futex", sizeof(l->owner_syscall));
-	l->nwaiters = 2;
-	l->waiters = xcalloc(2, sizeof(*l->waiters));
-	l->waiters[0] = (struct snap_lock_waiter){ .tid = 4243, .wait_s = 12.5, .function = xstrdup("post_ledger") };
-	l->waiters[1] = (struct snap_lock_waiter){ .tid = 4244, .wait_s = NAN, .mode = LOCK_MODE_WRITE };
+	struct snap_lock *l = snapbuild_lock(s, 0x5600aa10, "ledger_lock", LOCK_KIND_MUTEX, 4245, "post_ledger", 'S',
+					     "futex");
+	snapbuild_waiter(l, 4243, 12.5, "post_ledger")->futex = 0x5600aa10;
+	snapbuild_waiter(l, 4244, NAN, NULL)->mode = LOCK_MODE_WRITE;
 	l->max_wait_s = 12.5;
 	l->nwaiters_history = 3;
-	l->waiters_history = xcalloc(3, sizeof(int));
-	l->waiters_history[0] = 1;
-	l->waiters_history[1] = 2;
-	l->waiters_history[2] = 2;
+	l->waiters_history = snapbuild_ints(3, (const int[]){ 1, 2, 2 });
 	l->contended = true;
 	l->in_deadlock = true;
 	str_copy(l->owner_syscall_arg, "fd 3: pipe:[61939]", sizeof(l->owner_syscall_arg));
 	l->owner_blocked_s = 12.6;
 	l->nowner_stack = 3;
-	l->owner_stack = xcalloc(3, sizeof(int));
-	memcpy(l->owner_stack, pr->stacks[2].frames + 2, 3 * sizeof(int));
+	l->owner_stack = snapbuild_ints(3, pr->stacks[2].frames + 2);
 	l->readers = SNAP_UNKNOWN;
 	l->size = 40;
-	l->waiters[0].futex = 0x5600aa10;
-	l = &s->locks[1];
+	l = snapbuild_lock(s, 0x10, NULL, LOCK_KIND_UNKNOWN, SNAP_UNKNOWN, NULL, '?', NULL);
 	l->readers = 3;
 	l->owner_blocked_s = NAN;
-	l->address = 0x10;
-	l->kind = LOCK_KIND_UNKNOWN;
-	l->owner_tid = SNAP_UNKNOWN;
-	l->owner_state = '?';
 	l->max_wait_s = NAN;
 
-	s->ndeadlocks = 1;
-	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
-	struct snap_deadlock *d = s->deadlocks;
-	d->ntids = d->nlocks = 2;
-	d->tids = xcalloc(2, sizeof(int));
-	d->tids[0] = 4243;
-	d->tids[1] = 4245;
-	d->locks = xcalloc(2, sizeof(uint64_t));
-	d->locks[0] = 0x5600aa10;
-	d->locks[1] = 0x5600aa38;
-	d->symbols = xcalloc(2, sizeof(char *));
-	d->symbols[0] = xstrdup("ledger_lock");
-	d->stalled_s = 7.0;
-	d->functions = xcalloc(2, sizeof(char *));
-	d->functions[0] = xstrdup("post_ledger");
-	d->kinds = xcalloc(2, sizeof(*d->kinds));
-	d->kinds[0] = LOCK_KIND_MUTEX;
-	d->kinds[1] = LOCK_KIND_RWLOCK;
+	snapbuild_deadlock(s, 2, (const int[]){ 4243, 4245 }, (const uint64_t[]){ 0x5600aa10, 0x5600aa38 },
+			   (const char *const[]){ "ledger_lock", NULL }, (const char *const[]){ "post_ledger", NULL },
+			   (const enum lock_kind[]){ LOCK_KIND_MUTEX, LOCK_KIND_RWLOCK }, 7.0);
 
-	struct snap_goroutines *g = xcalloc(1, sizeof(*g));
-	s->goroutines = g;
-	g->count = 210;
-	str_copy(g->go_version, "go1.19.8", sizeof(g->go_version));
-	g->nby_status = 3;
-	g->by_status = xcalloc(3, sizeof(*g->by_status));
-	g->by_status[0] = (struct snap_count){ "waiting", 205 };
-	g->by_status[1] = (struct snap_count){ "runnable", 2 };
-	g->by_status[2] = (struct snap_count){ "running", 3 };
-	g->nby_wait_reason = 2;
-	g->by_wait_reason = xcalloc(2, sizeof(*g->by_wait_reason));
-	g->by_wait_reason[0] = (struct snap_count){ "chan receive", 200 };
-	g->by_wait_reason[1] = (struct snap_count){ "semacquire", 5 };
-	g->ngroups = 2;
-	g->groups = xcalloc(2, sizeof(*g->groups));
-	g->groups[0].count = 200;
-	g->groups[0].status = GR_STATUS_WAITING;
-	str_copy(g->groups[0].wait_reason, "chan receive", sizeof(g->groups[0].wait_reason));
-	g->groups[0].max_wait_s = 300.0;
-	g->groups[0].nframes = 3;
-	g->groups[0].frames = xcalloc(3, sizeof(char *));
-	g->groups[0].frames[0] = xstrdup("runtime.gopark");
-	g->groups[0].frames[1] = xstrdup("runtime.chanrecv");
-	g->groups[0].frames[2] = xstrdup("main.submitToHIS");
-	g->groups[0].ngoids = 2;
-	g->groups[0].goids = xcalloc(2, sizeof(int64_t));
-	g->groups[0].goids[0] = 17;
-	g->groups[0].goids[1] = 9000000000LL;
-	g->groups[1].count = 3;
-	g->groups[1].status = GR_STATUS_RUNNING;
-	g->groups[1].max_wait_s = NAN;
+	struct snap_goroutines *g = snapbuild_goroutines(s, 210, "go1.19.8");
+	snapbuild_count(&g->by_status, &g->nby_status, "waiting", 205);
+	snapbuild_count(&g->by_status, &g->nby_status, "runnable", 2);
+	snapbuild_count(&g->by_status, &g->nby_status, "running", 3);
+	snapbuild_count(&g->by_wait_reason, &g->nby_wait_reason, "chan receive", 200);
+	snapbuild_count(&g->by_wait_reason, &g->nby_wait_reason, "semacquire", 5);
+	struct snap_gr_group *gr = snapbuild_gr_group(g, 200, GR_STATUS_WAITING, "chan receive", 300.0,
+						      (const char *const[]){ "runtime.gopark", "runtime.chanrecv",
+									     "main.submitToHIS", NULL });
+	snapbuild_gr_goids(gr, 2, (const int64_t[]){ 17, 9000000000LL });
+	snapbuild_gr_group(g, 3, GR_STATUS_RUNNING, "", NAN, NULL);
 	g->read_ms = 1.1;
 	str_copy(g->layout, "dwarf", sizeof(g->layout));
 
-	s->nchecks = 2;
-	s->checklist = xcalloc(2, sizeof(*s->checklist));
-	struct snap_check *c = &s->checklist[0];
-	str_copy(c->id, "manual-deploy", sizeof(c->id));
-	str_copy(c->title, "Recent deploy or config change?", sizeof(c->title));
-	c->status = CHECK_ST_MANUAL;
+	struct snap_check *c = snapbuild_check(s, "manual-deploy", "Recent deploy or config change?", CHECK_ST_MANUAL,
+					       CHECK_PANE_NONE, "answered yes", NULL);
 	c->answer = CHECK_ANSWER_YES;
 	c->note = xstrdup("v2.3 rolled out 09:40, \"cache\" flag on");
-	c->evidence = xstrdup("answered yes");
-	c = &s->checklist[1];
-	str_copy(c->id, "cpu-user", sizeof(c->id));
-	str_copy(c->title, "CPU: user vs system time", sizeof(c->title));
-	c->status = CHECK_ST_ALERT;
-	c->evidence = xstrdup("user 182% / sys 6% of one CPU over 10 s");
-	c->next_step = xstrdup("open funcs");
-	c->pane = CHECK_PANE_FUNCS;
+	snapbuild_check(s, "cpu-user", "CPU: user vs system time", CHECK_ST_ALERT, CHECK_PANE_FUNCS,
+			"user 182% / sys 6% of one CPU over 10 s", "open funcs");
 
 	snapshot_add_error(s, "io", "cannot read /proc/%d/io", 4242);
 	snapshot_add_error(s, "stacks", "%s", "x\xe2\x80\x94y");

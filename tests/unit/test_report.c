@@ -132,36 +132,18 @@ static int has_control(const char *str)
 static struct snapshot *make_snapshot(void)
 {
 	struct snapshot *s = snapbuild_new(4242, "edc-import", 3.0);
-	str_copy(s->host.hostname, "testhost", sizeof(s->host.hostname));
-	str_copy(s->host.kernel, "6.1.0-test", sizeof(s->host.kernel));
-	s->host.ncpu = 2;
+	snapbuild_host(s, "testhost", "6.1.0-test", 2);
+	snapbuild_cmdline(s, "/usr/bin/edc-import",
+			  (const char *const[]){ "edc-import", "-f", "say \"hi\"", "C:\\dir\\x", NULL });
 
 	struct snap_process *p = &s->proc;
-	p->exe = xstrdup("/usr/bin/edc-import");
-	p->argc = 4;
-	p->argv = xcalloc(4, sizeof(char *));
-	p->argv[0] = xstrdup("edc-import");
-	p->argv[1] = xstrdup("-f");
-	p->argv[2] = xstrdup("say \"hi\"");
-	p->argv[3] = xstrdup("C:\\dir\\x");
 	p->uptime_s = 3600.54;
 	p->threads = 3;
-	p->cpu_user_pct = 95.14;
-	p->cpu_sys_pct = 0.0;          /* known zero */
-	/* cpu_total_pct left NAN: unknown */
-	p->rss_kb = 812000;
-	p->rss_anon_kb = 800000;
-	p->rss_file_kb = 12000;
-	p->rss_shmem_kb = 0;
+	snapbuild_cpu(s, 95.14, 0.0 /* known zero */, NAN /* unknown */);
+	snapbuild_memory(s, 800000, 12000, 0, 0);     /* rss 812000 */
 	/* vsz_kb left SNAP_UNKNOWN */
-	p->swap_kb = 0;
-	p->fds.open = 10;
-	p->fds.limit = INT64_MAX;      /* unlimited: null in JSON */
-	p->fds.file = 5;
-	p->fds.socket = 3;
-	p->fds.pipe = 1;
-	p->fds.anon_inode = 1;
-	p->fds.other = 0;
+	p->fds = (struct snap_fds){ .open = 10, .limit = INT64_MAX,   /* unlimited: null in JSON */
+				    .file = 5, .socket = 3, .pipe = 1, .anon_inode = 1, .other = 0 };
 	p->tcp.known = true;
 	for (int st = 1; st < TCP_ST_MAX; st++)
 		p->tcp.count[st] = 10 + st;
@@ -184,32 +166,13 @@ static struct snapshot *make_snapshot(void)
 					    .rss_kb = 812000, .threads = 3, .fds = SNAP_UNKNOWN,
 					    .goroutines = SNAP_UNKNOWN };
 
-	s->nthreads = 3;
-	s->threads = xcalloc(3, sizeof(*s->threads));
-	struct snap_thread *t = s->threads;
-	t[0].tid = 4242;
-	str_copy(t[0].name, "edc-import", sizeof(t[0].name));
-	t[0].state = 'R';
-	t[0].cpu_user_pct = 95.1;
-	t[0].cpu_sys_pct = 0.0;
-	t[0].syscall_known = true;      /* running: not in a syscall */
-	t[0].blocked_s = 0.0;
-	t[1].tid = 4243;
-	str_copy(t[1].name, "bad\xff\xfe\x01x", sizeof(t[1].name));
-	t[1].state = 'S';
-	t[1].cpu_user_pct = 0.0;
-	t[1].cpu_sys_pct = 0.0;
-	str_copy(t[1].syscall, "futex", sizeof(t[1].syscall));
-	t[1].syscall_known = true;
-	str_copy(t[1].wchan, "futex_wait_queue", sizeof(t[1].wchan));
-	t[1].blocked_s = 12.5;
-	t[2].tid = 4244;
-	str_copy(t[2].name, "w\"q\\", sizeof(t[2].name));
-	t[2].state = 'D';
-	t[2].cpu_user_pct = NAN;
-	t[2].cpu_sys_pct = NAN;
-	t[2].syscall_known = false;
-	t[2].blocked_s = NAN;
+	snapbuild_thread(s, 4242, "edc-import", 'R', 95.1, 0.0, "", 0.0);   /* running: in no syscall */
+	struct snap_thread *t = snapbuild_thread(s, 4243, "bad\xff\xfe\x01x", 'S', 0.0, 0.0, "futex", 12.5);
+	str_copy(t->wchan, "futex_wait_queue", sizeof(t->wchan));
+	t = snapbuild_thread(s, 4244, "w\"q\\", 'D', NAN, NAN, "", NAN);
+	t->syscall_known = false;
+	for (int i = 0; i < s->nthreads; i++)     /* known zeros */
+		s->threads[i].ctx_vol = s->threads[i].ctx_invol = 0;
 
 	snapshot_add_error(s, "io", "cannot read /proc/%d/io", 4242);
 	return s;

@@ -94,20 +94,13 @@ static void thread_stack(struct snapshot *s, struct snap_thread *t, bool running
 static struct snapshot *healthy(void)
 {
 	struct snapshot *s = snapbuild_new(1000, "edc-import", 10.0);
-	str_copy(s->host.hostname, "h", sizeof(s->host.hostname));
-	s->host.ncpu = 2;
+	snapbuild_host(s, "h", "", 2);
 	struct snap_process *p = &s->proc;
 	p->exe = xstrdup(EXE);
 	p->uptime_s = 3600;
-	p->cpu_user_pct = 0.2;
-	p->cpu_sys_pct = 0.1;
-	p->cpu_total_pct = 0.3;
-	p->rss_kb = 50000;
-	p->rss_anon_kb = 30000;
-	p->rss_file_kb = 20000;
-	p->rss_shmem_kb = 0;
+	snapbuild_cpu(s, 0.2, 0.1, 0.3);
+	snapbuild_memory(s, 30000, 20000, 0, 0);      /* rss 50000 */
 	p->vsz_kb = 200000;
-	p->swap_kb = 0;
 	p->fds = (struct snap_fds){ .open = 12, .limit = 1024, .file = 6, .socket = 3, .pipe = 2,
 				    .anon_inode = 1, .other = 0 };
 	p->tcp.known = true;
@@ -336,28 +329,12 @@ static void test_goroutines(void)
 	s->proc.runtime = PROC_RUNTIME_GO;
 	EXPECT(s, "goroutines-growth", "unknown", "not read");
 	EXPECT(s, "goroutines-blocked", "unknown", "not read");
-	struct snap_goroutines *g = xcalloc(1, sizeof(*g));
-	s->goroutines = g;
-	g->count = 3200;
-	g->nby_status = 2;
-	g->by_status = xcalloc(2, sizeof(*g->by_status));
-	g->by_status[0] = (struct snap_count){ "waiting", 3195 };
-	g->by_status[1] = (struct snap_count){ "runnable", 5 };
-	g->ngroups = 2;
-	g->groups = xcalloc(2, sizeof(*g->groups));
-	g->groups[0].count = 3000;
-	g->groups[0].status = GR_STATUS_WAITING;
-	str_copy(g->groups[0].wait_reason, "chan receive", sizeof(g->groups[0].wait_reason));
-	g->groups[0].max_wait_s = 290;
-	g->groups[0].nframes = 3;
-	g->groups[0].frames = xcalloc(3, sizeof(char *));
-	g->groups[0].frames[0] = xstrdup("runtime.gopark");
-	g->groups[0].frames[1] = xstrdup("runtime.chanrecv1");
-	g->groups[0].frames[2] = xstrdup("main.submitToHIS");
-	g->groups[1].count = 195;
-	g->groups[1].status = GR_STATUS_WAITING;
-	str_copy(g->groups[1].wait_reason, "IO wait", sizeof(g->groups[1].wait_reason));
-	g->groups[1].max_wait_s = NAN;
+	struct snap_goroutines *g = snapbuild_goroutines(s, 3200, "");
+	snapbuild_count(&g->by_status, &g->nby_status, "waiting", 3195);
+	snapbuild_count(&g->by_status, &g->nby_status, "runnable", 5);
+	snapbuild_gr_group(g, 3000, GR_STATUS_WAITING, "chan receive", 290,
+			   (const char *const[]){ "runtime.gopark", "runtime.chanrecv1", "main.submitToHIS", NULL });
+	snapbuild_gr_group(g, 195, GR_STATUS_WAITING, "IO wait", NAN, NULL);
 	set_hist(s, 11, 1.0, gr_leak);
 	EXPECT(s, "goroutines-growth", "alert", "goroutines 200 -> 3200 over 10 s");
 	/* Named by the program's frame, the runtime's in the chain. */
@@ -570,33 +547,21 @@ static void test_locks(void)
 	EXPECT(s, "lock-contention", "unknown", "not available");
 	EXPECT(s, "deadlock", "unknown", "not available");
 	set_threads(s, 8);
-	s->nlocks = 2;
-	s->locks = xcalloc(2, sizeof(*s->locks));
-	struct snap_lock *l = &s->locks[0];
-	l->address = 0x5600aa10;
-	l->symbol = xstrdup("ledger_lock");
-	l->kind = LOCK_KIND_MUTEX;
-	l->owner_tid = 1003;
-	l->owner_function = xstrdup("post_ledger");
-	str_copy(l->owner_syscall, "write", sizeof(l->owner_syscall));
+	struct snap_lock *l = snapbuild_lock(s, 0x5600aa10, "ledger_lock", LOCK_KIND_MUTEX, 1003, "post_ledger", '\0',
+					     "write");
 	l->nwaiters = 5;
 	l->waiters = xcalloc(5, sizeof(*l->waiters));
 	l->max_wait_s = 2.5;
 	l->nwaiters_history = 3;
-	l->waiters_history = xcalloc(3, sizeof(int));
-	l->waiters_history[0] = 4;
-	l->waiters_history[1] = 5;
-	l->waiters_history[2] = 5;
+	l->waiters_history = snapbuild_ints(3, (const int[]){ 4, 5, 5 });
 	l->contended = true;
 	/* Idle workers on a condition variable are not contention. */
-	struct snap_lock *cv = &s->locks[1];
-	cv->address = 0x5600ab00;
-	cv->kind = LOCK_KIND_CONDVAR;
-	cv->owner_tid = SNAP_UNKNOWN;
+	struct snap_lock *cv = snapbuild_lock(s, 0x5600ab00, NULL, LOCK_KIND_CONDVAR, SNAP_UNKNOWN, NULL, '\0', NULL);
 	cv->nwaiters = 7;
 	cv->waiters = xcalloc(7, sizeof(*cv->waiters));
 	cv->max_wait_s = 100;
 	cv->contended = true;
+	l = &s->locks[0];       /* the append moved it */
 	EXPECT(s, "lock-contention", "alert", "ledger_lock (mutex at 0x5600aa10): 5 waiters, longest wait 2.5 s",
 	       "held by thread 1003 in post_ledger (blocked in write)", "waiters per poll: 4 5 5",
 	       "contended across polls");
@@ -608,19 +573,9 @@ static void test_locks(void)
 	l->nwaiters = 0;
 	EXPECT(s, "lock-contention", "ok", "no thread waits on a lock outside event waits (condvar, semaphore, join) (2 locks seen)");
 
-	s->ndeadlocks = 1;
-	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
-	struct snap_deadlock *d = s->deadlocks;
-	d->ntids = d->nlocks = 2;
-	d->tids = xcalloc(2, sizeof(int));
-	d->tids[0] = 1001;
-	d->tids[1] = 1002;
-	d->locks = xcalloc(2, sizeof(uint64_t));
-	d->locks[0] = 0x5600aa10;
-	d->locks[1] = 0x5600aa38;
-	d->symbols = xcalloc(2, sizeof(char *));
-	d->symbols[0] = xstrdup("ledger_lock");
-	d->stalled_s = 7;
+	struct snap_deadlock *d = snapbuild_deadlock(s, 2, (const int[]){ 1001, 1002 },
+						     (const uint64_t[]){ 0x5600aa10, 0x5600aa38 },
+						     (const char *const[]){ "ledger_lock", NULL }, NULL, NULL, 7);
 	EXPECT(s, "deadlock", "alert", "threads 1001 -> 1002 -> 1001 wait on each other's locks: thread 1001 "
 	       "waits for ledger_lock held by 1002; thread 1002 waits for 0x5600aa38 held by 1001; no "
 	       "progress for 7 s");

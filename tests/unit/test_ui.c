@@ -47,15 +47,9 @@ static struct snapshot *fixture_full(void)
 {
 	struct snapshot *s = fixture_base();
 	struct snap_process *p = &s->proc;
-	p->cpu_user_pct = 95.1;
-	p->cpu_sys_pct = 2.0;
-	p->cpu_total_pct = 97.1;
-	p->rss_kb = 831488;
-	p->rss_anon_kb = 800000;
-	p->rss_file_kb = 31488;
-	p->rss_shmem_kb = 0;
+	snapbuild_cpu(s, 95.1, 2.0, 97.1);
+	snapbuild_memory(s, 800000, 31488, 0, 0);     /* rss 831488 */
 	p->vsz_kb = 2000000;
-	p->swap_kb = 0;
 	p->fds = (struct snap_fds){.open = 10, .limit = 1024, .file = 5, .socket = 3, .pipe = 1, .anon_inode = 1, .other = 0};
 	p->tcp.known = true;
 	p->tcp.count[TCP_ST_ESTABLISHED] = 2;
@@ -133,85 +127,35 @@ static struct snapshot *fixture_full(void)
 					     .local = "10.0.0.1:8080", .remote = "10.0.0.9:51000", .rx_queue = 1,
 					     .tx_queue = 0};
 
-	s->nlocks = 2;
-	s->locks = xcalloc(2, sizeof(*s->locks));
-	struct snap_lock *l = &s->locks[0];
-	l->address = 0x5600aa10;
-	l->symbol = xstrdup("ledger_lock");
-	l->kind = LOCK_KIND_MUTEX;
-	l->owner_tid = 4244;
-	l->owner_function = xstrdup("post_ledger");
-	l->owner_state = 'S';
-	str_copy(l->owner_syscall, "futex", sizeof(l->owner_syscall));
-	l->nwaiters = 1;
-	l->waiters = xcalloc(1, sizeof(*l->waiters));
-	l->waiters[0] = (struct snap_lock_waiter){.tid = 4243, .wait_s = 12.5, .function = xstrdup("post_ledger")};
+	struct snap_lock *l = snapbuild_lock(s, 0x5600aa10, "ledger_lock", LOCK_KIND_MUTEX, 4244, "post_ledger", 'S',
+					     "futex");
+	snapbuild_waiter(l, 4243, 12.5, "post_ledger");
 	l->max_wait_s = 12.5;
 	l->in_deadlock = true;
 	str_copy(l->owner_syscall_arg, "futex 0x5600aa38 (audit_lock)", sizeof(l->owner_syscall_arg));
 	l->owner_blocked_s = 3.0;
-	l->owner_stack = xmalloc(sizeof(int) * 4);
-	memcpy(l->owner_stack, waitl, sizeof(int) * 4);
+	l->owner_stack = snapbuild_ints(4, waitl);
 	l->nowner_stack = 4;
 	l->readers = SNAP_UNKNOWN;
 	l->size = 40;
-	l = &s->locks[1];
-	l->address = 0x5600aa38;
-	l->symbol = xstrdup("audit_lock");
-	l->kind = LOCK_KIND_MUTEX;
-	l->owner_tid = 4243;
-	l->owner_function = xstrdup("post_ledger");
-	l->owner_state = 'S';
-	l->nwaiters = 1;
-	l->waiters = xcalloc(1, sizeof(*l->waiters));
-	l->waiters[0] = (struct snap_lock_waiter){.tid = 4244, .wait_s = 3.0, .function = xstrdup("post_ledger")};
+	l = snapbuild_lock(s, 0x5600aa38, "audit_lock", LOCK_KIND_MUTEX, 4243, "post_ledger", 'S', NULL);
+	snapbuild_waiter(l, 4244, 3.0, "post_ledger");
 	l->max_wait_s = 3.0;
 	l->in_deadlock = true;
 	l->owner_blocked_s = NAN;
 	l->readers = SNAP_UNKNOWN;
-	s->ndeadlocks = 1;
-	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
-	struct snap_deadlock *d = &s->deadlocks[0];
-	d->ntids = d->nlocks = 2;
-	d->tids = xcalloc(2, sizeof(int));
-	d->tids[0] = 4243;
-	d->tids[1] = 4244;
-	d->locks = xcalloc(2, sizeof(uint64_t));
-	d->locks[0] = 0x5600aa10;
-	d->locks[1] = 0x5600aa38;
-	d->symbols = xcalloc(2, sizeof(char *));
-	d->symbols[0] = xstrdup("ledger_lock");
-	d->symbols[1] = xstrdup("audit_lock");
-	d->stalled_s = 9.0;
-	d->functions = xcalloc(2, sizeof(char *));
-	d->functions[0] = xstrdup("post_ledger");
-	d->functions[1] = xstrdup("audit_entry");
-	d->kinds = xcalloc(2, sizeof(*d->kinds));
-	d->kinds[0] = LOCK_KIND_MUTEX;
-	d->kinds[1] = LOCK_KIND_MUTEX;
+	snapbuild_deadlock(s, 2, (const int[]){ 4243, 4244 }, (const uint64_t[]){ 0x5600aa10, 0x5600aa38 },
+			   (const char *const[]){ "ledger_lock", "audit_lock" },
+			   (const char *const[]){ "post_ledger", "audit_entry" },
+			   (const enum lock_kind[]){ LOCK_KIND_MUTEX, LOCK_KIND_MUTEX }, 9.0);
 
-	s->nchecks = 3;
-	s->checklist = xcalloc(3, sizeof(*s->checklist));
-	struct snap_check *c = &s->checklist[0];
-	str_copy(c->id, "manual-deploy", sizeof(c->id));
-	str_copy(c->title, "A deploy or config change recently?", sizeof(c->title));
-	c->status = CHECK_ST_MANUAL;
-	c->pane = CHECK_PANE_OVERVIEW;
-	c->next_step = xstrdup("If yes, consider rolling back first.");
-	c = &s->checklist[1];
-	str_copy(c->id, "deadlock", sizeof(c->id));
-	str_copy(c->title, "Threads waiting for each other", sizeof(c->title));
-	c->status = CHECK_ST_ALERT;
-	c->pane = CHECK_PANE_LOCKS;
-	c->evidence = xstrdup("threads 4243 and 4244 wait for each other's locks for 9 s");
-	c->next_step = xstrdup("take the same locks in the same order everywhere");
-	c = &s->checklist[2];
-	str_copy(c->id, "cpu-user", sizeof(c->id));
-	str_copy(c->title, "CPU: user vs system time", sizeof(c->title));
-	c->status = CHECK_ST_WARN;
-	c->pane = CHECK_PANE_FUNCS;
-	c->evidence = xstrdup("user 95% of one CPU, sys 2%");
-	c->next_step = xstrdup("validate_record is the top function");
+	snapbuild_check(s, "manual-deploy", "A deploy or config change recently?", CHECK_ST_MANUAL,
+			CHECK_PANE_OVERVIEW, NULL, "If yes, consider rolling back first.");
+	snapbuild_check(s, "deadlock", "Threads waiting for each other", CHECK_ST_ALERT, CHECK_PANE_LOCKS,
+			"threads 4243 and 4244 wait for each other's locks for 9 s",
+			"take the same locks in the same order everywhere");
+	snapbuild_check(s, "cpu-user", "CPU: user vs system time", CHECK_ST_WARN, CHECK_PANE_FUNCS,
+			"user 95% of one CPU, sys 2%", "validate_record is the top function");
 	return s;
 }
 
@@ -227,60 +171,26 @@ static struct snapshot *fixture_go(void)
 	s->deadlocks = xcalloc(1, sizeof(*s->deadlocks));
 	s->sockets = xcalloc(1, sizeof(*s->sockets));
 	s->checklist = xcalloc(1, sizeof(*s->checklist));
-	struct snap_goroutines *g = xcalloc(1, sizeof(*g));
-	s->goroutines = g;
-	g->count = 210;
-	str_copy(g->go_version, "go1.19.8", sizeof(g->go_version));
-	g->nby_status = 2;
-	g->by_status = xcalloc(2, sizeof(*g->by_status));
-	g->by_status[0] = (struct snap_count){.name = "waiting", .count = 205};
-	g->by_status[1] = (struct snap_count){.name = "runnable", .count = 5};
-	g->nby_wait_reason = 1;
-	g->by_wait_reason = xcalloc(1, sizeof(*g->by_wait_reason));
-	g->by_wait_reason[0] = (struct snap_count){.name = "chan receive", .count = 200};
-	g->ngroups = 3;
-	g->groups = xcalloc(3, sizeof(*g->groups));
-	struct snap_gr_group *gr = &g->groups[0];
-	gr->count = 200;
-	gr->status = GR_STATUS_WAITING;
-	str_copy(gr->wait_reason, "chan receive", sizeof(gr->wait_reason));
-	gr->max_wait_s = 300;
-	gr->nframes = 3;
-	gr->frames = xcalloc(3, sizeof(char *));
-	gr->frames[0] = xstrdup("runtime.gopark");
-	gr->frames[1] = xstrdup("runtime.chanrecv");
-	gr->frames[2] = xstrdup("main.submitToHIS");
-	gr->ngoids = 2;
-	gr->goids = xcalloc(2, sizeof(int64_t));
-	gr->goids[0] = 17;
-	gr->goids[1] = 18;
+	struct snap_goroutines *g = snapbuild_goroutines(s, 210, "go1.19.8");
+	snapbuild_count(&g->by_status, &g->nby_status, "waiting", 205);
+	snapbuild_count(&g->by_status, &g->nby_status, "runnable", 5);
+	snapbuild_count(&g->by_wait_reason, &g->nby_wait_reason, "chan receive", 200);
+	struct snap_gr_group *gr = snapbuild_gr_group(g, 200, GR_STATUS_WAITING, "chan receive", 300,
+						      (const char *const[]){ "runtime.gopark", "runtime.chanrecv",
+									     "main.submitToHIS", NULL });
+	snapbuild_gr_goids(gr, 2, (const int64_t[]){ 17, 18 });
 	gr->stalled_s = 42;
-	gr = &g->groups[1];
-	gr->count = 5;
-	gr->status = GR_STATUS_RUNNABLE;
-	gr->max_wait_s = NAN;
+	gr = snapbuild_gr_group(g, 5, GR_STATUS_RUNNABLE, "", NAN, (const char *const[]){ "main.worker", NULL });
 	gr->stalled_s = NAN;
-	gr->nframes = 1;
-	gr->frames = xcalloc(1, sizeof(char *));
-	gr->frames[0] = xstrdup("main.worker");
 	gr->ntids = 1;
-	gr->tids = xcalloc(1, sizeof(int));
-	gr->tids[0] = 4242;
+	gr->tids = snapbuild_ints(1, (const int[]){ 4242 });
 	g->system = 4;
 	g->read_ms = 1.1;
-	gr = &g->groups[2];
-	gr->count = 2;
-	gr->status = GR_STATUS_WAITING;
-	str_copy(gr->wait_reason, "semacquire", sizeof(gr->wait_reason));
-	gr->max_wait_s = NAN;
+	gr = snapbuild_gr_group(g, 2, GR_STATUS_WAITING, "semacquire", NAN,
+				(const char *const[]){ "runtime.gopark", "sync.runtime_SemacquireMutex",
+						       "sync.(*Mutex).lockSlow", "main.lockAB", NULL });
 	gr->stalled_s = 30;
 	gr->deadlock_hint = true;
-	gr->nframes = 4;
-	gr->frames = xcalloc(4, sizeof(char *));
-	gr->frames[0] = xstrdup("runtime.gopark");
-	gr->frames[1] = xstrdup("sync.runtime_SemacquireMutex");
-	gr->frames[2] = xstrdup("sync.(*Mutex).lockSlow");
-	gr->frames[3] = xstrdup("main.lockAB");
 	return s;
 }
 
